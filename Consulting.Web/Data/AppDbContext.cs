@@ -1,0 +1,39 @@
+using Consulting.Web.Domain;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Consulting.Web.Data;
+
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+{
+    public DbSet<SpecialistProfile> Specialists => Set<SpecialistProfile>();
+    public DbSet<AvailabilitySchedule> Schedules => Set<AvailabilitySchedule>();
+    public DbSet<Slot> Slots => Set<Slot>();
+    public DbSet<Booking> Bookings => Set<Booking>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+    public DbSet<Review> Reviews => Set<Review>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<Instant>().HaveConversion<NodaConverters.InstantToTicks>();
+        configurationBuilder.Properties<LocalDate>().HaveConversion<NodaConverters.LocalDateToIso>().HaveMaxLength(10);
+        configurationBuilder.Properties<LocalTime>().HaveConversion<NodaConverters.LocalTimeToTicks>();
+        configurationBuilder.Properties<WeekdaySet>().HaveConversion<NodaConverters.WeekdaySetToMask>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+        // Every Guid key is set by the domain, so EF must treat a new one found through a
+        // navigation as an insert, never as an update of an existing row.
+        foreach (var entity in builder.Model.GetEntityTypes())
+        foreach (var key in entity.GetKeys())
+        foreach (var property in key.Properties.Where(p => p.ClrType == typeof(Guid)))
+            property.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
+    }
+}

@@ -1,0 +1,197 @@
+using Consulting.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Consulting.Web.Data;
+
+internal sealed class SpecialistProfileConfiguration : IEntityTypeConfiguration<SpecialistProfile>
+{
+    public void Configure(EntityTypeBuilder<SpecialistProfile> b)
+    {
+        b.ToTable("Specialists");
+        b.HasIndex(s => s.UserId).IsUnique();
+        b.HasIndex(s => s.Slug).IsUnique();
+        b.Property(s => s.DisplayName).HasMaxLength(80);
+        b.Property(s => s.Slug).HasMaxLength(60);
+        b.Property(s => s.Currency).HasMaxLength(3);
+        b.HasOne<AppUser>().WithOne().HasForeignKey<SpecialistProfile>(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AvailabilityScheduleConfiguration : IEntityTypeConfiguration<AvailabilitySchedule>
+{
+    public void Configure(EntityTypeBuilder<AvailabilitySchedule> b)
+    {
+        b.ToTable("Schedules");
+        b.HasIndex(s => s.SpecialistId).IsUnique();
+        b.Ignore(s => s.DefaultPrice);
+        b.Ignore(s => s.Zone);
+        b.Property(s => s.Currency).HasMaxLength(3);
+        b.HasOne<SpecialistProfile>().WithOne().HasForeignKey<AvailabilitySchedule>(s => s.SpecialistId).OnDelete(DeleteBehavior.Cascade);
+
+        b.OwnsMany(s => s.Windows, w =>
+        {
+            w.ToTable("ScheduleWindows");
+            w.WithOwner().HasForeignKey("ScheduleId");
+            w.HasKey(x => x.Id);
+            w.Ignore(x => x.Window);
+            w.HasIndex("ScheduleId", nameof(WeeklyWindow.Weekday));
+        });
+        b.OwnsMany(s => s.Exceptions, e =>
+        {
+            e.ToTable("ScheduleExceptions");
+            e.WithOwner().HasForeignKey("ScheduleId");
+            e.HasKey(x => x.Id);
+            e.HasIndex("ScheduleId", nameof(DateException.Date)).IsUnique();
+            e.OwnsMany(x => x.Windows, w =>
+            {
+                w.ToTable("ScheduleExceptionWindows");
+                w.WithOwner().HasForeignKey("ExceptionId");
+                w.HasKey(x => x.Id);
+                w.Ignore(x => x.Window);
+            });
+            e.Navigation(x => x.Windows).AutoInclude();
+        });
+    }
+}
+
+internal sealed class SlotConfiguration : IEntityTypeConfiguration<Slot>
+{
+    public void Configure(EntityTypeBuilder<Slot> b)
+    {
+        b.ToTable("Slots");
+        b.Ignore(s => s.Price);
+        b.Ignore(s => s.Length);
+        b.Ignore(s => s.IsReplaceable);
+        b.Property(s => s.Currency).HasMaxLength(3);
+        b.Property(s => s.BlockReason).HasMaxLength(Slot.MaxBlockReasonLength);
+        // One slot per specialist and start: makes generation idempotent at the database.
+        b.HasIndex(s => new { s.SpecialistId, s.Start }).IsUnique();
+        // Customer search: open slots by time.
+        b.HasIndex(s => new { s.State, s.Start });
+        b.HasIndex(s => s.BookingId);
+        b.HasOne<SpecialistProfile>().WithMany().HasForeignKey(s => s.SpecialistId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
+{
+    public void Configure(EntityTypeBuilder<Booking> b)
+    {
+        b.ToTable("Bookings");
+        b.Ignore(x => x.Price);
+        b.Property(x => x.Currency).HasMaxLength(3);
+        b.Property(x => x.CustomerName).HasMaxLength(100);
+        b.Property(x => x.CustomerEmail).HasMaxLength(254);
+        b.Property(x => x.Notes).HasMaxLength(Booking.MaxNotesLength);
+        b.HasIndex(x => new { x.SpecialistId, x.Start });
+        b.HasIndex(x => new { x.CustomerUserId, x.Start });
+        b.HasIndex(x => x.CustomerEmail);
+        // Hold expiry and reminder jobs scan by status and time.
+        b.HasIndex(x => new { x.Status, x.HoldExpiresAt });
+        b.HasIndex(x => new { x.Status, x.Start });
+        // Last line of defence against double booking: one live booking per slot.
+        b.HasIndex(x => x.SlotId).IsUnique()
+            .HasFilter($"\"Status\" IN ({(int)BookingStatus.Pending}, {(int)BookingStatus.Confirmed})")
+            .HasDatabaseName("IX_Bookings_SlotId_Live");
+        b.HasOne<SpecialistProfile>().WithMany().HasForeignKey(x => x.SpecialistId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Slot>().WithMany().HasForeignKey(x => x.SlotId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<AppUser>().WithMany().HasForeignKey(x => x.CustomerUserId).OnDelete(DeleteBehavior.SetNull);
+
+        b.OwnsMany(x => x.StatusHistory, h =>
+        {
+            h.ToTable("BookingStatusHistory");
+            h.WithOwner().HasForeignKey("BookingId");
+            h.HasKey(x => x.Id);
+        });
+        b.OwnsMany(x => x.RescheduleHistory, h =>
+        {
+            h.ToTable("BookingReschedules");
+            h.WithOwner().HasForeignKey("BookingId");
+            h.HasKey(x => x.Id);
+        });
+        b.OwnsOne(x => x.Meeting, m =>
+        {
+            m.Property(x => x.Provider).HasColumnName("MeetingProvider").HasMaxLength(20);
+            m.Property(x => x.ExternalId).HasColumnName("MeetingExternalId");
+            m.Property(x => x.JoinUrl).HasColumnName("MeetingJoinUrl");
+            m.Property(x => x.HostUrl).HasColumnName("MeetingHostUrl");
+        });
+        b.OwnsOne(x => x.Cancellation, c =>
+        {
+            c.Property(x => x.ByRole).HasColumnName("CancelledByRole");
+            c.Property(x => x.ByUserId).HasColumnName("CancelledByUserId");
+            c.Property(x => x.At).HasColumnName("CancelledAt");
+            c.Property(x => x.Reason).HasColumnName("CancelReason");
+            c.Property(x => x.Refund).HasColumnName("CancelRefund");
+        });
+        b.Navigation(x => x.StatusHistory).AutoInclude();
+        b.Navigation(x => x.RescheduleHistory).AutoInclude();
+    }
+}
+
+internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
+{
+    public void Configure(EntityTypeBuilder<Payment> b)
+    {
+        b.ToTable("Payments");
+        b.Ignore(x => x.Amount);
+        b.Ignore(x => x.RefundedMinor);
+        b.Property(x => x.Currency).HasMaxLength(3);
+        b.Property(x => x.Provider).HasMaxLength(20);
+        b.HasIndex(x => x.BookingId);
+        b.HasIndex(x => x.CheckoutSessionId).IsUnique().HasFilter("\"CheckoutSessionId\" IS NOT NULL");
+        b.HasIndex(x => x.PaymentIntentId).IsUnique().HasFilter("\"PaymentIntentId\" IS NOT NULL");
+        b.HasIndex(x => x.ChargeId);
+        b.HasIndex(x => new { x.Status, x.CreatedAt });
+        b.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId).OnDelete(DeleteBehavior.Cascade);
+        b.OwnsMany(x => x.Refunds, r =>
+        {
+            r.ToTable("Refunds");
+            r.WithOwner().HasForeignKey("PaymentId");
+            r.HasKey(x => x.Id);
+            r.HasIndex(x => x.IdempotencyKey).IsUnique();
+            r.HasIndex(x => x.Status);
+        });
+        b.Navigation(x => x.Refunds).AutoInclude();
+    }
+}
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> b)
+    {
+        b.ToTable("Notifications");
+        b.Ignore(x => x.IsRead);
+        b.HasIndex(x => new { x.RecipientUserId, x.CreatedAt });
+        b.HasIndex(x => x.BookingId);
+        // "Exactly once" for reminders and the like is a unique key the database enforces.
+        b.HasIndex(x => x.DedupeKey).IsUnique().HasFilter("\"DedupeKey\" IS NOT NULL");
+        // Deliveries are a table of their own so dispatchers can claim rows with a conditional update.
+        b.HasMany(x => x.Deliveries).WithOne().HasForeignKey("NotificationId").OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(x => x.Deliveries).AutoInclude();
+    }
+}
+
+internal sealed class NotificationDeliveryConfiguration : IEntityTypeConfiguration<NotificationDelivery>
+{
+    public void Configure(EntityTypeBuilder<NotificationDelivery> b)
+    {
+        b.ToTable("NotificationDeliveries");
+        b.Property(x => x.LastError).HasMaxLength(1000);
+        b.HasIndex(x => new { x.State, x.NextAttemptAt });
+    }
+}
+
+internal sealed class ReviewConfiguration : IEntityTypeConfiguration<Review>
+{
+    public void Configure(EntityTypeBuilder<Review> b)
+    {
+        b.ToTable("Reviews");
+        b.Property(x => x.Text).HasMaxLength(Review.MaxTextLength);
+        b.HasIndex(x => x.BookingId).IsUnique();
+        b.HasIndex(x => new { x.SpecialistId, x.CreatedAt });
+        b.HasOne<Booking>().WithOne().HasForeignKey<Review>(x => x.BookingId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<SpecialistProfile>().WithMany().HasForeignKey(x => x.SpecialistId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

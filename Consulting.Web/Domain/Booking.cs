@@ -1,0 +1,313 @@
+using NodaTime;
+
+namespace Consulting.Web.Domain;
+
+public enum BookingStatus
+{
+    /// <summary>Slot held, waiting for payment.</summary>
+    Pending = 0,
+    Confirmed = 1,
+    Cancelled = 2,
+    Completed = 3,
+    NoShow = 4,
+    /// <summary>The hold ran out before payment.</summary>
+    Expired = 5,
+}
+
+public enum RefundDecision
+{
+    None = 0,
+    Full = 1,
+}
+
+/// <summary>One entry of a booking's status history: what, when, by whom, why.</summary>
+public sealed class BookingStatusChange
+{
+    public int Id { get; private set; }
+    public BookingStatus Status { get; private set; }
+    public Instant At { get; private set; }
+    public ActorRole ByRole { get; private set; }
+    public string? ByUserId { get; private set; }
+    public string? Reason { get; private set; }
+
+    private BookingStatusChange() { }
+
+    internal BookingStatusChange(BookingStatus status, Instant at, Actor by, string? reason) =>
+        (Status, At, ByRole, ByUserId, Reason) = (status, at, by.Role, by.UserId, reason);
+}
+
+public sealed class RescheduleRecord
+{
+    public int Id { get; private set; }
+    public Guid FromSlotId { get; private set; }
+    public Instant FromStart { get; private set; }
+    public Guid ToSlotId { get; private set; }
+    public Instant ToStart { get; private set; }
+    public Instant At { get; private set; }
+    public ActorRole ByRole { get; private set; }
+    public string? ByUserId { get; private set; }
+    public string? Reason { get; private set; }
+
+    private RescheduleRecord() { }
+
+    internal RescheduleRecord(Guid fromSlotId, Instant fromStart, Guid toSlotId, Instant toStart, Instant at, Actor by, string? reason)
+    {
+        (FromSlotId, FromStart, ToSlotId, ToStart, At) = (fromSlotId, fromStart, toSlotId, toStart, at);
+        (ByRole, ByUserId, Reason) = (by.Role, by.UserId, reason);
+    }
+}
+
+public sealed class Cancellation
+{
+    public ActorRole ByRole { get; private set; }
+    public string? ByUserId { get; private set; }
+    public Instant At { get; private set; }
+    public string? Reason { get; private set; }
+    public RefundDecision Refund { get; private set; }
+
+    private Cancellation() { }
+
+    internal Cancellation(Actor by, Instant at, string? reason, RefundDecision refund) =>
+        (ByRole, ByUserId, At, Reason, Refund) = (by.Role, by.UserId, at, reason, refund);
+}
+
+/// <summary>The video meeting for a booking, from whichever provider created it.</summary>
+public sealed class MeetingInfo
+{
+    public string Provider { get; private set; } = "";
+    /// <summary>The provider's id (Zoom's 64-bit meeting id as text); null for Jitsi rooms.</summary>
+    public string? ExternalId { get; private set; }
+    public string JoinUrl { get; private set; } = "";
+    public string? HostUrl { get; private set; }
+
+    private MeetingInfo() { }
+
+    public MeetingInfo(string provider, string? externalId, string joinUrl, string? hostUrl)
+    {
+        if (string.IsNullOrWhiteSpace(provider)) throw new DomainException("A meeting needs a provider.");
+        if (!Uri.TryCreate(joinUrl, UriKind.Absolute, out var uri) || uri.Scheme != "https")
+            throw new DomainException("A meeting link must be an https address.");
+        (Provider, ExternalId, JoinUrl, HostUrl) = (provider, externalId, joinUrl, hostUrl);
+    }
+}
+
+/// <summary>The cancel/reschedule rule: the policy window before the start (24 h by default).</summary>
+public readonly record struct CancellationPolicy(Duration Window)
+{
+    public static CancellationPolicy Default => new(Duration.FromHours(24));
+
+    /// <summary>Customer at least the window before the start → full; later → none. Specialist/admin → always full.</summary>
+    public RefundDecision RefundFor(ActorRole by, Instant start, Instant now) =>
+        by == ActorRole.Customer && start - now < Window ? RefundDecision.None : RefundDecision.Full;
+
+    public bool CustomerMayReschedule(Instant start, Instant now) => start - now >= Window;
+}
+
+public sealed class Booking
+{
+    public const int MaxNotesLength = 2000;
+
+    private readonly List<BookingStatusChange> _statusHistory = [];
+    private readonly List<RescheduleRecord> _rescheduleHistory = [];
+
+    public Guid Id { get; private set; }
+    public Guid SpecialistId { get; private set; }
+    public Guid SlotId { get; private set; }
+    /// <summary>Null for a guest booking.</summary>
+    public string? CustomerUserId { get; private set; }
+    public string CustomerName { get; private set; } = "";
+    public string CustomerEmail { get; private set; } = "";
+    public string? CustomerPhone { get; private set; }
+    public string CustomerTimeZoneId { get; private set; } = "UTC";
+    public string? Notes { get; private set; }
+    public Instant Start { get; private set; }
+    public Instant End { get; private set; }
+    public long PriceMinor { get; private set; }
+    public string Currency { get; private set; } = "USD";
+    public BookingStatus Status { get; private set; }
+    public Instant HoldExpiresAt { get; private set; }
+    public Instant CreatedAt { get; private set; }
+    /// <summary>iCalendar SEQUENCE: goes up on every change a calendar app must apply.</summary>
+    public int Sequence { get; private set; }
+    public MeetingInfo? Meeting { get; private set; }
+    public Cancellation? Cancellation { get; private set; }
+    public string? RecordingUrl { get; private set; }
+
+    public IReadOnlyList<BookingStatusChange> StatusHistory => _statusHistory;
+    public IReadOnlyList<RescheduleRecord> RescheduleHistory => _rescheduleHistory;
+    public Money Price => new(PriceMinor, Currency);
+
+    private Booking() { }
+
+    /// <summary>A pending booking for a slot the caller has just put on hold for it.</summary>
+    public static Booking Place(Guid id, Slot slot, CustomerDetails customer, string? customerUserId, Instant holdUntil, Instant now)
+    {
+        if (slot.Start <= now) throw new DomainException("This time has already started.");
+        var booking = new Booking
+        {
+            Id = id,
+            SpecialistId = slot.SpecialistId,
+            SlotId = slot.Id,
+            CustomerUserId = customerUserId,
+            CustomerName = customer.Name,
+            CustomerEmail = customer.Email,
+            CustomerPhone = customer.Phone,
+            CustomerTimeZoneId = customer.TimeZoneId,
+            Notes = customer.Notes,
+            Start = slot.Start,
+            End = slot.End,
+            PriceMinor = slot.PriceMinor,
+            Currency = slot.Currency,
+            Status = BookingStatus.Pending,
+            HoldExpiresAt = holdUntil,
+            CreatedAt = now,
+        };
+        booking.Record(BookingStatus.Pending, now, Actor.Customer(customerUserId), "Slot held for checkout");
+        return booking;
+    }
+
+    public void UpdateCustomerDetails(CustomerDetails customer)
+    {
+        if (Status != BookingStatus.Pending) throw new DomainException("Details can only change during checkout.");
+        (CustomerName, CustomerEmail, CustomerPhone, CustomerTimeZoneId, Notes) =
+            (customer.Name, customer.Email, customer.Phone, customer.TimeZoneId, customer.Notes);
+    }
+
+    /// <summary>Paid. A payment may land after the hold expired; the caller confirms only if the slot is still free.</summary>
+    public void Confirm(Instant now, string reason = "Payment received")
+    {
+        if (Status is not (BookingStatus.Pending or BookingStatus.Expired))
+            throw new DomainException($"A {Describe(Status)} booking can't be confirmed.");
+        Status = BookingStatus.Confirmed;
+        Record(BookingStatus.Confirmed, now, Actor.System, reason);
+    }
+
+    public bool IsHoldExpired(Instant now) => Status == BookingStatus.Pending && now >= HoldExpiresAt;
+
+    public void Expire(Instant now)
+    {
+        if (Status != BookingStatus.Pending) throw new DomainException($"A {Describe(Status)} booking can't expire.");
+        if (now < HoldExpiresAt) throw new DomainException("The hold hasn't run out yet.");
+        Status = BookingStatus.Expired;
+        Record(BookingStatus.Expired, now, Actor.System, "Hold expired before payment");
+    }
+
+    /// <summary>What cancelling now would refund, for the page to say before the customer confirms.</summary>
+    public RefundDecision RefundIfCancelled(ActorRole by, Instant now, CancellationPolicy policy) =>
+        Status == BookingStatus.Confirmed ? policy.RefundFor(by, Start, now) : RefundDecision.None;
+
+    public RefundDecision Cancel(Actor by, string? reason, Instant now, CancellationPolicy policy)
+    {
+        if (Status is not (BookingStatus.Pending or BookingStatus.Confirmed))
+            throw new DomainException($"This booking is already {Describe(Status)}.");
+        if (Status == BookingStatus.Confirmed && now >= End)
+            throw new DomainException("A session that has ended can't be cancelled.");
+        var refund = RefundIfCancelled(by.Role, now, policy);
+        Status = BookingStatus.Cancelled;
+        Cancellation = new Cancellation(by, now, Clean(reason), refund);
+        Sequence++;
+        Record(BookingStatus.Cancelled, now, by, Clean(reason));
+        return refund;
+    }
+
+    public bool CanReschedule(ActorRole by, Instant now, CancellationPolicy policy) =>
+        Status == BookingStatus.Confirmed && now < Start &&
+        (by != ActorRole.Customer || policy.CustomerMayReschedule(Start, now));
+
+    /// <summary>Moves the booking to another slot of the same specialist; the caller swaps the slots atomically.</summary>
+    public void Reschedule(Slot newSlot, Actor by, string? reason, Instant now, CancellationPolicy policy)
+    {
+        if (Status != BookingStatus.Confirmed)
+            throw new DomainException($"A {Describe(Status)} booking can't be rescheduled.");
+        if (!CanReschedule(by.Role, now, policy))
+            throw new DomainException($"Rescheduling closes {policy.Window.TotalHours:0} hours before the start.");
+        if (newSlot.SpecialistId != SpecialistId)
+            throw new DomainException("A booking can only move to another time with the same specialist.");
+        if (newSlot.Id == SlotId) throw new DomainException("That is the current time.");
+        if (newSlot.Start <= now) throw new DomainException("The new time has already started.");
+        _rescheduleHistory.Add(new RescheduleRecord(SlotId, Start, newSlot.Id, newSlot.Start, now, by, Clean(reason)));
+        (SlotId, Start, End) = (newSlot.Id, newSlot.Start, newSlot.End);
+        Sequence++;
+    }
+
+    public void AttachMeeting(MeetingInfo meeting)
+    {
+        if (Status is not (BookingStatus.Confirmed or BookingStatus.Pending))
+            throw new DomainException($"A {Describe(Status)} booking doesn't need a meeting.");
+        Meeting = meeting;
+    }
+
+    public void MarkCompleted(Actor by, Instant now) => Finish(BookingStatus.Completed, by, now);
+
+    public void MarkNoShow(Actor by, Instant now) => Finish(BookingStatus.NoShow, by, now);
+
+    public void AddRecording(string url)
+    {
+        if (Status != BookingStatus.Completed) throw new DomainException("Recordings belong to completed sessions.");
+        if (!Uri.TryCreate((url ?? "").Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+            throw new DomainException("The recording link must be an http(s) address.", "RecordingUrl");
+        RecordingUrl = uri.ToString();
+    }
+
+    private void Finish(BookingStatus outcome, Actor by, Instant now)
+    {
+        if (Status != BookingStatus.Confirmed)
+            throw new DomainException($"A {Describe(Status)} booking can't be marked {Describe(outcome)}.");
+        if (now < End) throw new DomainException("The session hasn't ended yet.");
+        Status = outcome;
+        Record(outcome, now, by, null);
+    }
+
+    private void Record(BookingStatus status, Instant at, Actor by, string? reason) =>
+        _statusHistory.Add(new BookingStatusChange(status, at, by, reason));
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    public static string Describe(BookingStatus status) => status switch
+    {
+        BookingStatus.Pending => "pending",
+        BookingStatus.Confirmed => "confirmed",
+        BookingStatus.Cancelled => "cancelled",
+        BookingStatus.Completed => "completed",
+        BookingStatus.NoShow => "no-show",
+        BookingStatus.Expired => "expired",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+}
+
+/// <summary>What a customer tells us at checkout, validated.</summary>
+public sealed record CustomerDetails
+{
+    public string Name { get; }
+    public string Email { get; }
+    public string? Phone { get; }
+    public string TimeZoneId { get; }
+    public string? Notes { get; }
+
+    public CustomerDetails(string? name, string? email, string? phone, string? timeZoneId, string? notes)
+    {
+        Name = (name ?? "").Trim();
+        if (Name.Length is < 1 or > 100) throw new DomainException("Enter your name (up to 100 characters).", "Name");
+        Email = (email ?? "").Trim();
+        if (!IsEmail(Email)) throw new DomainException("Enter a valid email address.", "Email");
+        var cleanPhone = (phone ?? "").Trim();
+        if (cleanPhone.Length > 0 && !IsPhone(cleanPhone))
+            throw new DomainException("Enter the phone number in international form, e.g. +14155550123.", "Phone");
+        Phone = cleanPhone.Length > 0 ? cleanPhone.Replace(" ", "").Replace("-", "") : null;
+        TimeZoneId = TimeZones.Require(timeZoneId);
+        var cleanNotes = (notes ?? "").Trim();
+        if (cleanNotes.Length > Booking.MaxNotesLength)
+            throw new DomainException($"Notes must be at most {Booking.MaxNotesLength} characters.", "Notes");
+        Notes = cleanNotes.Length > 0 ? cleanNotes : null;
+    }
+
+    private static bool IsEmail(string email) =>
+        email.Length is > 2 and <= 254 && System.Net.Mail.MailAddress.TryCreate(email, out var parsed) && parsed.Address == email
+        && email.IndexOf('@') is var at && at > 0 && email.IndexOf('.', at) > at + 1;
+
+    private static bool IsPhone(string phone)
+    {
+        var digits = phone.Replace(" ", "").Replace("-", "");
+        return digits.StartsWith('+') && digits.Length is >= 8 and <= 16 && digits[1..].All(char.IsAsciiDigit);
+    }
+}

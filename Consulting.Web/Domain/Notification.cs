@@ -1,0 +1,146 @@
+using NodaTime;
+
+namespace Consulting.Web.Domain;
+
+public enum NotificationType
+{
+    BookingConfirmation = 0,
+    NewBooking = 1,
+    Reminder24h = 2,
+    Reminder1h = 3,
+    Rescheduled = 4,
+    Cancelled = 5,
+    RefundProcessed = 6,
+    PaymentReceived = 7,
+    SessionCompleted = 8,
+    RecordingReady = 9,
+}
+
+public enum Channel
+{
+    Email = 0,
+    InApp = 1,
+    Sms = 2,
+}
+
+public enum DeliveryState
+{
+    Pending = 0,
+    /// <summary>Claimed by a dispatcher until <see cref="NotificationDelivery.LeaseUntil"/>.</summary>
+    Sending = 1,
+    Sent = 2,
+    Failed = 3,
+}
+
+/// <summary>Delivery of one notification over one channel: the outbox row a dispatcher works on.</summary>
+public sealed class NotificationDelivery
+{
+    public Guid Id { get; private set; }
+    public Channel Channel { get; private set; }
+    public DeliveryState State { get; private set; }
+    public int Attempts { get; private set; }
+    public Instant NextAttemptAt { get; private set; }
+    public Instant? LeaseUntil { get; private set; }
+    public string? LastError { get; private set; }
+    public Instant? SentAt { get; private set; }
+
+    private NotificationDelivery() { }
+
+    internal NotificationDelivery(Channel channel, Instant due)
+    {
+        Id = Guid.NewGuid();
+        Channel = channel;
+        State = DeliveryState.Pending;
+        NextAttemptAt = due;
+    }
+
+    public bool IsDue(Instant now) =>
+        (State == DeliveryState.Pending && NextAttemptAt <= now) ||
+        (State == DeliveryState.Sending && LeaseUntil <= now);
+
+    public void Claim(Instant now, Duration lease)
+    {
+        if (!IsDue(now)) throw new DomainException("This delivery isn't due.");
+        State = DeliveryState.Sending;
+        LeaseUntil = now + lease;
+        Attempts++;
+    }
+
+    public void MarkSent(Instant now)
+    {
+        if (State != DeliveryState.Sending) throw new DomainException("Only a claimed delivery can be marked sent.");
+        (State, SentAt, LeaseUntil, LastError) = (DeliveryState.Sent, now, null, null);
+    }
+
+    /// <summary>Exponential back-off (base, 2×base, 4×base …) until <paramref name="maxAttempts"/>, then failed for good.</summary>
+    public void MarkAttemptFailed(string error, Instant now, int maxAttempts, Duration baseDelay)
+    {
+        if (State != DeliveryState.Sending) throw new DomainException("Only a claimed delivery can fail.");
+        LastError = error.Length > 1000 ? error[..1000] : error;
+        LeaseUntil = null;
+        if (Attempts >= maxAttempts)
+        {
+            State = DeliveryState.Failed;
+            return;
+        }
+        State = DeliveryState.Pending;
+        NextAttemptAt = now + baseDelay * Math.Pow(2, Attempts - 1);
+    }
+}
+
+/// <summary>A message to one person, stored before any channel sends it.</summary>
+public sealed class Notification
+{
+    private readonly List<NotificationDelivery> _deliveries = [];
+
+    public Guid Id { get; private set; }
+    public NotificationType Type { get; private set; }
+    /// <summary>Null for guests, who get email/SMS but no in-app list.</summary>
+    public string? RecipientUserId { get; private set; }
+    public string RecipientEmail { get; private set; } = "";
+    public string? RecipientPhone { get; private set; }
+    public string RecipientTimeZoneId { get; private set; } = "UTC";
+    public Guid? BookingId { get; private set; }
+    public string Title { get; private set; } = "";
+    public string Message { get; private set; } = "";
+    /// <summary>Makes "at most once" a unique index: e.g. the 24 h reminder of one booking.</summary>
+    public string? DedupeKey { get; private set; }
+    public Instant CreatedAt { get; private set; }
+    public Instant? ReadAt { get; private set; }
+
+    public IReadOnlyList<NotificationDelivery> Deliveries => _deliveries;
+    public bool IsRead => ReadAt is not null;
+
+    private Notification() { }
+
+    public static Notification Create(NotificationType type, Recipient recipient, Guid? bookingId, string title,
+        string message, IEnumerable<Channel> channels, Instant now, string? dedupeKey = null)
+    {
+        if (string.IsNullOrWhiteSpace(title)) throw new DomainException("A notification needs a title.");
+        var notification = new Notification
+        {
+            Id = Guid.NewGuid(),
+            Type = type,
+            RecipientUserId = recipient.UserId,
+            RecipientEmail = recipient.Email,
+            RecipientPhone = recipient.Phone,
+            RecipientTimeZoneId = TimeZones.Require(recipient.TimeZoneId),
+            BookingId = bookingId,
+            Title = title.Trim(),
+            Message = message.Trim(),
+            DedupeKey = dedupeKey,
+            CreatedAt = now,
+        };
+        foreach (var channel in channels.Distinct())
+        {
+            if (channel == Channel.InApp && recipient.UserId is null) continue;
+            if (channel == Channel.Sms && recipient.Phone is null) continue;
+            notification._deliveries.Add(new NotificationDelivery(channel, now));
+        }
+        return notification;
+    }
+
+    public void MarkRead(Instant now) => ReadAt ??= now;
+}
+
+public sealed record Recipient(string? UserId, string Email, string? Phone, string TimeZoneId);

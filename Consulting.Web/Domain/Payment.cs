@@ -1,0 +1,177 @@
+using NodaTime;
+
+namespace Consulting.Web.Domain;
+
+public enum PaymentStatus
+{
+    Pending = 0,
+    Succeeded = 1,
+    Failed = 2,
+    RefundPending = 3,
+    Refunded = 4,
+}
+
+public enum RefundStatus
+{
+    Pending = 0,
+    Succeeded = 1,
+    Failed = 2,
+}
+
+public sealed class Refund
+{
+    public Guid Id { get; private set; }
+    public long AmountMinor { get; private set; }
+    public string Reason { get; private set; } = "";
+    public RefundStatus Status { get; private set; }
+    /// <summary>Sent with the provider request so a retried job refunds once.</summary>
+    public string IdempotencyKey { get; private set; } = "";
+    public string? ProviderRefundId { get; private set; }
+    public Instant RequestedAt { get; private set; }
+    public Instant? CompletedAt { get; private set; }
+    public string? LastError { get; private set; }
+
+    private Refund() { }
+
+    internal Refund(long amountMinor, string reason, Instant now)
+    {
+        Id = Guid.NewGuid();
+        AmountMinor = amountMinor;
+        Reason = reason;
+        Status = RefundStatus.Pending;
+        IdempotencyKey = $"refund-{Id:N}";
+        RequestedAt = now;
+    }
+
+    internal void Succeed(string? providerRefundId, Instant now) =>
+        (Status, ProviderRefundId, CompletedAt, LastError) = (RefundStatus.Succeeded, providerRefundId ?? ProviderRefundId, now, null);
+
+    internal void Fail(string error, Instant now) => (Status, LastError, CompletedAt) = (RefundStatus.Failed, error, now);
+}
+
+/// <summary>The payment for a booking, with the provider's ids and any refunds.</summary>
+public sealed class Payment
+{
+    private readonly List<Refund> _refunds = [];
+
+    public Guid Id { get; private set; }
+    public Guid BookingId { get; private set; }
+    public long AmountMinor { get; private set; }
+    public string Currency { get; private set; } = "USD";
+    /// <summary>"test" for the built-in provider, "stripe" for Stripe.</summary>
+    public string Provider { get; private set; } = "";
+    public PaymentStatus Status { get; private set; }
+    public string? CheckoutSessionId { get; private set; }
+    public string? PaymentIntentId { get; private set; }
+    public string? ChargeId { get; private set; }
+    public string? FailureReason { get; private set; }
+    public Instant CreatedAt { get; private set; }
+    public Instant? SucceededAt { get; private set; }
+
+    public IReadOnlyList<Refund> Refunds => _refunds;
+    public Money Amount => new(AmountMinor, Currency);
+    public long RefundedMinor => _refunds.Where(r => r.Status == RefundStatus.Succeeded).Sum(r => r.AmountMinor);
+
+    private Payment() { }
+
+    public static Payment Start(Guid bookingId, Money amount, string provider, Instant now)
+    {
+        if (string.IsNullOrWhiteSpace(provider)) throw new DomainException("A payment needs a provider.");
+        return new Payment
+        {
+            Id = Guid.NewGuid(),
+            BookingId = bookingId,
+            AmountMinor = amount.Minor,
+            Currency = amount.Currency,
+            Provider = provider,
+            Status = PaymentStatus.Pending,
+            CreatedAt = now,
+        };
+    }
+
+    public void AttachProviderIds(string? checkoutSessionId, string? paymentIntentId)
+    {
+        CheckoutSessionId = checkoutSessionId ?? CheckoutSessionId;
+        PaymentIntentId = paymentIntentId ?? PaymentIntentId;
+    }
+
+    /// <summary>Money taken. Returns false when it was already recorded (a repeated webhook).</summary>
+    public bool MarkSucceeded(string? chargeId, Instant now)
+    {
+        if (Status is PaymentStatus.Succeeded or PaymentStatus.RefundPending or PaymentStatus.Refunded)
+        {
+            ChargeId ??= chargeId;
+            return false;
+        }
+        Status = PaymentStatus.Succeeded;
+        ChargeId = chargeId ?? ChargeId;
+        FailureReason = null;
+        SucceededAt = now;
+        return true;
+    }
+
+    /// <summary>A declined attempt; the customer may try again while the hold lasts.</summary>
+    public bool MarkFailed(string reason)
+    {
+        if (Status == PaymentStatus.Failed && FailureReason == reason) return false;
+        if (Status != PaymentStatus.Pending && Status != PaymentStatus.Failed)
+            throw new DomainException("A payment that went through can't fail afterwards.");
+        Status = PaymentStatus.Failed;
+        FailureReason = string.IsNullOrWhiteSpace(reason) ? "The payment was declined." : reason.Trim();
+        return true;
+    }
+
+    /// <summary>Starts a full refund of what remains; the provider call happens in a job.</summary>
+    public Refund RequestRefund(string reason, Instant now)
+    {
+        if (Status != PaymentStatus.Succeeded)
+            throw new DomainException(Status switch
+            {
+                PaymentStatus.RefundPending => "A refund is already in progress.",
+                PaymentStatus.Refunded => "This payment has already been refunded.",
+                _ => "Only a completed payment can be refunded.",
+            });
+        var refund = new Refund(AmountMinor - RefundedMinor, string.IsNullOrWhiteSpace(reason) ? "Refund" : reason.Trim(), now);
+        _refunds.Add(refund);
+        Status = PaymentStatus.RefundPending;
+        return refund;
+    }
+
+    /// <summary>The provider confirmed the refund. Returns false when it was already recorded.</summary>
+    public bool CompleteRefund(Guid refundId, string? providerRefundId, Instant now)
+    {
+        var refund = _refunds.FirstOrDefault(r => r.Id == refundId) ?? throw new DomainException("Unknown refund.");
+        if (refund.Status == RefundStatus.Succeeded) return false;
+        refund.Succeed(providerRefundId, now);
+        Status = PaymentStatus.Refunded;
+        return true;
+    }
+
+    /// <summary>The provider reports the charge refunded (e.g. charge.refunded) without a request of ours pending.</summary>
+    public bool ReconcileRefunded(Instant now)
+    {
+        if (Status == PaymentStatus.Refunded) return false;
+        if (Status is not (PaymentStatus.Succeeded or PaymentStatus.RefundPending))
+            throw new DomainException("Only a completed payment can be refunded.");
+        var pending = _refunds.FirstOrDefault(r => r.Status == RefundStatus.Pending)
+            ?? AddExternalRefund(now);
+        pending.Succeed(null, now);
+        Status = PaymentStatus.Refunded;
+        return true;
+    }
+
+    public void RefundFailed(Guid refundId, string error, Instant now)
+    {
+        var refund = _refunds.FirstOrDefault(r => r.Id == refundId) ?? throw new DomainException("Unknown refund.");
+        if (refund.Status != RefundStatus.Pending) throw new DomainException("That refund is no longer pending.");
+        refund.Fail(error, now);
+        Status = PaymentStatus.Succeeded;
+    }
+
+    private Refund AddExternalRefund(Instant now)
+    {
+        var refund = new Refund(AmountMinor - RefundedMinor, "Refunded at the payment provider", now);
+        _refunds.Add(refund);
+        return refund;
+    }
+}

@@ -1,0 +1,72 @@
+using NodaTime;
+
+namespace Consulting.Web.Domain;
+
+/// <summary>One review per completed booking, by that booking's customer.</summary>
+public sealed class Review
+{
+    public const int MaxTextLength = 2000;
+    public static readonly Duration EditWindow = Duration.FromDays(7);
+
+    public Guid Id { get; private set; }
+    public Guid BookingId { get; private set; }
+    public Guid SpecialistId { get; private set; }
+    public string? CustomerUserId { get; private set; }
+    public string AuthorName { get; private set; } = "";
+    public int Rating { get; private set; }
+    public string Text { get; private set; } = "";
+    public Instant CreatedAt { get; private set; }
+    public Instant? UpdatedAt { get; private set; }
+    public Instant? ReportedAt { get; private set; }
+    public string? ReportReason { get; private set; }
+    public bool IsHidden { get; private set; }
+
+    private Review() { }
+
+    public static Review Write(Booking booking, string? authorUserId, int rating, string? text, Instant now)
+    {
+        if (booking.Status != BookingStatus.Completed)
+            throw new DomainException("You can review a session once it has been completed.");
+        if (booking.CustomerUserId is not null && booking.CustomerUserId != authorUserId)
+            throw new DomainException("Only the customer of this session can review it.");
+        var review = new Review
+        {
+            Id = Guid.NewGuid(),
+            BookingId = booking.Id,
+            SpecialistId = booking.SpecialistId,
+            CustomerUserId = booking.CustomerUserId,
+            AuthorName = booking.CustomerName,
+            CreatedAt = now,
+        };
+        review.SetContent(rating, text);
+        return review;
+    }
+
+    public bool CanEdit(Instant now) => now - CreatedAt <= EditWindow;
+
+    public void Edit(int rating, string? text, Instant now)
+    {
+        if (!CanEdit(now)) throw new DomainException("A review can be edited for 7 days after it was written.");
+        SetContent(rating, text);
+        UpdatedAt = now;
+    }
+
+    public void Report(string? reason, Instant now)
+    {
+        ReportedAt ??= now;
+        ReportReason = string.IsNullOrWhiteSpace(reason) ? ReportReason : reason.Trim();
+    }
+
+    public void Hide() => IsHidden = true;
+
+    public void Unhide() => IsHidden = false;
+
+    private void SetContent(int rating, string? text)
+    {
+        if (rating is < 1 or > 5) throw new DomainException("Choose between 1 and 5 stars.", "Rating");
+        var body = (text ?? "").Trim();
+        if (body.Length is < 1 or > MaxTextLength)
+            throw new DomainException($"Write a few words (up to {MaxTextLength} characters).", "Text");
+        (Rating, Text) = (rating, body);
+    }
+}

@@ -1,0 +1,120 @@
+using NodaTime;
+
+namespace Consulting.Web.Domain;
+
+public enum SlotState
+{
+    Available = 0,
+    /// <summary>A checkout is in progress; the hold ends at <see cref="Slot.HeldUntil"/>.</summary>
+    Held = 1,
+    Booked = 2,
+    Blocked = 3,
+}
+
+/// <summary>
+/// A concrete bookable time: a UTC start and end, plus the specialist's zone for display.
+/// Holding, booking and releasing race with other requests, so the data layer performs those as
+/// conditional writes that mirror the guards here (STYLE rule 7).
+/// </summary>
+public sealed class Slot
+{
+    public const int MaxBlockReasonLength = 200;
+
+    public Guid Id { get; private set; }
+    public Guid SpecialistId { get; private set; }
+    public Instant Start { get; private set; }
+    public Instant End { get; private set; }
+    public string TimeZoneId { get; private set; } = "UTC";
+    public long PriceMinor { get; private set; }
+    public string Currency { get; private set; } = "USD";
+    public SlotState State { get; private set; }
+    public string? BlockReason { get; private set; }
+    public Instant? HeldUntil { get; private set; }
+    public Guid? BookingId { get; private set; }
+    public Instant CreatedAt { get; private set; }
+
+    public Money Price => new(PriceMinor, Currency);
+    public Duration Length => End - Start;
+
+    private Slot() { }
+
+    public static Slot Create(Guid specialistId, Instant start, Instant end, string timeZoneId, Money price, Instant now)
+    {
+        if (end <= start) throw new DomainException("A slot must end after it starts.");
+        return new Slot
+        {
+            Id = Guid.NewGuid(),
+            SpecialistId = specialistId,
+            Start = start,
+            End = end,
+            TimeZoneId = TimeZones.Require(timeZoneId),
+            PriceMinor = price.Minor,
+            Currency = price.Currency,
+            State = SlotState.Available,
+            CreatedAt = now,
+        };
+    }
+
+    /// <summary>Whether a customer may pick this slot now (free, not past, outside the minimum notice).</summary>
+    public bool IsOfferable(Instant now, Duration minimumNotice) =>
+        State == SlotState.Available && Start >= now + minimumNotice;
+
+    public void Hold(Guid bookingId, Instant until, Instant now)
+    {
+        if (State != SlotState.Available) throw new DomainException("This time was just taken.");
+        if (Start <= now) throw new DomainException("This time has already started.");
+        if (until <= now) throw new DomainException("A hold must end in the future.");
+        State = SlotState.Held;
+        BookingId = bookingId;
+        HeldUntil = until;
+    }
+
+    /// <summary>Paid: held for this booking, or (a late payment) still free.</summary>
+    public void Book(Guid bookingId)
+    {
+        var heldForThis = State == SlotState.Held && BookingId == bookingId;
+        if (!heldForThis && State != SlotState.Available)
+            throw new DomainException("This time is no longer free.");
+        State = SlotState.Booked;
+        BookingId = bookingId;
+        HeldUntil = null;
+    }
+
+    /// <summary>Frees a slot held or booked by this booking (hold expired, cancelled, rescheduled away).</summary>
+    public void Release(Guid bookingId)
+    {
+        if (State is not (SlotState.Held or SlotState.Booked) || BookingId != bookingId)
+            throw new DomainException("This slot isn't held or booked by that booking.");
+        State = SlotState.Available;
+        BookingId = null;
+        HeldUntil = null;
+    }
+
+    public void Block(string reason)
+    {
+        var why = (reason ?? "").Trim();
+        if (why.Length == 0) throw new DomainException("Say why the slot is blocked.", "Reason");
+        if (why.Length > MaxBlockReasonLength)
+            throw new DomainException($"The reason must be at most {MaxBlockReasonLength} characters.", "Reason");
+        if (State != SlotState.Available) throw new DomainException("Only a free slot can be blocked.");
+        State = SlotState.Blocked;
+        BlockReason = why;
+    }
+
+    public void Unblock()
+    {
+        if (State != SlotState.Blocked) throw new DomainException("This slot isn't blocked.");
+        State = SlotState.Available;
+        BlockReason = null;
+    }
+
+    /// <summary>Generation may replace (overwrite) only slots nobody has touched.</summary>
+    public bool IsReplaceable => State == SlotState.Available;
+
+    public void Reprice(Money price)
+    {
+        if (!IsReplaceable) throw new DomainException("Only a free slot can be repriced.");
+        PriceMinor = price.Minor;
+        Currency = price.Currency;
+    }
+}

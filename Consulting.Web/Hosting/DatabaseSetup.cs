@@ -1,0 +1,47 @@
+using Consulting.Web.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consulting.Web.Hosting;
+
+public static class DatabaseSetup
+{
+    public const string DefaultConnectionString = "Data Source=data/consulting.db";
+
+    public static WebApplicationBuilder AddAppDatabase(this WebApplicationBuilder builder)
+    {
+        var configured = builder.Configuration.GetConnectionString("Default");
+        var connectionString = SqliteSetup.ResolveConnectionString(
+            string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured,
+            builder.Environment.ContentRootPath);
+
+        builder.Services.AddSingleton<SqlitePragmaInterceptor>();
+        builder.Services.AddDbContext<AppDbContext>((sp, options) => options
+            .UseSqlite(connectionString)
+            .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>()));
+        builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+
+        // Keys beside the database: sign-in cookies and signed links survive a restart.
+        var keysDir = Path.Combine(builder.Environment.ContentRootPath,
+            builder.Configuration["App:DataDirectory"] ?? "data", "keys");
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Consulting")
+            .PersistKeysToFileSystem(new DirectoryInfo(keysDir));
+        return builder;
+    }
+
+    /// <summary>Applies pending migrations, seeds roles, and on an empty database the demo data when asked.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app, string[] args)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.MigrateAsync();
+        SqliteSetup.EnableWriteAheadLog(db);
+
+        var seeder = scope.ServiceProvider.GetRequiredService<DemoData>();
+        await seeder.EnsureRolesAsync();
+        var wantDemo = args.Contains("--seed")
+            || (app.Configuration.GetValue<bool?>("Seed:Demo") ?? app.Environment.IsDevelopment());
+        if (wantDemo) await seeder.SeedIfEmptyAsync();
+    }
+}

@@ -1,0 +1,29 @@
+using Htmx;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Consulting.Web.Hosting;
+
+/// <summary>The one way pages answer invalid input (STYLE rule 6).</summary>
+public static class FormResults
+{
+    /// <summary>
+    /// Re-renders the form with its messages: htmx gets the fragment with 200 (htmx 2 doesn't swap
+    /// 4xx), everything else the full page with 400.
+    /// </summary>
+    public static IActionResult InvalidForm(this PageModel page, string? fragment = null)
+    {
+        if (fragment is not null && page.Request.IsHtmx()) return page.Partial(fragment, page);
+        var result = page.Page();
+        result.StatusCode = StatusCodes.Status400BadRequest;
+        return result;
+    }
+
+    /// <summary>Puts domain/service errors beside their fields; "" means the form as a whole.</summary>
+    public static void AddErrors(this ModelStateDictionary modelState, IEnumerable<(string Field, string Message)> errors, string prefix = "Input")
+    {
+        foreach (var (field, message) in errors)
+            modelState.AddModelError(field.Length == 0 ? "" : $"{prefix}.{field}", message);
+    }
+}

@@ -1,0 +1,15 @@
+using Consulting.Web.Domain;
+using NodaTime;
+
+namespace Consulting.Web.Meetings;
+
+public sealed record MeetingRequest(Guid BookingId, string Topic, Instant Start, Duration Length, string TimeZoneId);
+
+/// <summary>Creates the video meeting for a booking (STYLE rule 9): Zoom when configured, Jitsi otherwise.</summary>
+public interface IMeetingProvider
+{
+    string Name { get; }
+    Task<MeetingInfo> CreateAsync(MeetingRequest request, CancellationToken ct);
+    Task<MeetingInfo> UpdateAsync(MeetingInfo meeting, MeetingRequest request, CancellationToken ct);
+    Task DeleteAsync(MeetingInfo meeting, CancellationToken ct);
+}

@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using Consulting.Web.Accounts;
+using Consulting.Web.Data;
+using Consulting.Web.Domain;
+using Consulting.Web.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Consulting.Web.Pages.Account;
+
+[EnableRateLimiting(WebUi.SignInRateLimit)]
+public sealed class SpecialistSignUpModel(Registration registration, SignInManager<AppUser> signIn) : PageModel
+{
+    public sealed class InputModel
+    {
+        [Required(ErrorMessage = "Enter the name customers will see.")]
+        [StringLength(80, MinimumLength = 2, ErrorMessage = "Enter your name (2–80 characters).")]
+        public string DisplayName { get; set; } = "";
+
+        [Required(ErrorMessage = "Enter your email address.")]
+        [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+        public string Email { get; set; } = "";
+
+        [Required(ErrorMessage = "Choose a password.")]
+        public string Password { get; set; } = "";
+
+        [StringLength(140, ErrorMessage = "Keep the headline under 140 characters.")]
+        public string? Headline { get; set; }
+
+        [Required(ErrorMessage = "Choose your time zone.")]
+        public string TimeZoneId { get; set; } = "";
+
+        [Required(ErrorMessage = "Choose a currency.")]
+        public string Currency { get; set; } = "USD";
+
+        [Required(ErrorMessage = "Enter a price, e.g. 100.00.")]
+        public string Price { get; set; } = "";
+    }
+
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid) return this.InvalidForm();
+        if (!TimeZones.IsKnown(Input.TimeZoneId))
+            ModelState.AddModelError("Input.TimeZoneId", $"'{Input.TimeZoneId}' is not a known time zone. Pick one from the list, e.g. Europe/Berlin.");
+        var currency = (Input.Currency ?? "").Trim().ToUpperInvariant();
+        if (!Currencies.Common.Contains(currency))
+            ModelState.AddModelError("Input.Currency", "Choose one of the listed currencies.");
+        else if (!Currencies.TryParseMajor(Input.Price, currency, out var minor) || minor < 0)
+            ModelState.AddModelError("Input.Price", "Enter a price of zero or more, e.g. 100.00.");
+        if (!ModelState.IsValid) return this.InvalidForm();
+
+        Currencies.TryParseMajor(Input.Price, currency, out var priceMinor);
+        var result = await registration.RegisterSpecialistAsync(new NewSpecialist(
+            new NewAccount(Input.Email, Input.DisplayName, Input.Password, Input.TimeZoneId),
+            Input.Headline ?? "", Input.TimeZoneId, currency, priceMinor));
+        if (!result.Succeeded)
+        {
+            ModelState.AddErrors(result.Errors.Select(e => e.Field == "Price" ? ("Price", e.Message) : e));
+            return this.InvalidForm();
+        }
+        await signIn.SignInAsync(result.User!, isPersistent: false);
+        TempData["Flash"] = "Your specialist profile is live. Set your weekly availability so customers can book you.";
+        return LocalRedirect("/");
+    }
+}

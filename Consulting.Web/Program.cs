@@ -1,0 +1,16 @@
+using Consulting.Web.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.UseTopLevelWebRoot();
+builder.AddAppDatabase();
+builder.AddAccounts();
+builder.AddIntegrations();
+builder.AddWebUi();
+
+var app = builder.Build();
+await app.PrepareDatabaseAsync(args);
+app.UseWebUi();
+app.MapWebUi();
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,25 @@
+using NodaTime;
+using NodaTime.Text;
+using NodaTime.TimeZones;
+
+namespace Consulting.Web.Scheduling;
+
+/// <summary>How zones and times read on pages: "New York (UTC−05:00)", "Mon 3 Mar, 09:00 EST".</summary>
+public static class ZoneDisplay
+{
+    private static readonly OffsetPattern OffsetFormat = OffsetPattern.CreateWithInvariantCulture("+HH:mm");
+
+    /// <summary>The city part of an IANA id: "America/Argentina/Buenos_Aires" → "Buenos Aires".</summary>
+    public static string City(string zoneId) => zoneId[(zoneId.LastIndexOf('/') + 1)..].Replace('_', ' ');
+
+    public static string Offset(DateTimeZone zone, Instant at) =>
+        "UTC" + OffsetFormat.Format(zone.GetUtcOffset(at)).Replace('-', '−');
+
+    public static string Label(string zoneId, Instant at) =>
+        DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId) is { } zone ? $"{City(zoneId)} ({Offset(zone, at)})" : zoneId;
+
+    /// <summary>All IANA ids people pick from (canonical ones, without legacy aliases like "US/Eastern").</summary>
+    public static IReadOnlyList<string> PickableZones { get; } = TzdbDateTimeZoneSource.Default.ZoneLocations?
+        .Select(l => l.ZoneId).Append("UTC").Distinct().Order(StringComparer.Ordinal).ToList()
+        ?? DateTimeZoneProviders.Tzdb.Ids.ToList();
+}
