@@ -17,7 +17,7 @@ public static class DatabaseSetup
 
         builder.Services.AddSingleton<SqlitePragmaInterceptor>();
         builder.Services.AddDbContext<AppDbContext>((sp, options) => options
-            .UseSqlite(connectionString)
+            .UseSqlite(connectionString, sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
             .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>()));
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 

@@ -1,0 +1,42 @@
+using Consulting.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consulting.Tests.Data;
+
+public sealed class DatabaseTests
+{
+    [Fact]
+    public async Task The_model_has_no_changes_missing_from_the_migrations()
+    {
+        using var app = new AppFactory();
+        await app.WithDbAsync(db =>
+        {
+            Assert.False(db.Database.HasPendingModelChanges(),
+                "The model differs from migrations/: add a migration (see README).");
+            return Task.CompletedTask;
+        });
+    }
+
+    [Fact]
+    public async Task Start_up_applies_every_migration_to_a_new_file_in_wal_mode()
+    {
+        using var app = new AppFactory();
+        var pending = await app.WithDbAsync(db => db.Database.GetPendingMigrationsAsync());
+        Assert.Empty(pending);
+
+        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string?)await cmd.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Demo_data_is_not_seeded_outside_development_unless_asked()
+    {
+        using var app = new AppFactory();
+        Assert.Equal(0, await app.WithDbAsync(db => db.Users.CountAsync()));
+        Assert.Equal(3, await app.WithDbAsync(db => db.Roles.CountAsync()));
+    }
+}

@@ -1,0 +1,152 @@
+using System.Net;
+using Consulting.Tests.Support;
+using Consulting.Web.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consulting.Tests.Pages.Account;
+
+public sealed class AccountFlowTests(SeededAppFactory app) : IClassFixture<SeededAppFactory>
+{
+    private const string GoodPassword = "correct horse battery";
+
+    [Fact]
+    public async Task Customer_sign_up_creates_a_customer_signs_in_and_greets_by_name()
+    {
+        var client = app.CreateBrowserLikeClient();
+        var email = AccountPages.UniqueEmail("carol");
+
+        var response = await client.SignUpAsync("Carol Jones", email, GoodPassword, "Asia/Tokyo");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+        var home = await client.GetPageAsync("/");
+        Assert.Equal("Carol Jones", home.QuerySelector(".nav-user").Text());
+        Assert.Contains("Welcome, Carol Jones", home.QuerySelector(".flash").Text());
+
+        var (roles, zone) = await UserRolesAndZoneAsync(email);
+        Assert.Equal([Roles.Customer], roles);
+        Assert.Equal("Asia/Tokyo", zone);
+    }
+
+    [Fact]
+    public async Task Sign_up_with_a_taken_email_shows_the_error_beside_email_and_creates_nothing()
+    {
+        var client = app.CreateBrowserLikeClient();
+        var usersBefore = await app.WithDbAsync(db => db.Users.CountAsync());
+
+        var response = await client.SignUpAsync("Copycat", DemoData.CustomerEmail, GoodPassword);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Contains("already exists", page.FieldError("Input.Email"));
+        Assert.Equal(usersBefore, await app.WithDbAsync(db => db.Users.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Sign_up_with_a_short_password_shows_the_error_beside_password()
+    {
+        var email = AccountPages.UniqueEmail("shorty");
+        var response = await app.CreateBrowserLikeClient().SignUpAsync("Shorty", email, "short");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Contains("at least 10 characters", page.FieldError("Input.Password"));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Users.CountAsync(u => u.Email == email)));
+    }
+
+    [Fact]
+    public async Task Sign_up_with_missing_name_and_bad_email_shows_both_messages()
+    {
+        var response = await app.CreateBrowserLikeClient().SignUpAsync("", "not-an-email", GoodPassword);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Equal("Enter your name.", page.FieldError("Input.DisplayName"));
+        Assert.Equal("Enter a valid email address.", page.FieldError("Input.Email"));
+    }
+
+    [Fact]
+    public async Task Demo_admin_signs_in_and_out()
+    {
+        var client = app.CreateBrowserLikeClient();
+
+        var signIn = await client.SignInAsync(DemoData.AdminEmail, DemoData.Password);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        var home = await client.GetPageAsync("/");
+        Assert.Equal("Ada Admin", home.QuerySelector(".nav-user").Text());
+
+        var signOut = await client.SubmitAsync(home, "form[action='/account/sign-out']");
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        var after = await client.GetPageAsync("/");
+        Assert.Null(after.QuerySelector(".nav-user"));
+        Assert.NotNull(after.QuerySelector("a[href='/account/sign-in']"));
+    }
+
+    [Fact]
+    public async Task Sign_in_returns_to_a_local_return_url_but_not_to_another_site()
+    {
+        var client = app.CreateBrowserLikeClient();
+        var page = await client.GetPageAsync("/account/sign-in?returnUrl=%2Fstatus%2F404");
+        var local = await client.SubmitAsync(page, "main form", new Dictionary<string, string>
+        {
+            ["Input.Email"] = DemoData.CustomerEmail,
+            ["Input.Password"] = DemoData.Password,
+        });
+        Assert.Equal("/status/404", local.Headers.Location?.OriginalString);
+
+        var other = app.CreateBrowserLikeClient();
+        var evil = await other.GetPageAsync("/account/sign-in?returnUrl=https%3A%2F%2Fevil.example%2F");
+        var response = await other.SubmitAsync(evil, "main form", new Dictionary<string, string>
+        {
+            ["Input.Email"] = DemoData.CustomerEmail,
+            ["Input.Password"] = DemoData.Password,
+        });
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Wrong_password_is_refused_with_a_message_and_no_cookie()
+    {
+        var client = app.CreateBrowserLikeClient();
+
+        var response = await client.SignInAsync(DemoData.CustomerEmail, "not the password");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Contains("don't match an account", page.QuerySelector(".form-errors").Text());
+        Assert.Null((await client.GetPageAsync("/")).QuerySelector(".nav-user"));
+    }
+
+    [Fact]
+    public async Task A_post_without_the_antiforgery_token_is_rejected()
+    {
+        var client = app.CreateBrowserLikeClient();
+        var response = await client.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = DemoData.CustomerEmail,
+            ["Input.Password"] = DemoData.Password,
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null((await client.GetPageAsync("/")).QuerySelector(".nav-user"));
+    }
+
+    [Fact]
+    public async Task Seeded_accounts_have_their_roles()
+    {
+        Assert.Equal([Roles.Admin], (await UserRolesAndZoneAsync(DemoData.AdminEmail)).Roles);
+        Assert.Equal([Roles.Customer], (await UserRolesAndZoneAsync(DemoData.CustomerEmail)).Roles);
+        foreach (var s in DemoData.Specialists)
+            Assert.Equal([Roles.Specialist], (await UserRolesAndZoneAsync(s.Email)).Roles);
+    }
+
+    private async Task<(IList<string> Roles, string? Zone)> UserRolesAndZoneAsync(string email)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No user {email}");
+        return (await users.GetRolesAsync(user), user.TimeZoneId);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using Consulting.Tests.Support;
+using Consulting.Web.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consulting.Tests.Pages.Account;
+
+public sealed class SpecialistSignUpTests(SeededAppFactory app) : IClassFixture<SeededAppFactory>
+{
+    private static Dictionary<string, string> Form(string email, string name = "Dana Scully", string zone = "America/Chicago",
+        string currency = "USD", string price = "150.50") => new()
+    {
+        ["Input.DisplayName"] = name,
+        ["Input.Email"] = email,
+        ["Input.Password"] = "trust no one 1013",
+        ["Input.Headline"] = "Unexplained phenomena",
+        ["Input.TimeZoneId"] = zone,
+        ["Input.Currency"] = currency,
+        ["Input.Price"] = price,
+    };
+
+    [Fact]
+    public async Task Specialist_sign_up_creates_profile_schedule_and_role_and_lists_them_on_the_home_page()
+    {
+        var client = app.CreateBrowserLikeClient();
+        var email = AccountPages.UniqueEmail("dana");
+        var name = "Dana " + Guid.NewGuid().ToString("N")[..6];
+
+        var page = await client.GetPageAsync("/account/specialist-sign-up");
+        var response = await client.SubmitAsync(page, "main form", Form(email, name));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var (profile, schedule, roles) = await app.WithDbAsync(async db =>
+        {
+            var user = await db.Users.SingleAsync(u => u.Email == email);
+            var p = await db.Specialists.SingleAsync(s => s.UserId == user.Id);
+            var s = await db.Schedules.SingleAsync(x => x.SpecialistId == p.Id);
+            await using var scope = app.Services.CreateAsyncScope();
+            var r = await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().GetRolesAsync(user);
+            return (p, s, r);
+        });
+        Assert.Equal([Roles.Specialist], roles);
+        Assert.Equal("America/Chicago", profile.TimeZoneId);
+        Assert.Equal(15050, schedule.DefaultPriceMinor);
+        Assert.Equal("USD", schedule.Currency);
+        Assert.Equal(40, profile.FeedSecret.Length);
+
+        var home = await client.GetPageAsync("/");
+        var card = home.QuerySelectorAll(".specialist-card").Single(c => c.QuerySelector(".specialist-name").Text() == name);
+        Assert.StartsWith("$150.50", card.QuerySelector(".price").Text());
+    }
+
+    [Theory]
+    [InlineData("Mars/Olympus_Mons", "USD", "100", "Input.TimeZoneId", "not a known time zone")]
+    [InlineData("Europe/Berlin", "XYZ", "100", "Input.Currency", "Choose one of the listed currencies.")]
+    [InlineData("Europe/Berlin", "EUR", "-5", "Input.Price", "Enter a price of zero or more")]
+    [InlineData("Europe/Berlin", "EUR", "12.345", "Input.Price", "Enter a price of zero or more")]
+    [InlineData("Europe/Berlin", "EUR", "lots", "Input.Price", "Enter a price of zero or more")]
+    public async Task Invalid_specialist_sign_up_shows_the_message_beside_the_field_and_saves_nothing(
+        string zone, string currency, string price, string field, string message)
+    {
+        var client = app.CreateBrowserLikeClient();
+        var email = AccountPages.UniqueEmail("bad");
+        var page = await client.GetPageAsync("/account/specialist-sign-up");
+
+        var response = await client.SubmitAsync(page, "main form", Form(email, zone: zone, currency: currency, price: price));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, (await Html.ParseAsync(response)).FieldError(field));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Users.CountAsync(u => u.Email == email)));
+    }
+
+    [Fact]
+    public async Task Two_specialists_with_the_same_name_get_distinct_profile_addresses()
+    {
+        var name = "Sam Same " + Guid.NewGuid().ToString("N")[..6];
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var client = app.CreateBrowserLikeClient();
+            var page = await client.GetPageAsync("/account/specialist-sign-up");
+            var response = await client.SubmitAsync(page, "main form", Form(AccountPages.UniqueEmail("sam"), name));
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        }
+
+        var slugs = await app.WithDbAsync(db => db.Specialists.Where(s => s.DisplayName == name).Select(s => s.Slug).ToListAsync());
+        Assert.Equal(2, slugs.Distinct().Count());
+    }
+}

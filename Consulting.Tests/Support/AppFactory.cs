@@ -1,0 +1,95 @@
+using Consulting.Web.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NodaTime;
+using NodaTime.Testing;
+
+namespace Consulting.Tests.Support;
+
+/// <summary>
+/// The real app pipeline on a fresh SQLite file in a temp folder, with a <see cref="FakeClock"/>.
+/// Each instance is its own app with its own database.
+/// </summary>
+public class AppFactory : WebApplicationFactory<Program>
+{
+    /// <summary>Monday 2 November 2026, 12:00 UTC: just after the US and EU autumn DST changes.</summary>
+    public static readonly Instant DefaultNow = Instant.FromUtc(2026, 11, 2, 12, 0);
+
+    public FakeClock Clock { get; } = new(DefaultNow);
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "consulting-tests", Guid.NewGuid().ToString("N"));
+    public bool SeedDemoData { get; init; }
+    public string DatabasePath => Path.Combine(DataDirectory, "app.db");
+    public string MailDirectory => Path.Combine(DataDirectory, "mail");
+
+    private string? _serverAddress;
+
+    public AppFactory()
+    {
+        Directory.CreateDirectory(DataDirectory);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Default", $"Data Source={DatabasePath}");
+        builder.UseSetting("App:DataDirectory", DataDirectory);
+        builder.UseSetting("Email:PickupDirectory", MailDirectory);
+        builder.UseSetting("Seed:Demo", SeedDemoData ? "true" : "false");
+        builder.UseSetting("RateLimits:SignInPerMinute", "10000");
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<IClock>();
+            services.AddSingleton<IClock>(Clock);
+        });
+    }
+
+    /// <summary>A client that keeps cookies but does not follow redirects, so tests see each 302.</summary>
+    public HttpClient CreateBrowserLikeClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Serves the app on a real loopback socket (for Chromium) and returns its base address.</summary>
+    public string StartKestrel()
+    {
+        if (_serverAddress is not null) return _serverAddress;
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        _serverAddress = addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1").TrimEnd('/');
+        return _serverAddress;
+    }
+
+    /// <summary>Runs work against the app's database in its own scope.</summary>
+    public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public async Task WithDbAsync(Func<AppDbContext, Task> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing) return;
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(DataDirectory, recursive: true); }
+        catch (IOException) { /* a straggling file handle; the temp folder is cleaned by the OS */ }
+    }
+}
+
+/// <summary>One demo-seeded app shared by the tests of a class that only read or add their own rows.</summary>
+public sealed class SeededAppFactory : AppFactory
+{
+    public SeededAppFactory() => SeedDemoData = true;
+}
