@@ -177,7 +177,7 @@ public sealed class Booking
     public void Confirm(Instant now, string reason = "Payment received")
     {
         if (Status is not (BookingStatus.Pending or BookingStatus.Expired))
-            throw new DomainException($"A {Describe(Status)} booking can't be confirmed.");
+            throw new DomainException($"This booking is {Describe(Status)}, so it can't be confirmed.");
         Status = BookingStatus.Confirmed;
         Record(BookingStatus.Confirmed, now, Actor.System, reason);
     }
@@ -186,7 +186,7 @@ public sealed class Booking
 
     public void Expire(Instant now)
     {
-        if (Status != BookingStatus.Pending) throw new DomainException($"A {Describe(Status)} booking can't expire.");
+        if (Status != BookingStatus.Pending) throw new DomainException($"This booking is {Describe(Status)}, so it can't expire.");
         if (now < HoldExpiresAt) throw new DomainException("The hold hasn't run out yet.");
         Status = BookingStatus.Expired;
         Record(BookingStatus.Expired, now, Actor.System, "Hold expired before payment");
@@ -218,7 +218,7 @@ public sealed class Booking
     public void Reschedule(Slot newSlot, Actor by, string? reason, Instant now, CancellationPolicy policy)
     {
         if (Status != BookingStatus.Confirmed)
-            throw new DomainException($"A {Describe(Status)} booking can't be rescheduled.");
+            throw new DomainException($"This booking is {Describe(Status)}, so it can't be rescheduled.");
         if (!CanReschedule(by.Role, now, policy))
             throw new DomainException($"Rescheduling closes {policy.Window.TotalHours:0} hours before the start.");
         if (newSlot.SpecialistId != SpecialistId)
@@ -233,7 +233,7 @@ public sealed class Booking
     public void AttachMeeting(MeetingInfo meeting)
     {
         if (Status is not (BookingStatus.Confirmed or BookingStatus.Pending))
-            throw new DomainException($"A {Describe(Status)} booking doesn't need a meeting.");
+            throw new DomainException($"This booking is {Describe(Status)}, so it doesn't need a meeting.");
         Meeting = meeting;
     }
 
@@ -252,7 +252,7 @@ public sealed class Booking
     private void Finish(BookingStatus outcome, Actor by, Instant now)
     {
         if (Status != BookingStatus.Confirmed)
-            throw new DomainException($"A {Describe(Status)} booking can't be marked {Describe(outcome)}.");
+            throw new DomainException($"This booking is {Describe(Status)}, so it can't be marked {Describe(outcome)}.");
         if (now < End) throw new DomainException("The session hasn't ended yet.");
         Status = outcome;
         Record(outcome, now, by, null);

@@ -56,6 +56,13 @@ public static class Currencies
         _ => null,
     };
 
+    /// <summary>The amount as a plain number for an input field: 1250 USD → "12.50".</summary>
+    public static string FormatMajor(Money money)
+    {
+        var exp = Exponent(money.Currency);
+        return (money.Minor / (decimal)Pow10(exp)).ToString("F" + exp, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static long Pow10(int exp)
     {
         long result = 1;
@@ -63,14 +70,18 @@ public static class Currencies
         return result;
     }
 
-    /// <summary>Parses "12.5" into minor units without floating point.</summary>
+    /// <summary>
+    /// Parses "12.5" into minor units without floating point. Only digits and one decimal point:
+    /// "12,5" is refused rather than read as 125, and amounts are never negative.
+    /// </summary>
     public static bool TryParseMajor(string? text, string currency, out long minor)
     {
         minor = 0;
-        if (!decimal.TryParse((text ?? "").Trim(), System.Globalization.NumberStyles.Number,
-                System.Globalization.CultureInfo.InvariantCulture, out var value)) return false;
-        var scaled = value * Pow10(Exponent(currency));
-        if (scaled != decimal.Truncate(scaled) || scaled > long.MaxValue || scaled < long.MinValue) return false;
+        var value = (text ?? "").Trim();
+        if (value.Length is 0 or > 20 || !decimal.TryParse(value, System.Globalization.NumberStyles.AllowDecimalPoint,
+                System.Globalization.CultureInfo.InvariantCulture, out var amount)) return false;
+        var scaled = amount * Pow10(Exponent(currency));
+        if (scaled != decimal.Truncate(scaled) || scaled > long.MaxValue) return false;
         minor = (long)scaled;
         return true;
     }

@@ -123,7 +123,7 @@ public sealed class Notification
             Type = type,
             RecipientUserId = recipient.UserId,
             RecipientEmail = recipient.Email,
-            RecipientPhone = recipient.Phone,
+            RecipientPhone = string.IsNullOrWhiteSpace(recipient.Phone) ? null : recipient.Phone.Trim(),
             RecipientTimeZoneId = TimeZones.Require(recipient.TimeZoneId),
             BookingId = bookingId,
             Title = title.Trim(),
@@ -134,7 +134,7 @@ public sealed class Notification
         foreach (var channel in channels.Distinct())
         {
             if (channel == Channel.InApp && recipient.UserId is null) continue;
-            if (channel == Channel.Sms && recipient.Phone is null) continue;
+            if (channel == Channel.Sms && notification.RecipientPhone is null) continue;
             notification._deliveries.Add(new NotificationDelivery(channel, now));
         }
         return notification;

@@ -113,11 +113,12 @@ public sealed class Payment
     /// <summary>A declined attempt; the customer may try again while the hold lasts.</summary>
     public bool MarkFailed(string reason)
     {
-        if (Status == PaymentStatus.Failed && FailureReason == reason) return false;
+        var why = string.IsNullOrWhiteSpace(reason) ? "The payment was declined." : reason.Trim();
+        if (Status == PaymentStatus.Failed && FailureReason == why) return false;
         if (Status != PaymentStatus.Pending && Status != PaymentStatus.Failed)
             throw new DomainException("A payment that went through can't fail afterwards.");
         Status = PaymentStatus.Failed;
-        FailureReason = string.IsNullOrWhiteSpace(reason) ? "The payment was declined." : reason.Trim();
+        FailureReason = why;
         return true;
     }
 
@@ -142,6 +143,8 @@ public sealed class Payment
     {
         var refund = _refunds.FirstOrDefault(r => r.Id == refundId) ?? throw new DomainException("Unknown refund.");
         if (refund.Status == RefundStatus.Succeeded) return false;
+        // A refund we recorded as failed was replaced by a new request; only the pending one may complete.
+        if (refund.Status != RefundStatus.Pending) throw new DomainException("That refund failed and was not retried under its key.");
         refund.Succeed(providerRefundId, now);
         Status = PaymentStatus.Refunded;
         return true;

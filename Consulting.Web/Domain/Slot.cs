@@ -57,7 +57,7 @@ public sealed class Slot
 
     /// <summary>Whether a customer may pick this slot now (free, not past, outside the minimum notice).</summary>
     public bool IsOfferable(Instant now, Duration minimumNotice) =>
-        State == SlotState.Available && Start >= now + minimumNotice;
+        State == SlotState.Available && Start > now && Start >= now + minimumNotice;
 
     public void Hold(Guid bookingId, Instant until, Instant now)
     {

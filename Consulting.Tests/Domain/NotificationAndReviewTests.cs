@@ -1,0 +1,434 @@
+using Consulting.Web.Domain;
+using NodaTime;
+
+namespace Consulting.Tests.Domain;
+
+public class NotificationTests
+{
+    private static readonly Instant Now = Instant.FromUtc(2026, 3, 1, 9, 0);
+    private static readonly Channel[] AllChannels = [Channel.Email, Channel.InApp, Channel.Sms];
+    private static readonly Duration Lease = Duration.FromMinutes(5);
+    private static readonly Duration BaseDelay = Duration.FromMinutes(1);
+
+    private static Notification Create(Recipient recipient, IEnumerable<Channel>? channels = null) =>
+        Notification.Create(NotificationType.BookingConfirmation, recipient, Guid.NewGuid(), " Booking confirmed ",
+            " See you on Tuesday. ", channels ?? AllChannels, Now, "confirm:1");
+
+    private static NotificationDelivery EmailDelivery() =>
+        Create(new Recipient("user-1", "ana@example.com", null, "UTC"), [Channel.Email]).Deliveries.Single();
+
+    [Fact]
+    public void Create_for_a_member_with_phone_makes_one_pending_delivery_per_channel()
+    {
+        var notification = Create(new Recipient("user-1", "ana@example.com", "+14155550123", "Europe/Berlin"));
+
+        Assert.Equal(AllChannels, notification.Deliveries.Select(d => d.Channel));
+        Assert.All(notification.Deliveries, d =>
+        {
+            Assert.Equal(DeliveryState.Pending, d.State);
+            Assert.Equal(Now, d.NextAttemptAt);
+            Assert.Equal(0, d.Attempts);
+        });
+        Assert.Equal("Booking confirmed", notification.Title);
+        Assert.Equal("See you on Tuesday.", notification.Message);
+        Assert.Equal("confirm:1", notification.DedupeKey);
+        Assert.False(notification.IsRead);
+    }
+
+    [Fact]
+    public void Create_for_a_guest_skips_in_app()
+    {
+        var notification = Create(new Recipient(null, "guest@example.com", "+14155550123", "UTC"));
+
+        Assert.Equal([Channel.Email, Channel.Sms], notification.Deliveries.Select(d => d.Channel));
+    }
+
+    [Fact]
+    public void Create_without_phone_skips_sms()
+    {
+        var notification = Create(new Recipient("user-1", "ana@example.com", null, "UTC"));
+
+        Assert.Equal([Channel.Email, Channel.InApp], notification.Deliveries.Select(d => d.Channel));
+    }
+
+    [Fact]
+    public void Create_for_a_guest_without_phone_sends_email_only()
+    {
+        var notification = Create(new Recipient(null, "guest@example.com", null, "UTC"));
+
+        Assert.Equal(Channel.Email, Assert.Single(notification.Deliveries).Channel);
+    }
+
+    [Fact]
+    public void Create_with_a_channel_listed_twice_makes_one_delivery()
+    {
+        var notification = Create(new Recipient("user-1", "ana@example.com", null, "UTC"), [Channel.Email, Channel.Email]);
+
+        Assert.Single(notification.Deliveries);
+    }
+
+    [Fact]
+    public void Create_without_title_throws()
+    {
+        Assert.Throws<DomainException>(() =>
+            Notification.Create(NotificationType.Reminder24h, new Recipient("user-1", "ana@example.com", null, "UTC"),
+                null, "  ", "Body", [Channel.Email], Now));
+    }
+
+    [Fact]
+    public void Create_with_unknown_zone_throws_on_TimeZone()
+    {
+        var ex = Assert.Throws<DomainException>(() => Create(new Recipient("user-1", "ana@example.com", null, "Moon/Base")));
+
+        Assert.Equal("TimeZone", ex.Field);
+    }
+
+    [Fact]
+    public void MarkRead_keeps_the_first_read_time()
+    {
+        var notification = Create(new Recipient("user-1", "ana@example.com", null, "UTC"));
+
+        notification.MarkRead(Now + Duration.FromMinutes(1));
+        notification.MarkRead(Now + Duration.FromMinutes(2));
+
+        Assert.True(notification.IsRead);
+        Assert.Equal(Now + Duration.FromMinutes(1), notification.ReadAt);
+    }
+
+    // --- Delivery ---
+
+    [Fact]
+    public void Claim_due_delivery_leases_it_and_counts_the_attempt()
+    {
+        var delivery = EmailDelivery();
+
+        Assert.True(delivery.IsDue(Now));
+        delivery.Claim(Now, Lease);
+
+        Assert.Equal(DeliveryState.Sending, delivery.State);
+        Assert.Equal(Now + Lease, delivery.LeaseUntil);
+        Assert.Equal(1, delivery.Attempts);
+        Assert.False(delivery.IsDue(Now + Lease - Duration.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void Claim_before_next_attempt_time_throws()
+    {
+        var delivery = EmailDelivery();
+
+        Assert.False(delivery.IsDue(Now - Duration.FromSeconds(1)));
+        Assert.Throws<DomainException>(() => delivery.Claim(Now - Duration.FromSeconds(1), Lease));
+        Assert.Equal(0, delivery.Attempts);
+    }
+
+    [Fact]
+    public void Claim_while_leased_throws()
+    {
+        var delivery = EmailDelivery();
+        delivery.Claim(Now, Lease);
+
+        Assert.Throws<DomainException>(() => delivery.Claim(Now + Duration.FromMinutes(1), Lease));
+        Assert.Equal(1, delivery.Attempts);
+    }
+
+    [Fact]
+    public void Claim_after_lease_ran_out_reclaims_and_counts_another_attempt()
+    {
+        var delivery = EmailDelivery();
+        delivery.Claim(Now, Lease);
+
+        delivery.Claim(Now + Lease, Lease);
+
+        Assert.Equal(2, delivery.Attempts);
+        Assert.Equal(Now + Lease + Lease, delivery.LeaseUntil);
+    }
+
+    [Fact]
+    public void MarkSent_after_claim_records_sent_time_and_clears_lease()
+    {
+        var delivery = EmailDelivery();
+        delivery.Claim(Now, Lease);
+        var sentAt = Now + Duration.FromSeconds(3);
+
+        delivery.MarkSent(sentAt);
+
+        Assert.Equal(DeliveryState.Sent, delivery.State);
+        Assert.Equal(sentAt, delivery.SentAt);
+        Assert.Null(delivery.LeaseUntil);
+        Assert.False(delivery.IsDue(sentAt + Duration.FromDays(1)));
+    }
+
+    [Fact]
+    public void MarkSent_without_claim_throws()
+    {
+        var delivery = EmailDelivery();
+
+        Assert.Throws<DomainException>(() => delivery.MarkSent(Now));
+    }
+
+    [Fact]
+    public void MarkSent_twice_throws()
+    {
+        var delivery = EmailDelivery();
+        delivery.Claim(Now, Lease);
+        delivery.MarkSent(Now);
+
+        Assert.Throws<DomainException>(() => delivery.MarkSent(Now));
+    }
+
+    [Fact]
+    public void MarkAttemptFailed_without_claim_throws()
+    {
+        var delivery = EmailDelivery();
+
+        Assert.Throws<DomainException>(() => delivery.MarkAttemptFailed("smtp down", Now, 5, BaseDelay));
+    }
+
+    [Fact]
+    public void Failed_attempts_back_off_exponentially_then_fail_for_good_after_max_attempts()
+    {
+        var delivery = EmailDelivery();
+        var now = Now;
+        var delays = new List<Duration>();
+
+        for (var attempt = 1; attempt < 4; attempt++)
+        {
+            delivery.Claim(now, Lease);
+            delivery.MarkAttemptFailed($"smtp down {attempt}", now, maxAttempts: 4, BaseDelay);
+            Assert.Equal(DeliveryState.Pending, delivery.State);
+            Assert.Null(delivery.LeaseUntil);
+            delays.Add(delivery.NextAttemptAt - now);
+            Assert.False(delivery.IsDue(delivery.NextAttemptAt - Duration.FromSeconds(1)));
+            now = delivery.NextAttemptAt;
+        }
+
+        Assert.Equal([BaseDelay, BaseDelay * 2, BaseDelay * 4], delays);
+
+        delivery.Claim(now, Lease);
+        delivery.MarkAttemptFailed("smtp down 4", now, maxAttempts: 4, BaseDelay);
+
+        Assert.Equal(DeliveryState.Failed, delivery.State);
+        Assert.Equal(4, delivery.Attempts);
+        Assert.Equal("smtp down 4", delivery.LastError);
+        Assert.Null(delivery.LeaseUntil);
+        Assert.False(delivery.IsDue(now + Duration.FromDays(365)));
+        Assert.Throws<DomainException>(() => delivery.Claim(now + Duration.FromDays(1), Lease));
+    }
+
+    [Fact]
+    public void Sent_after_a_failed_attempt_clears_the_error()
+    {
+        var delivery = EmailDelivery();
+        delivery.Claim(Now, Lease);
+        delivery.MarkAttemptFailed("timeout", Now, 3, BaseDelay);
+        delivery.Claim(delivery.NextAttemptAt, Lease);
+
+        delivery.MarkSent(delivery.NextAttemptAt);
+
+        Assert.Equal(DeliveryState.Sent, delivery.State);
+        Assert.Null(delivery.LastError);
+    }
+
+    [Fact]
+    public void MarkAttemptFailed_keeps_at_most_1000_characters_of_the_error()
+    {
+        var delivery = EmailDelivery();
+        delivery.Claim(Now, Lease);
+
+        delivery.MarkAttemptFailed(new string('e', 5000), Now, 3, BaseDelay);
+
+        Assert.Equal(1000, delivery.LastError!.Length);
+    }
+}
+
+public class ReviewTests
+{
+    private static readonly Instant SessionStart = Instant.FromUtc(2026, 3, 10, 15, 0);
+    private static readonly Instant Created = Instant.FromUtc(2026, 3, 1, 9, 0);
+    private static readonly Instant WrittenAt = Instant.FromUtc(2026, 3, 11, 9, 0);
+
+    private static Booking BookingFor(string? customerUserId)
+    {
+        var slot = Slot.Create(Guid.NewGuid(), SessionStart, SessionStart + Duration.FromHours(1), "UTC",
+            new Money(5000, "USD"), Created);
+        var details = new CustomerDetails("Ana Díaz", "ana@example.com", null, "UTC", null);
+        return Booking.Place(Guid.NewGuid(), slot, details, customerUserId, Created + Duration.FromMinutes(15), Created);
+    }
+
+    private static Booking CompletedBooking(string? customerUserId = "customer-1")
+    {
+        var booking = BookingFor(customerUserId);
+        booking.Confirm(Created + Duration.FromMinutes(1));
+        booking.MarkCompleted(Actor.Specialist("specialist-1"), booking.End);
+        return booking;
+    }
+
+    private static Review Written() => Review.Write(CompletedBooking(), "customer-1", 5, "Very helpful", WrittenAt);
+
+    [Fact]
+    public void Write_for_a_completed_booking_stores_rating_text_and_author()
+    {
+        var booking = CompletedBooking();
+
+        var review = Review.Write(booking, "customer-1", 4, "  Clear and kind.  ", WrittenAt);
+
+        Assert.Equal(booking.Id, review.BookingId);
+        Assert.Equal(booking.SpecialistId, review.SpecialistId);
+        Assert.Equal("customer-1", review.CustomerUserId);
+        Assert.Equal("Ana Díaz", review.AuthorName);
+        Assert.Equal(4, review.Rating);
+        Assert.Equal("Clear and kind.", review.Text);
+        Assert.Equal(WrittenAt, review.CreatedAt);
+        Assert.Null(review.UpdatedAt);
+        Assert.False(review.IsHidden);
+    }
+
+    [Fact]
+    public void Write_for_a_confirmed_booking_throws()
+    {
+        var booking = BookingFor("customer-1");
+        booking.Confirm(Created + Duration.FromMinutes(1));
+
+        Assert.Throws<DomainException>(() => Review.Write(booking, "customer-1", 5, "Great", WrittenAt));
+    }
+
+    [Fact]
+    public void Write_for_a_no_show_booking_throws()
+    {
+        var booking = BookingFor("customer-1");
+        booking.Confirm(Created + Duration.FromMinutes(1));
+        booking.MarkNoShow(Actor.Specialist("specialist-1"), booking.End);
+
+        Assert.Throws<DomainException>(() => Review.Write(booking, "customer-1", 5, "Great", WrittenAt));
+    }
+
+    [Fact]
+    public void Write_for_a_cancelled_booking_throws()
+    {
+        var booking = BookingFor("customer-1");
+        booking.Cancel(Actor.Customer("customer-1"), null, Created + Duration.FromMinutes(1), CancellationPolicy.Default);
+
+        Assert.Throws<DomainException>(() => Review.Write(booking, "customer-1", 5, "Great", WrittenAt));
+    }
+
+    [Fact]
+    public void Write_by_someone_other_than_the_customer_throws()
+    {
+        var booking = CompletedBooking("customer-1");
+
+        Assert.Throws<DomainException>(() => Review.Write(booking, "customer-2", 5, "Great", WrittenAt));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(6)]
+    [InlineData(-1)]
+    public void Write_with_rating_outside_1_to_5_throws_on_Rating(int rating)
+    {
+        var ex = Assert.Throws<DomainException>(() => Review.Write(CompletedBooking(), "customer-1", rating, "Great", WrittenAt));
+
+        Assert.Equal("Rating", ex.Field);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void Write_with_rating_at_the_limits_is_accepted(int rating)
+    {
+        var review = Review.Write(CompletedBooking(), "customer-1", rating, "Fine", WrittenAt);
+
+        Assert.Equal(rating, review.Rating);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData(null)]
+    public void Write_without_text_throws_on_Text(string? text)
+    {
+        var ex = Assert.Throws<DomainException>(() => Review.Write(CompletedBooking(), "customer-1", 5, text, WrittenAt));
+
+        Assert.Equal("Text", ex.Field);
+    }
+
+    [Fact]
+    public void Write_with_text_over_the_maximum_throws_on_Text()
+    {
+        var ex = Assert.Throws<DomainException>(() =>
+            Review.Write(CompletedBooking(), "customer-1", 5, new string('x', Review.MaxTextLength + 1), WrittenAt));
+
+        Assert.Equal("Text", ex.Field);
+    }
+
+    [Fact]
+    public void Edit_within_7_days_updates_rating_and_text()
+    {
+        var review = Written();
+        var editedAt = WrittenAt + Duration.FromDays(7);
+
+        Assert.True(review.CanEdit(editedAt));
+        review.Edit(3, "Good, ran late", editedAt);
+
+        Assert.Equal(3, review.Rating);
+        Assert.Equal("Good, ran late", review.Text);
+        Assert.Equal(editedAt, review.UpdatedAt);
+    }
+
+    [Fact]
+    public void Edit_7_days_and_1_second_after_writing_throws()
+    {
+        var review = Written();
+        var tooLate = WrittenAt + Duration.FromDays(7) + Duration.FromSeconds(1);
+
+        Assert.False(review.CanEdit(tooLate));
+        Assert.Throws<DomainException>(() => review.Edit(3, "Changed my mind", tooLate));
+        Assert.Equal(5, review.Rating);
+        Assert.Null(review.UpdatedAt);
+    }
+
+    [Fact]
+    public void Edit_with_invalid_rating_throws_and_keeps_the_review()
+    {
+        var review = Written();
+
+        Assert.Throws<DomainException>(() => review.Edit(9, "New text", WrittenAt + Duration.FromHours(1)));
+        Assert.Equal(5, review.Rating);
+        Assert.Equal("Very helpful", review.Text);
+    }
+
+    [Fact]
+    public void Hide_and_Unhide_toggle_visibility()
+    {
+        var review = Written();
+
+        review.Hide();
+        Assert.True(review.IsHidden);
+
+        review.Unhide();
+        Assert.False(review.IsHidden);
+    }
+
+    [Fact]
+    public void Report_keeps_the_first_report_time_and_the_latest_reason()
+    {
+        var review = Written();
+        var first = WrittenAt + Duration.FromHours(1);
+
+        review.Report(" Spam ", first);
+        review.Report("Offensive", first + Duration.FromHours(1));
+
+        Assert.Equal(first, review.ReportedAt);
+        Assert.Equal("Offensive", review.ReportReason);
+    }
+
+    [Fact]
+    public void Report_without_reason_keeps_an_earlier_reason()
+    {
+        var review = Written();
+        review.Report("Spam", WrittenAt);
+
+        review.Report("  ", WrittenAt + Duration.FromHours(1));
+
+        Assert.Equal("Spam", review.ReportReason);
+    }
+}
