@@ -6,10 +6,12 @@ builder.AddAppDatabase();
 builder.AddAccounts();
 builder.AddIntegrations();
 builder.AddWebUi();
+builder.AddJobs();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync(args);
 app.UseWebUi();
+app.UseJobs();
 app.MapWebUi();
 app.Run();
 

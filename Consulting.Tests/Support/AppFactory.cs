@@ -21,17 +21,25 @@ public class AppFactory : WebApplicationFactory<Program>
     public static readonly Instant DefaultNow = Instant.FromUtc(2026, 11, 2, 12, 0);
 
     public FakeClock Clock { get; } = new(DefaultNow);
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "consulting-tests", Guid.NewGuid().ToString("N"));
+    public string DataDirectory { get; }
     public bool SeedDemoData { get; init; }
+    /// <summary>Off by default: tests run jobs themselves (e.g. GenerationJobs.RunDueAsync) so timing can't vary.</summary>
+    public bool RunJobsInBackground { get; init; }
     public string DatabasePath => Path.Combine(DataDirectory, "app.db");
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
 
     private string? _serverAddress;
 
-    public AppFactory()
+    /// <param name="dataDirectory">Another app's folder, to start "the same server" again after a restart.</param>
+    public AppFactory(string? dataDirectory = null)
     {
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "consulting-tests", Guid.NewGuid().ToString("N"));
+        KeepData = dataDirectory is not null;
         Directory.CreateDirectory(DataDirectory);
     }
+
+    /// <summary>Set to leave the folder behind on dispose, so a second factory can reopen it.</summary>
+    public bool KeepData { get; set; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -40,7 +48,9 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("App:DataDirectory", DataDirectory);
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
         builder.UseSetting("Seed:Demo", SeedDemoData ? "true" : "false");
+        builder.UseSetting("Jobs:RunInBackground", RunJobsInBackground ? "true" : "false");
         builder.UseSetting("RateLimits:SignInPerMinute", "10000");
+        builder.UseSetting("RateLimits:HoldsPerMinute", "100000");
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<IClock>();
@@ -83,6 +93,7 @@ public class AppFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (!disposing) return;
         SqliteConnection.ClearAllPools();
+        if (KeepData) return;
         try { Directory.Delete(DataDirectory, recursive: true); }
         catch (IOException) { /* a straggling file handle; the temp folder is cleaned by the OS */ }
     }

@@ -19,7 +19,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
-    public SeededAppFactory App { get; } = new();
+    /// <summary>Demo data, and background jobs on: pages that poll for a job's result see it finish.</summary>
+    public AppFactory App { get; } = new() { SeedDemoData = true, RunJobsInBackground = true };
     public string BaseUrl { get; private set; } = "";
 
     /// <summary>Where screenshots go (TestResults/screenshots under the repository, or SCREENSHOT_DIR).</summary>

@@ -44,8 +44,8 @@ public static class Html
             fields.Add(new(name, value));
         }
 
-        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page.Url : form.Action;
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(action).PathAndQuery)
+        var action = new Uri(new Uri(page.Url), form.GetAttribute("action") ?? "");
+        var request = new HttpRequestMessage(HttpMethod.Post, action.PathAndQuery)
         {
             Content = new FormUrlEncodedContent(fields),
         };

@@ -51,9 +51,10 @@ public sealed class DemoData(
                 await roles.CreateAsync(new IdentityRole(role));
     }
 
-    public async Task SeedIfEmptyAsync()
+    /// <summary>Returns whether it seeded (false when the database already had users).</summary>
+    public async Task<bool> SeedIfEmptyAsync()
     {
-        if (await db.Users.AnyAsync()) return;
+        if (await db.Users.AnyAsync()) return false;
         var now = clock.GetCurrentInstant();
 
         await CreateUserAsync(AdminEmail, "Ada Admin", "Europe/London", Roles.Admin);
@@ -74,6 +75,7 @@ public sealed class DemoData(
         }
         await db.SaveChangesAsync();
         log.LogInformation("Seeded demo data: {Count} specialists, an admin and a customer", Specialists.Length);
+        return true;
     }
 
     private async Task CreateUserAsync(string email, string name, string zone, string role)

@@ -65,6 +65,11 @@ internal sealed class SlotConfiguration : IEntityTypeConfiguration<Slot>
         b.Ignore(s => s.IsReplaceable);
         b.Property(s => s.Currency).HasMaxLength(3);
         b.Property(s => s.BlockReason).HasMaxLength(Slot.MaxBlockReasonLength);
+        // Every tracked change of a slot is written "... WHERE State = <the state we read>", so two
+        // requests racing for one slot can't both win (STYLE rule 7).
+        b.Property(s => s.State).IsConcurrencyToken();
+        // Length in ticks, kept by SQLite itself, so searches can filter on session length.
+        b.Property<long>(Slot.LengthTicksColumn).HasComputedColumnSql("\"End\" - \"Start\"", stored: false);
         // One slot per specialist and start: makes generation idempotent at the database.
         b.HasIndex(s => new { s.SpecialistId, s.Start }).IsUnique();
         // Customer search: open slots by time.
@@ -79,7 +84,11 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
     public void Configure(EntityTypeBuilder<Booking> b)
     {
         b.ToTable("Bookings");
+        // Status changes race (payment webhook vs. hold expiry vs. cancel): each save is
+        // "... WHERE Status = <the status we read>", and the loser reloads and decides again.
+        b.Property(x => x.Status).IsConcurrencyToken();
         b.Ignore(x => x.Price);
+        b.Ignore(x => x.HasCustomerDetails);
         b.Property(x => x.Currency).HasMaxLength(3);
         b.Property(x => x.CustomerName).HasMaxLength(100);
         b.Property(x => x.CustomerEmail).HasMaxLength(254);
@@ -193,5 +202,31 @@ internal sealed class ReviewConfiguration : IEntityTypeConfiguration<Review>
         b.HasIndex(x => new { x.SpecialistId, x.CreatedAt });
         b.HasOne<Booking>().WithOne().HasForeignKey<Review>(x => x.BookingId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<SpecialistProfile>().WithMany().HasForeignKey(x => x.SpecialistId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class GenerationJobConfiguration : IEntityTypeConfiguration<GenerationJob>
+{
+    public void Configure(EntityTypeBuilder<GenerationJob> b)
+    {
+        b.ToTable("GenerationJobs");
+        b.Ignore(x => x.IsFinished);
+        b.Property(x => x.Origin).HasMaxLength(20);
+        b.Property(x => x.Error).HasMaxLength(500);
+        b.HasIndex(x => new { x.State, x.CreatedAt });
+        b.HasIndex(x => new { x.SpecialistId, x.CreatedAt });
+        b.HasOne<SpecialistProfile>().WithMany().HasForeignKey(x => x.SpecialistId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ProcessedWebhookEventConfiguration : IEntityTypeConfiguration<ProcessedWebhookEvent>
+{
+    public void Configure(EntityTypeBuilder<ProcessedWebhookEvent> b)
+    {
+        b.ToTable("ProcessedWebhookEvents");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).HasMaxLength(255);
+        b.Property(x => x.Provider).HasMaxLength(20);
+        b.Property(x => x.Type).HasMaxLength(100);
     }
 }

@@ -139,21 +139,21 @@ public sealed class Booking
 
     private Booking() { }
 
-    /// <summary>A pending booking for a slot the caller has just put on hold for it.</summary>
-    public static Booking Place(Guid id, Slot slot, CustomerDetails customer, string? customerUserId, Instant holdUntil, Instant now)
+    /// <summary>
+    /// A pending booking for a slot the caller has just put on hold for it. A guest's name and email
+    /// come at checkout (<see cref="UpdateCustomerDetails"/>); the booking can't be confirmed without them.
+    /// </summary>
+    public static Booking PlaceHold(Guid id, Slot slot, string? customerUserId, string customerTimeZoneId, Instant holdUntil, Instant now)
     {
         if (slot.Start <= now) throw new DomainException("This time has already started.");
+        if (holdUntil <= now) throw new DomainException("A hold must end in the future.");
         var booking = new Booking
         {
             Id = id,
             SpecialistId = slot.SpecialistId,
             SlotId = slot.Id,
             CustomerUserId = customerUserId,
-            CustomerName = customer.Name,
-            CustomerEmail = customer.Email,
-            CustomerPhone = customer.Phone,
-            CustomerTimeZoneId = customer.TimeZoneId,
-            Notes = customer.Notes,
+            CustomerTimeZoneId = TimeZones.Require(customerTimeZoneId),
             Start = slot.Start,
             End = slot.End,
             PriceMinor = slot.PriceMinor,
@@ -165,6 +165,16 @@ public sealed class Booking
         booking.Record(BookingStatus.Pending, now, Actor.Customer(customerUserId), "Slot held for checkout");
         return booking;
     }
+
+    /// <summary>A pending booking whose customer details are already known (a signed-in customer).</summary>
+    public static Booking Place(Guid id, Slot slot, CustomerDetails customer, string? customerUserId, Instant holdUntil, Instant now)
+    {
+        var booking = PlaceHold(id, slot, customerUserId, customer.TimeZoneId, holdUntil, now);
+        booking.UpdateCustomerDetails(customer);
+        return booking;
+    }
+
+    public bool HasCustomerDetails => CustomerEmail.Length > 0;
 
     public void UpdateCustomerDetails(CustomerDetails customer)
     {
@@ -178,6 +188,7 @@ public sealed class Booking
     {
         if (Status is not (BookingStatus.Pending or BookingStatus.Expired))
             throw new DomainException($"This booking is {Describe(Status)}, so it can't be confirmed.");
+        if (!HasCustomerDetails) throw new DomainException("The customer's name and email are missing.");
         Status = BookingStatus.Confirmed;
         Record(BookingStatus.Confirmed, now, Actor.System, reason);
     }

@@ -19,6 +19,8 @@ public enum SlotState
 public sealed class Slot
 {
     public const int MaxBlockReasonLength = 200;
+    /// <summary>Database-computed End − Start in ticks (no CLR property: it is derived).</summary>
+    public const string LengthTicksColumn = "LengthTicks";
 
     public Guid Id { get; private set; }
     public Guid SpecialistId { get; private set; }

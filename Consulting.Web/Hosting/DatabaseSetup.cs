@@ -42,6 +42,12 @@ public static class DatabaseSetup
         await seeder.EnsureRolesAsync();
         var wantDemo = args.Contains("--seed")
             || (app.Configuration.GetValue<bool?>("Seed:Demo") ?? app.Environment.IsDevelopment());
-        if (wantDemo) await seeder.SeedIfEmptyAsync();
+        // Demo specialists get their slots from the same jobs a specialist's own request would use.
+        if (wantDemo && await seeder.SeedIfEmptyAsync())
+        {
+            var jobs = scope.ServiceProvider.GetRequiredService<Jobs.GenerationJobs>();
+            await jobs.QueueHorizonAsync("demo", CancellationToken.None);
+            jobs.Wake();
+        }
     }
 }

@@ -20,6 +20,10 @@ public static class FormResults
         return result;
     }
 
+    /// <summary>The first message recorded for a field, for forms that render their own error spans.</summary>
+    public static string? ErrorFor(this ModelStateDictionary modelState, string key) =>
+        modelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0 ? entry.Errors[0].ErrorMessage : null;
+
     /// <summary>Puts domain/service errors beside their fields; "" means the form as a whole.</summary>
     public static void AddErrors(this ModelStateDictionary modelState, IEnumerable<(string Field, string Message)> errors, string prefix = "Input")
     {

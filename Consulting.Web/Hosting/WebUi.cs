@@ -12,6 +12,7 @@ namespace Consulting.Web.Hosting;
 public static class WebUi
 {
     public const string SignInRateLimit = "sign-in";
+    public const string BookingRateLimit = "booking";
 
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
@@ -29,6 +30,9 @@ public static class WebUi
             })
             .AddEntityFrameworkStores<AppDbContext>()
             .AddDefaultTokenProviders();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Specialist, p => p.RequireRole(Roles.Specialist))
+            .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
         builder.Services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/sign-in";
@@ -37,10 +41,20 @@ public static class WebUi
             o.Cookie.Name = "consulting.auth";
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.SlidingExpiration = true;
+            // A signed-in user without the right role gets a real 403 (rendered by the status page),
+            // not a redirect that hides the refusal from non-browser clients.
+            o.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
         });
         builder.Services.AddScoped<DemoData>();
         builder.Services.AddScoped<Accounts.Registration>();
         builder.Services.AddScoped<Specialists.SpecialistDirectory>();
+        builder.Services.AddScoped<Specialists.CurrentSpecialist>();
+        builder.Services.AddScoped<Scheduling.AvailabilityEditor>();
+        builder.Services.AddScoped<Scheduling.SpecialistCalendar>();
         return builder;
     }
 
@@ -50,8 +64,17 @@ public static class WebUi
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
         builder.Services.Configure<JitsiOptions>(builder.Configuration.GetSection("Jitsi"));
         builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email"));
+        builder.Services.Configure<Bookings.BookingOptions>(builder.Configuration.GetSection("Booking"));
+        builder.Services.Configure<Scheduling.SchedulingOptions>(builder.Configuration.GetSection("Scheduling"));
 
-        builder.Services.AddSingleton<IPaymentGateway, TestPaymentGateway>();
+        builder.AddPayments();
+        builder.Services.AddScoped<PaymentOutcomes>();
+        builder.Services.AddScoped<Notifier>();
+        builder.Services.AddScoped<Bookings.BookingLinks>();
+        builder.Services.AddScoped<Bookings.OpenSlots>();
+        builder.Services.AddScoped<Bookings.BookingService>();
+        builder.Services.AddScoped<Bookings.HoldExpiry>();
+        builder.Services.AddScoped<Bookings.WeekViews>();
         builder.Services.AddSingleton<IMeetingProvider, JitsiMeetingProvider>();
         builder.Services.AddSingleton<IEmailTransport, PickupFolderEmailTransport>();
         builder.Services.AddSingleton<ISmsSender, DisabledSmsSender>();
@@ -63,11 +86,12 @@ public static class WebUi
         builder.Services.AddRouting(o => o.LowercaseUrls = true);
         builder.Services.AddRazorPages(o =>
         {
-            o.Conventions.AuthorizeFolder("/Account/Manage");
+            o.Conventions.AuthorizeFolder("/Specialist", Roles.Specialist);
         });
         builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
 
         var signInPerMinute = builder.Configuration.GetValue("RateLimits:SignInPerMinute", 10);
+        var holdsPerMinute = builder.Configuration.GetValue("RateLimits:HoldsPerMinute", 30);
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -76,6 +100,9 @@ public static class WebUi
                 : RateLimitPartition.GetFixedWindowLimiter(
                     context.Connection.RemoteIpAddress?.ToString() ?? "local",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = signInPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            o.AddPolicy(BookingRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = holdsPerMinute, Window = TimeSpan.FromMinutes(1) }));
         });
 
         if (!builder.Environment.IsDevelopment())
@@ -104,6 +131,7 @@ public static class WebUi
     {
         app.MapHealthChecks("/healthz");
         app.MapHtmxAntiforgeryScript();
+        app.MapPaymentWebhooks();
         app.MapRazorPages();
         return app;
     }

@@ -5,8 +5,12 @@ namespace Consulting.Web.Payments;
 /// <summary>Where the customer goes to pay, and the provider's ids to remember.</summary>
 public sealed record CheckoutStart(string RedirectUrl, string? CheckoutSessionId, string? PaymentIntentId);
 
-public sealed record CheckoutRequest(Guid BookingId, Money Amount, string Description, string CustomerEmail,
-    Uri SuccessUrl, Uri CancelUrl, NodaTime.Instant ExpiresAt);
+/// <param name="IdempotencyKey">Same key for a retried request, so the provider creates one session.</param>
+/// <param name="TestCardUrl">The app's own card page, used only by the built-in test provider.</param>
+/// <param name="ExpiresAt">When the slot's hold ends; the checkout must not outlive it.</param>
+public sealed record CheckoutRequest(
+    Guid BookingId, Guid PaymentId, Money Amount, string Description, string CustomerEmail,
+    Uri SuccessUrl, Uri CancelUrl, Uri TestCardUrl, NodaTime.Instant ExpiresAt, string IdempotencyKey);
 
 public sealed record RefundOutcome(bool Succeeded, string? ProviderRefundId, string? Error);
 
@@ -20,6 +24,9 @@ public interface IPaymentGateway
     bool IsTestMode { get; }
 
     Task<CheckoutStart> StartCheckoutAsync(CheckoutRequest request, CancellationToken ct);
+
+    /// <summary>Ends a checkout that can no longer complete (its hold expired). Safe to call twice.</summary>
+    Task CancelCheckoutAsync(Payment payment, CancellationToken ct);
 
     Task<RefundOutcome> RefundAsync(Payment payment, Refund refund, CancellationToken ct);
 }

@@ -18,7 +18,10 @@ public sealed class TestPaymentGateway : IPaymentGateway
     public bool IsTestMode => true;
 
     public Task<CheckoutStart> StartCheckoutAsync(CheckoutRequest request, CancellationToken ct) =>
-        Task.FromResult(new CheckoutStart($"/checkout/{request.BookingId:N}/test-card", null, null));
+        Task.FromResult(new CheckoutStart(request.TestCardUrl.ToString(), null, null));
+
+    // Nothing lives outside the app: the card page itself refuses a booking whose hold has ended.
+    public Task CancelCheckoutAsync(Payment payment, CancellationToken ct) => Task.CompletedTask;
 
     public Task<RefundOutcome> RefundAsync(Payment payment, Refund refund, CancellationToken ct) =>
         Task.FromResult(new RefundOutcome(true, $"test_re_{refund.Id:N}", null));

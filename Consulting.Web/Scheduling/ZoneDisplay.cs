@@ -18,6 +18,21 @@ public static class ZoneDisplay
     public static string Label(string zoneId, Instant at) =>
         DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId) is { } zone ? $"{City(zoneId)} ({Offset(zone, at)})" : zoneId;
 
+    /// <summary>The zone's abbreviation at that instant ("EST", "JST"), or its offset where tzdb has none.</summary>
+    public static string Abbreviation(DateTimeZone zone, Instant at)
+    {
+        var name = zone.GetZoneInterval(at).Name;
+        return name.Length > 0 && !name.StartsWith('+') && !name.StartsWith('-') ? name : Offset(zone, at);
+    }
+
+    /// <summary>"Mon 9 Nov 2026, 09:00 CET (Madrid)": a time with enough context to be unambiguous.</summary>
+    public static string DateTime(Instant at, string zoneId)
+    {
+        var zone = DateTimeZoneProviders.Tzdb[zoneId];
+        var local = at.InZone(zone);
+        return $"{local.ToString("ddd d MMM yyyy, HH:mm", System.Globalization.CultureInfo.InvariantCulture)} {Abbreviation(zone, at)} ({City(zoneId)})";
+    }
+
     /// <summary>All IANA ids people pick from (canonical ones, without legacy aliases like "US/Eastern").</summary>
     public static IReadOnlyList<string> PickableZones { get; } = TzdbDateTimeZoneSource.Default.ZoneLocations?
         .Select(l => l.ZoneId).Append("UTC").Distinct().Order(StringComparer.Ordinal).ToList()

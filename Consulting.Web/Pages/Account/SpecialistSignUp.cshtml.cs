@@ -68,7 +68,7 @@ public sealed class SpecialistSignUpModel(Registration registration, SignInManag
             return this.InvalidForm();
         }
         await signIn.SignInAsync(result.User!, isPersistent: false);
-        TempData["Flash"] = "Your specialist profile is live. Set your weekly availability so customers can book you.";
-        return LocalRedirect("/");
+        TempData["Flash"] = "Your specialist profile is live. Set your weekly hours, then generate slots so customers can book you.";
+        return LocalRedirect("/specialist/availability");
     }
 }

@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using NodaTime;
+
+namespace Consulting.Web.Bookings;
+
+public enum LinkCheck
+{
+    Valid,
+    /// <summary>Forged, altered, or made for another booking or purpose.</summary>
+    Invalid,
+    Expired,
+}
+
+/// <summary>
+/// Signed, expiring links to one booking that work without signing in (checkout, confirmation,
+/// manage). The token carries purpose, booking id and expiry, protected by ASP.NET Core data
+/// protection (keys persisted beside the database); expiry is checked against the injected clock.
+/// </summary>
+public sealed class BookingLinks(IDataProtectionProvider protection, IClock clock)
+{
+    public const string Checkout = "checkout";
+    public const string View = "view";
+
+    private readonly IDataProtector _protector = protection.CreateProtector("Consulting.BookingLinks.v1");
+
+    public string Token(Guid bookingId, string purpose, Instant expiresAt) =>
+        _protector.Protect($"{purpose}|{bookingId:N}|{expiresAt.ToUnixTimeTicks()}");
+
+    public LinkCheck Check(string? token, Guid bookingId, string purpose)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 1024) return LinkCheck.Invalid;
+        string payload;
+        try
+        {
+            payload = _protector.Unprotect(token);
+        }
+        catch (CryptographicException)
+        {
+            return LinkCheck.Invalid;
+        }
+        var parts = payload.Split('|');
+        if (parts.Length != 3 || parts[0] != purpose || parts[1] != bookingId.ToString("N")
+            || !long.TryParse(parts[2], out var ticks))
+            return LinkCheck.Invalid;
+        return clock.GetCurrentInstant() < Instant.FromUnixTimeTicks(ticks) ? LinkCheck.Valid : LinkCheck.Expired;
+    }
+}

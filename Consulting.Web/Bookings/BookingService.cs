@@ -1,0 +1,179 @@
+using Consulting.Web.Data;
+using Consulting.Web.Domain;
+using Consulting.Web.Payments;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Consulting.Web.Bookings;
+
+public abstract record HoldOutcome
+{
+    public sealed record Held(Booking Booking) : HoldOutcome;
+    /// <summary>Someone else got there first (or it is too late); the nearest open times instead.</summary>
+    public sealed record Taken(Guid SpecialistId, IReadOnlyList<OpenSlot> Alternatives) : HoldOutcome;
+    public sealed record NoSuchSlot : HoldOutcome;
+}
+
+/// <summary>A booking as its pages show it.</summary>
+public sealed record BookingPageData(Booking Booking, SpecialistProfile Specialist, Payment? Payment);
+
+public abstract record PaymentStartOutcome
+{
+    public sealed record Redirect(string Url) : PaymentStartOutcome;
+    public sealed record HoldEnded : PaymentStartOutcome;
+    public sealed record NotPending(BookingStatus Status) : PaymentStartOutcome;
+}
+
+public abstract record TestCardOutcome
+{
+    public sealed record Paid(PaymentApplied Applied) : TestCardOutcome;
+    public sealed record Declined(string Message) : TestCardOutcome;
+    public sealed record HoldEnded : TestCardOutcome;
+    public sealed record NotPending(BookingStatus Status) : TestCardOutcome;
+}
+
+/// <summary>The customer's side of booking: hold a slot, give details, pay.</summary>
+public sealed class BookingService(
+    AppDbContext db,
+    OpenSlots openSlots,
+    BookingLinks links,
+    IPaymentGateway gateway,
+    PaymentOutcomes outcomes,
+    UserManager<AppUser> users,
+    IClock clock,
+    IOptions<BookingOptions> options)
+{
+    /// <summary>
+    /// Holds a slot for a new pending booking. The hold is one conditional UPDATE ("... WHERE State =
+    /// Available"): under any number of concurrent attempts exactly one matches the row; the others
+    /// get the nearest open alternatives.
+    /// </summary>
+    public async Task<HoldOutcome> HoldAsync(Guid slotId, string? userId, string customerZoneId, CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        var until = now + options.Value.Hold;
+        var earliest = now + options.Value.MinimumNotice;
+        var bookingId = Guid.NewGuid();
+
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var won = await db.Slots
+                .Where(s => s.Id == slotId && s.State == SlotState.Available && s.Start >= earliest)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.State, SlotState.Held)
+                    .SetProperty(s => s.BookingId, bookingId)
+                    .SetProperty(s => s.HeldUntil, until), ct);
+            if (won == 1)
+            {
+                var slot = await db.Slots.AsNoTracking().SingleAsync(s => s.Id == slotId, ct);
+                var booking = Booking.PlaceHold(bookingId, slot, userId, customerZoneId, until, now);
+                if (userId is not null && await users.FindByIdAsync(userId) is { Email: { } email } user)
+                    booking.UpdateCustomerDetails(new CustomerDetails(user.DisplayName, email, user.PhoneNumber, customerZoneId, null));
+                db.Bookings.Add(booking);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return new HoldOutcome.Held(booking);
+            }
+        }
+
+        var target = await db.Slots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == slotId, ct);
+        if (target is null) return new HoldOutcome.NoSuchSlot();
+        return new HoldOutcome.Taken(target.SpecialistId, await openSlots.NearestAsync(target.SpecialistId, target.Start, 6, ct));
+    }
+
+    /// <summary>
+    /// Opens a booking from a signed link (or for its signed-in customer). Null with
+    /// <see cref="LinkCheck.Invalid"/> when the link is forged, altered or for another booking.
+    /// </summary>
+    public async Task<(BookingPageData? Data, LinkCheck Check)> OpenAsync(Guid bookingId, string? token, string purpose,
+        string? userId, CancellationToken ct)
+    {
+        var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == bookingId, ct);
+        if (booking is null) return (null, LinkCheck.Invalid);
+        var check = userId is not null && booking.CustomerUserId == userId ? LinkCheck.Valid : links.Check(token, bookingId, purpose);
+        if (check != LinkCheck.Valid) return (null, check);
+        var specialist = await db.Specialists.AsNoTracking().SingleAsync(s => s.Id == booking.SpecialistId, ct);
+        return (new BookingPageData(booking, specialist, await LatestPaymentAsync(bookingId, ct)), LinkCheck.Valid);
+    }
+
+    public Task<Payment?> LatestPaymentAsync(Guid bookingId, CancellationToken ct) =>
+        db.Payments.AsNoTracking().Where(p => p.BookingId == bookingId).OrderByDescending(p => p.CreatedAt).FirstOrDefaultAsync(ct);
+
+    /// <summary>Token for the checkout pages of a booking: valid while its hold could still be paid.</summary>
+    public string CheckoutToken(Booking booking) =>
+        links.Token(booking.Id, BookingLinks.Checkout, booking.HoldExpiresAt + Duration.FromHours(2));
+
+    /// <summary>Token for the booking's own page (confirmation): valid until a month after the session.</summary>
+    public string ViewToken(Booking booking) =>
+        links.Token(booking.Id, BookingLinks.View, booking.End + Duration.FromDays(30));
+
+    /// <summary>Saves the customer's details and sends them to the payment provider.</summary>
+    public async Task<PaymentStartOutcome> StartPaymentAsync(Guid bookingId, CustomerDetails details, Uri siteBase, CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
+        if (booking.Status != BookingStatus.Pending) return new PaymentStartOutcome.NotPending(booking.Status);
+        if (booking.IsHoldExpired(now)) return new PaymentStartOutcome.HoldEnded();
+        booking.UpdateCustomerDetails(details);
+
+        // One payment per provider attempt; a declined test card is retried on the same payment.
+        var payment = await db.Payments
+            .Where(p => p.BookingId == bookingId && p.Provider == gateway.Name && (p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Failed))
+            .OrderByDescending(p => p.CreatedAt).FirstOrDefaultAsync(ct);
+        if (payment is null)
+        {
+            payment = Payment.Start(bookingId, booking.Price, gateway.Name, now);
+            db.Payments.Add(payment);
+        }
+        await db.SaveChangesAsync(ct);
+
+        var checkout = CheckoutToken(booking);
+        var specialist = await db.Specialists.AsNoTracking().SingleAsync(s => s.Id == booking.SpecialistId, ct);
+        var start = await gateway.StartCheckoutAsync(new CheckoutRequest(
+            booking.Id, payment.Id, booking.Price,
+            $"{(booking.End - booking.Start).TotalMinutes:0}-minute session with {specialist.DisplayName}",
+            booking.CustomerEmail,
+            new Uri(siteBase, $"/checkout/{booking.Id:N}/done?t={Uri.EscapeDataString(ViewToken(booking))}"),
+            new Uri(siteBase, $"/checkout/{booking.Id:N}?t={Uri.EscapeDataString(checkout)}"),
+            new Uri(siteBase, $"/checkout/{booking.Id:N}/test-card?t={Uri.EscapeDataString(checkout)}"),
+            booking.HoldExpiresAt,
+            IdempotencyKey(payment, booking)), ct);
+        payment.AttachProviderIds(start.CheckoutSessionId, start.PaymentIntentId);
+        await db.SaveChangesAsync(ct);
+        return new PaymentStartOutcome.Redirect(start.RedirectUrl);
+    }
+
+    /// <summary>
+    /// The same checkout request gets the same key (also after a restart); changed details get a new
+    /// one, since a provider refuses a reused key with different parameters.
+    /// </summary>
+    private static string IdempotencyKey(Payment payment, Booking booking)
+    {
+        var details = $"{booking.CustomerEmail.ToLowerInvariant()}|{booking.CustomerName}|{payment.AmountMinor}|{payment.Currency}";
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(details)));
+        return $"checkout-{payment.Id:N}-{hash[..16]}";
+    }
+
+    /// <summary>The built-in test provider's card form: approve or decline, then apply the outcome.</summary>
+    public async Task<TestCardOutcome> PayWithTestCardAsync(Guid bookingId, string? cardNumber, CancellationToken ct)
+    {
+        var booking = await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == bookingId, ct);
+        if (booking.Status != BookingStatus.Pending) return new TestCardOutcome.NotPending(booking.Status);
+        if (booking.IsHoldExpired(clock.GetCurrentInstant())) return new TestCardOutcome.HoldEnded();
+        var payment = await db.Payments.AsNoTracking()
+            .Where(p => p.BookingId == bookingId && p.Provider == TestPaymentGateway.ProviderName)
+            .OrderByDescending(p => p.CreatedAt).FirstOrDefaultAsync(ct);
+        if (payment is null) return new TestCardOutcome.NotPending(booking.Status);
+
+        var (approved, message) = TestPaymentGateway.Charge(cardNumber);
+        if (!approved)
+        {
+            await outcomes.FailedAsync(new PaymentRef(PaymentId: payment.Id), message!, ct);
+            return new TestCardOutcome.Declined(message!);
+        }
+        var applied = await outcomes.SucceededAsync(new PaymentRef(PaymentId: payment.Id), $"test_ch_{Guid.NewGuid():N}", ct);
+        return new TestCardOutcome.Paid(applied);
+    }
+}

@@ -1,0 +1,59 @@
+using Consulting.Web.Data;
+using Consulting.Web.Domain;
+using Consulting.Web.Payments;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Consulting.Web.Bookings;
+
+/// <summary>Releases the slots of unpaid bookings whose hold has run out (booking → expired).</summary>
+public sealed class HoldExpiry(AppDbContext db, IPaymentGateway gateway, IClock clock, ILogger<HoldExpiry> log)
+{
+    public async Task<int> ReleaseExpiredAsync(CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        var due = await db.Bookings.AsNoTracking()
+            .Where(b => b.Status == BookingStatus.Pending && b.HoldExpiresAt <= now)
+            .Select(b => b.Id).ToListAsync(ct);
+        var released = 0;
+        foreach (var id in due)
+            if (await ExpireAsync(id, ct)) released++;
+        return released;
+    }
+
+    /// <summary>Expires one booking if it is still pending past its hold; false if something else got there first.</summary>
+    public async Task<bool> ExpireAsync(Guid bookingId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var now = clock.GetCurrentInstant();
+        var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
+        if (!booking.IsHoldExpired(now)) return false;
+        var slot = await db.Slots.SingleAsync(s => s.Id == booking.SlotId, ct);
+        if (slot.State == SlotState.Held && slot.BookingId == booking.Id) slot.Release(booking.Id);
+        booking.Expire(now);
+        var open = await db.Payments.Where(p => p.BookingId == bookingId && p.Status == PaymentStatus.Pending).ToListAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A payment confirmed it (or a customer cancelled) at the same moment: theirs stands.
+            db.ChangeTracker.Clear();
+            return false;
+        }
+        foreach (var payment in open)
+        {
+            try
+            {
+                await gateway.CancelCheckoutAsync(payment, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The booking is expired either way; a payment that still lands is refunded or confirmed then.
+                log.LogWarning(e, "Could not end the checkout of payment {PaymentId}", payment.Id);
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,91 @@
+using NodaTime;
+
+namespace Consulting.Web.Domain;
+
+public enum JobState
+{
+    Queued = 0,
+    Running = 1,
+    Succeeded = 2,
+    Failed = 3,
+}
+
+/// <summary>
+/// A request to generate slots, stored before it runs so a restart can't lose it. The queue only
+/// wakes the runner; this row says what is due (STYLE rule 8).
+/// </summary>
+public sealed class GenerationJob
+{
+    public const int MaxAttempts = 3;
+
+    public Guid Id { get; private set; }
+    public Guid SpecialistId { get; private set; }
+    public LocalDate From { get; private set; }
+    public LocalDate To { get; private set; }
+    public bool Overwrite { get; private set; }
+    /// <summary>"manual" (the availability page), "nightly" (the horizon job) or "demo" (seeding).</summary>
+    public string Origin { get; private set; } = "manual";
+    public JobState State { get; private set; }
+    public int Attempts { get; private set; }
+    public Instant CreatedAt { get; private set; }
+    public Instant? StartedAt { get; private set; }
+    public Instant? FinishedAt { get; private set; }
+    /// <summary>A running job whose lease has passed was abandoned (crash) and may run again.</summary>
+    public Instant? LeaseUntil { get; private set; }
+    public int Created { get; private set; }
+    public int Unchanged { get; private set; }
+    public int Removed { get; private set; }
+    public int SkippedOverlaps { get; private set; }
+    public int Conflicts { get; private set; }
+    public string? Error { get; private set; }
+
+    public bool IsFinished => State is JobState.Succeeded or JobState.Failed;
+
+    private GenerationJob() { }
+
+    public static GenerationJob Queue(Guid specialistId, LocalDate from, LocalDate to, bool overwrite, string origin,
+        int maxRangeDays, Instant now)
+    {
+        if (to < from) throw new DomainException("The end date must be on or after the start date.", "To");
+        if (Period.Between(from, to, PeriodUnits.Days).Days >= maxRangeDays)
+            throw new DomainException($"Generate at most {maxRangeDays} days at a time.", "To");
+        return new GenerationJob
+        {
+            Id = Guid.NewGuid(),
+            SpecialistId = specialistId,
+            From = from,
+            To = to,
+            Overwrite = overwrite,
+            Origin = origin,
+            State = JobState.Queued,
+            CreatedAt = now,
+        };
+    }
+
+    public bool IsClaimable(Instant now) =>
+        State == JobState.Queued || (State == JobState.Running && LeaseUntil <= now);
+
+    public void Succeed(int created, int unchanged, int removed, int skippedOverlaps, int conflicts, Instant now)
+    {
+        if (State != JobState.Running) throw new DomainException("Only a running job can finish.");
+        (Created, Unchanged, Removed, SkippedOverlaps, Conflicts) = (created, unchanged, removed, skippedOverlaps, conflicts);
+        (State, FinishedAt, LeaseUntil, Error) = (JobState.Succeeded, now, null, null);
+    }
+
+    /// <summary>A failed attempt goes back to the queue until <see cref="MaxAttempts"/>, then fails for good.</summary>
+    public void Fail(string error, Instant now)
+    {
+        if (State != JobState.Running) throw new DomainException("Only a running job can fail.");
+        Error = error.Length > 500 ? error[..500] : error;
+        LeaseUntil = null;
+        if (Attempts >= MaxAttempts)
+        {
+            State = JobState.Failed;
+            FinishedAt = now;
+        }
+        else
+        {
+            State = JobState.Queued;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Consulting.Web.Jobs;
+using Consulting.Web.Scheduling;
+using Coravel;
+
+namespace Consulting.Web.Hosting;
+
+public static class JobsSetup
+{
+    public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<JobsOptions>(builder.Configuration.GetSection("Jobs"));
+        builder.Services.AddQueue();
+        builder.Services.AddScheduler();
+        builder.Services.AddScoped<SlotGenerator>();
+        builder.Services.AddScoped<GenerationJobs>();
+        builder.Services.AddTransient<RunGenerationJobs>();
+        builder.Services.AddTransient<KeepSchedulesGenerated>();
+        builder.Services.AddTransient<ReleaseExpiredHolds>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The every-minute sweep is what makes jobs survive a restart: whatever the database says is
+    /// due gets run, whether or not the in-memory queue still knew about it.
+    /// </summary>
+    public static WebApplication UseJobs(this WebApplication app)
+    {
+        if (!app.Configuration.GetValue("Jobs:RunInBackground", true)) return app;
+        app.Services.UseScheduler(s =>
+        {
+            s.Schedule<RunGenerationJobs>().EveryMinute().PreventOverlapping(nameof(RunGenerationJobs));
+            s.Schedule<KeepSchedulesGenerated>().DailyAtHour(2).PreventOverlapping(nameof(KeepSchedulesGenerated));
+            s.Schedule<ReleaseExpiredHolds>().EveryMinute().PreventOverlapping(nameof(ReleaseExpiredHolds));
+        }).OnError(e => app.Logger.LogError(e, "A scheduled job failed"));
+        app.Services.ConfigureQueue().OnError(e => app.Logger.LogError(e, "A queued job failed"));
+        return app;
+    }
+}

@@ -1,0 +1,30 @@
+using Coravel.Invocable;
+
+namespace Consulting.Web.Jobs;
+
+/// <summary>Runs due generation jobs: queued by the page for a prompt start, and swept every minute.</summary>
+public sealed class RunGenerationJobs(GenerationJobs jobs) : IInvocable, ICancellableInvocable
+{
+    public CancellationToken CancellationToken { get; set; }
+
+    public Task Invoke() => jobs.RunDueAsync(CancellationToken);
+}
+
+/// <summary>Nightly: keeps every active schedule generated <c>Scheduling:HorizonDays</c> ahead.</summary>
+public sealed class KeepSchedulesGenerated(GenerationJobs jobs) : IInvocable, ICancellableInvocable
+{
+    public CancellationToken CancellationToken { get; set; }
+
+    public async Task Invoke()
+    {
+        if (await jobs.QueueHorizonAsync("nightly", CancellationToken) > 0) await jobs.RunDueAsync(CancellationToken);
+    }
+}
+
+/// <summary>Every minute: unpaid holds past their end release their slots.</summary>
+public sealed class ReleaseExpiredHolds(Bookings.HoldExpiry expiry) : IInvocable, ICancellableInvocable
+{
+    public CancellationToken CancellationToken { get; set; }
+
+    public Task Invoke() => expiry.ReleaseExpiredAsync(CancellationToken);
+}

@@ -1,0 +1,82 @@
+using Consulting.Web.Bookings;
+using Consulting.Web.Domain;
+using Consulting.Web.Hosting;
+using Consulting.Web.Payments;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using NodaTime;
+
+namespace Consulting.Web.Pages.Checkout;
+
+/// <summary>Checkout: the customer's details, the price and the time in both zones, then payment.</summary>
+public sealed class IndexModel(BookingService bookings, IPaymentGateway gateway, UserManager<Data.AppUser> users, IClock clock) : PageModel
+{
+    public sealed class InputModel
+    {
+        public string? Name { get; set; }
+        public string? Email { get; set; }
+        public string? Phone { get; set; }
+        public string? Notes { get; set; }
+    }
+
+    public BookingPageData Data { get; private set; } = null!;
+    public string Token { get; private set; } = "";
+    public bool IsTestMode => gateway.IsTestMode;
+    public Instant Now { get; private set; }
+    public bool HoldEnded => Data.Booking.Status == BookingStatus.Expired || Data.Booking.IsHoldExpired(Now);
+
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct)
+    {
+        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
+        if (Data.Booking.Status == BookingStatus.Confirmed) return RedirectToBooking();
+        var b = Data.Booking;
+        Input = new InputModel { Name = b.CustomerName, Email = b.CustomerEmail, Phone = b.CustomerPhone, Notes = b.Notes };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id, string? t, CancellationToken ct)
+    {
+        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
+        CustomerDetails details;
+        try
+        {
+            details = new CustomerDetails(Input.Name, Input.Email, Input.Phone, Data.Booking.CustomerTimeZoneId, Input.Notes);
+        }
+        catch (DomainException e)
+        {
+            ModelState.AddModelError("Input." + (e.Field ?? ""), e.Message);
+            return this.InvalidForm();
+        }
+        var outcome = await bookings.StartPaymentAsync(id, details, new Uri($"{Request.Scheme}://{Request.Host}"), ct);
+        switch (outcome)
+        {
+            case PaymentStartOutcome.Redirect go:
+                return Redirect(go.Url);
+            case PaymentStartOutcome.NotPending { Status: BookingStatus.Confirmed }:
+                return RedirectToBooking();
+            default:
+                // The hold ran out (or the booking expired) while the form was open: the page says so.
+                await OpenAsync(id, t, ct);
+                var page = Page();
+                page.StatusCode = StatusCodes.Status409Conflict;
+                return page;
+        }
+    }
+
+    private IActionResult RedirectToBooking() =>
+        Redirect($"/bookings/{Data.Booking.Id:N}?t={Uri.EscapeDataString(bookings.ViewToken(Data.Booking))}");
+
+    private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
+    {
+        Now = clock.GetCurrentInstant();
+        var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Checkout, users.GetUserId(User), ct);
+        if (check == LinkCheck.Expired) return StatusCode(StatusCodes.Status410Gone);
+        if (data is null) return NotFound();
+        (Data, Token) = (data, t ?? bookings.CheckoutToken(data.Booking));
+        return null;
+    }
+}

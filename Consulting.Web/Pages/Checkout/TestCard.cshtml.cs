@@ -1,0 +1,74 @@
+using Consulting.Web.Bookings;
+using Consulting.Web.Domain;
+using Consulting.Web.Hosting;
+using Consulting.Web.Payments;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using System.Text.RegularExpressions;
+
+namespace Consulting.Web.Pages.Checkout;
+
+/// <summary>The built-in test provider's card page (only while Stripe isn't configured).</summary>
+public sealed partial class TestCardModel(BookingService bookings, IPaymentGateway gateway, UserManager<Data.AppUser> users) : PageModel
+{
+    public sealed class CardInput
+    {
+        public string? Number { get; set; }
+        public string? Expiry { get; set; }
+        public string? Cvc { get; set; }
+    }
+
+    public BookingPageData Data { get; private set; } = null!;
+    public string Token { get; private set; } = "";
+    public bool HoldEnded { get; private set; }
+
+    [BindProperty]
+    public CardInput Card { get; set; } = new();
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct) =>
+        await OpenAsync(id, t, ct) ?? Page();
+
+    [EnableRateLimiting(WebUi.BookingRateLimit)]
+    public async Task<IActionResult> OnPostAsync(Guid id, string? t, CancellationToken ct)
+    {
+        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
+        if (!ExpiryFormat().IsMatch(Card.Expiry ?? "")) ModelState.AddModelError("Card.Expiry", "Enter the expiry as MM/YY, e.g. 12/34.");
+        if (!CvcFormat().IsMatch(Card.Cvc ?? "")) ModelState.AddModelError("Card.Cvc", "Enter the 3-digit security code.");
+        if (!ModelState.IsValid) return this.InvalidForm();
+
+        switch (await bookings.PayWithTestCardAsync(id, Card.Number, ct))
+        {
+            case TestCardOutcome.Paid:
+            case TestCardOutcome.NotPending { Status: BookingStatus.Confirmed }:
+                return Redirect($"/bookings/{id:N}?t={Uri.EscapeDataString(bookings.ViewToken(Data.Booking))}");
+            case TestCardOutcome.Declined declined:
+                ModelState.AddModelError("Card.Number", declined.Message);
+                return this.InvalidForm();
+            default:
+                HoldEnded = true;
+                var page = Page();
+                page.StatusCode = StatusCodes.Status409Conflict;
+                return page;
+        }
+    }
+
+    private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
+    {
+        if (gateway is not TestPaymentGateway) return NotFound();
+        var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Checkout, users.GetUserId(User), ct);
+        if (check == LinkCheck.Expired) return StatusCode(StatusCodes.Status410Gone);
+        if (data is null) return NotFound();
+        if (data.Payment is null) return Redirect($"/checkout/{id:N}?t={Uri.EscapeDataString(t ?? "")}");
+        (Data, Token) = (data, t ?? "");
+        HoldEnded = data.Booking.Status == BookingStatus.Expired;
+        return null;
+    }
+
+    [GeneratedRegex(@"^\s*(0[1-9]|1[0-2])\s*/\s*\d{2}\s*$")]
+    private static partial Regex ExpiryFormat();
+
+    [GeneratedRegex(@"^\s*\d{3,4}\s*$")]
+    private static partial Regex CvcFormat();
+}

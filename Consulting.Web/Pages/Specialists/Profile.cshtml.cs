@@ -1,0 +1,70 @@
+using Consulting.Web.Bookings;
+using Consulting.Web.Data;
+using Consulting.Web.Hosting;
+using Consulting.Web.Scheduling;
+using Consulting.Web.Specialists;
+using Htmx;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using NodaTime;
+
+namespace Consulting.Web.Pages.Specialists;
+
+/// <summary>A specialist's public page: profile and a week of open slots in the viewer's zone.</summary>
+public sealed class ProfileModel(
+    SpecialistDirectory directory,
+    WeekViews weeks,
+    BookingService booking,
+    UserManager<AppUser> users) : PageModel
+{
+    public PublicProfile Specialist { get; private set; } = null!;
+    public WeekView Week { get; private set; } = null!;
+    public ViewerZone Zone { get; private set; } = null!;
+    /// <summary>Set when the chosen slot was just taken: the nearest open times instead.</summary>
+    public IReadOnlyList<SlotCell>? Alternatives { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string slug, string? week, string? tz, CancellationToken ct)
+    {
+        if (!await LoadAsync(slug, week, tz, ct)) return NotFound();
+        if (!Request.IsHtmx()) return Page();
+        Response.Headers.Vary = "HX-Request";
+        return Partial("_Week", this);
+    }
+
+    [EnableRateLimiting(WebUi.BookingRateLimit)]
+    public async Task<IActionResult> OnPostHoldAsync(string slug, Guid slotId, string? tz, CancellationToken ct)
+    {
+        if (!await LoadAsync(slug, null, tz, ct)) return NotFound();
+        var outcome = await booking.HoldAsync(slotId, users.GetUserId(User), Zone.Id, ct);
+        switch (outcome)
+        {
+            case HoldOutcome.Held held:
+                return Redirect($"/checkout/{held.Booking.Id:N}?t={Uri.EscapeDataString(booking.CheckoutToken(held.Booking))}");
+            case HoldOutcome.Taken taken when taken.SpecialistId == Specialist.Profile.Id:
+                var zone = Domain.TimeZones.Get(Zone.Id);
+                Alternatives = taken.Alternatives.Select(s => SlotCell.For(s, zone)).ToList();
+                var page = Page();
+                page.StatusCode = StatusCodes.Status409Conflict;
+                return page;
+            default:
+                return NotFound();
+        }
+    }
+
+    public string WeekUrl(LocalDate weekStart) =>
+        Url.Page("/Specialists/Profile", new { slug = Specialist.Profile.Slug, week = TimeInput.Format(weekStart), tz = Zone.Source == ZoneSource.Picked ? Zone.Id : null })!;
+
+    private async Task<bool> LoadAsync(string slug, string? week, string? tz, CancellationToken ct)
+    {
+        if (await directory.ProfileAsync(slug, ct) is not { } profile) return false;
+        Specialist = profile;
+        var account = User.Identity?.IsAuthenticated == true ? (await users.GetUserAsync(User))?.TimeZoneId : null;
+        Zone = ViewerZones.Resolve(HttpContext, tz, account);
+        ViewerZones.Remember(HttpContext, Zone);
+        ViewData["ViewerZone"] = Zone;
+        Week = await weeks.WeekAsync(profile.Profile.Id, Zone.Id, TimeInput.Date(week), ct);
+        return true;
+    }
+}

@@ -1,0 +1,166 @@
+using Consulting.Web.Bookings;
+using Consulting.Web.Data;
+using Consulting.Web.Domain;
+using Consulting.Web.Meetings;
+using Consulting.Web.Notifications;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Consulting.Web.Payments;
+
+/// <summary>Identifies a payment by whichever id a provider event carries.</summary>
+public sealed record PaymentRef(
+    Guid? PaymentId = null, Guid? BookingId = null, string? CheckoutSessionId = null,
+    string? PaymentIntentId = null, string? ChargeId = null);
+
+public enum PaymentApplied
+{
+    Confirmed,
+    /// <summary>Already applied (a repeated or late duplicate event): nothing changed.</summary>
+    AlreadyApplied,
+    /// <summary>Paid after the hold ran out and the time had been taken: refunded in full.</summary>
+    Refunded,
+    /// <summary>No payment matches the reference.</summary>
+    Unknown,
+}
+
+/// <summary>
+/// What a payment's outcome does to its booking — the one place that confirms a paid booking,
+/// whether the news comes from the test card page or a Stripe webhook, once or many times, in any
+/// order. Every method can run again with the same result.
+/// </summary>
+public sealed class PaymentOutcomes(
+    AppDbContext db,
+    IPaymentGateway gateway,
+    IMeetingProvider meetings,
+    Notifier notifier,
+    IClock clock,
+    ILogger<PaymentOutcomes> log)
+{
+    private const int Attempts = 3;
+
+    public Task<PaymentApplied> SucceededAsync(PaymentRef reference, string? chargeId, CancellationToken ct) =>
+        RetryOnConflictAsync(() => ApplySucceededAsync(reference, chargeId, ct));
+
+    public Task<PaymentApplied> FailedAsync(PaymentRef reference, string reason, CancellationToken ct) =>
+        RetryOnConflictAsync(async () =>
+        {
+            var payment = await FindAsync(reference, ct);
+            if (payment is null) return PaymentApplied.Unknown;
+            // A failure reported after (or alongside) a success changes nothing.
+            if (payment.Status is not (PaymentStatus.Pending or PaymentStatus.Failed)) return PaymentApplied.AlreadyApplied;
+            var changed = payment.MarkFailed(reason);
+            await db.SaveChangesAsync(ct);
+            return changed ? PaymentApplied.Confirmed : PaymentApplied.AlreadyApplied;
+        });
+
+    /// <summary>The provider says the charge was refunded (e.g. charge.refunded).</summary>
+    public Task<PaymentApplied> RefundedAsync(PaymentRef reference, CancellationToken ct) =>
+        RetryOnConflictAsync(async () =>
+        {
+            var payment = await FindAsync(reference, ct);
+            if (payment is null) return PaymentApplied.Unknown;
+            if (payment.Status is not (PaymentStatus.Succeeded or PaymentStatus.RefundPending or PaymentStatus.Refunded))
+                return PaymentApplied.AlreadyApplied;
+            var changed = payment.ReconcileRefunded(clock.GetCurrentInstant());
+            await db.SaveChangesAsync(ct);
+            return changed ? PaymentApplied.Refunded : PaymentApplied.AlreadyApplied;
+        });
+
+    public async Task<Payment?> FindAsync(PaymentRef r, CancellationToken ct)
+    {
+        if (r.PaymentId is { } id) return await db.Payments.SingleOrDefaultAsync(p => p.Id == id, ct);
+        if (r.CheckoutSessionId is { } session && await db.Payments.SingleOrDefaultAsync(p => p.CheckoutSessionId == session, ct) is { } bySession)
+            return bySession;
+        if (r.PaymentIntentId is { } intent && await db.Payments.SingleOrDefaultAsync(p => p.PaymentIntentId == intent, ct) is { } byIntent)
+            return byIntent;
+        if (r.ChargeId is { } charge && await db.Payments.FirstOrDefaultAsync(p => p.ChargeId == charge, ct) is { } byCharge)
+            return byCharge;
+        if (r.BookingId is { } bookingId)
+            return await db.Payments.Where(p => p.BookingId == bookingId).OrderByDescending(p => p.CreatedAt).FirstOrDefaultAsync(ct);
+        return null;
+    }
+
+    private async Task<PaymentApplied> ApplySucceededAsync(PaymentRef reference, string? chargeId, CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        var payment = await FindAsync(reference, ct);
+        if (payment is null) return PaymentApplied.Unknown;
+        payment.AttachProviderIds(reference.CheckoutSessionId, reference.PaymentIntentId);
+        payment.MarkSucceeded(chargeId, now);
+
+        var booking = await db.Bookings.SingleAsync(b => b.Id == payment.BookingId, ct);
+        if (booking.Status is BookingStatus.Confirmed or BookingStatus.Completed or BookingStatus.NoShow)
+        {
+            await db.SaveChangesAsync(ct);
+            return PaymentApplied.AlreadyApplied;
+        }
+        if (payment.Status is PaymentStatus.RefundPending or PaymentStatus.Refunded)
+        {
+            await db.SaveChangesAsync(ct);
+            return PaymentApplied.AlreadyApplied;
+        }
+
+        var slot = await db.Slots.SingleAsync(s => s.Id == booking.SlotId, ct);
+        var stillOurs = (slot.State == SlotState.Held && slot.BookingId == booking.Id) || slot.State == SlotState.Available;
+        if (booking.Status is (BookingStatus.Pending or BookingStatus.Expired) && stillOurs)
+        {
+            slot.Book(booking.Id);
+            booking.Confirm(now, booking.Status == BookingStatus.Expired ? "Payment received after the hold expired; the time was still free" : "Payment received");
+            await notifier.BookingConfirmedAsync(booking, ct);
+            await db.SaveChangesAsync(ct);
+            await CreateMeetingAsync(booking, ct);
+            return PaymentApplied.Confirmed;
+        }
+
+        // Paid, but the time is gone (or the booking was cancelled): give the money back.
+        var refund = payment.RequestRefund("The time was no longer available when the payment arrived", now);
+        await notifier.LatePaymentRefundedAsync(booking, new Money(refund.AmountMinor, payment.Currency), ct);
+        await db.SaveChangesAsync(ct);
+        var outcome = await gateway.RefundAsync(payment, refund, ct);
+        if (outcome.Succeeded) payment.CompleteRefund(refund.Id, outcome.ProviderRefundId, clock.GetCurrentInstant());
+        else
+        {
+            log.LogError("Refund of late payment {PaymentId} failed: {Error}", payment.Id, outcome.Error);
+            payment.RefundFailed(refund.Id, outcome.Error ?? "Refund failed", clock.GetCurrentInstant());
+        }
+        await db.SaveChangesAsync(ct);
+        return PaymentApplied.Refunded;
+    }
+
+    /// <summary>A meeting failure never loses the booking: it stays confirmed and the link can be made later.</summary>
+    private async Task CreateMeetingAsync(Booking booking, CancellationToken ct)
+    {
+        if (booking.Meeting is not null) return;
+        try
+        {
+            var specialist = await db.Specialists.AsNoTracking().SingleAsync(s => s.Id == booking.SpecialistId, ct);
+            var meeting = await meetings.CreateAsync(new MeetingRequest(booking.Id,
+                $"Consulting session: {specialist.DisplayName} and {booking.CustomerName}",
+                booking.Start, booking.End - booking.Start, specialist.TimeZoneId), ct);
+            booking.AttachMeeting(meeting);
+            await db.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Meeting for booking {BookingId} could not be created", booking.Id);
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>Status columns are concurrency tokens: the loser of a race reloads and decides again.</summary>
+    private async Task<PaymentApplied> RetryOnConflictAsync(Func<Task<PaymentApplied>> apply)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await apply();
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+}

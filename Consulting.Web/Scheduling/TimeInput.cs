@@ -1,0 +1,29 @@
+using NodaTime;
+using NodaTime.Text;
+
+namespace Consulting.Web.Scheduling;
+
+/// <summary>Parses what HTML date/time inputs send ("2026-03-08", "09:30").</summary>
+public static class TimeInput
+{
+    private static readonly LocalTimePattern HourMinute = LocalTimePattern.CreateWithInvariantCulture("HH:mm");
+    private static readonly LocalTimePattern HourMinuteSecond = LocalTimePattern.CreateWithInvariantCulture("HH:mm:ss");
+
+    public static LocalTime? Time(string? text)
+    {
+        var value = (text ?? "").Trim();
+        var result = HourMinute.Parse(value);
+        if (!result.Success) result = HourMinuteSecond.Parse(value);
+        return result.Success ? result.Value : null;
+    }
+
+    public static LocalDate? Date(string? text)
+    {
+        var result = LocalDatePattern.Iso.Parse((text ?? "").Trim());
+        return result.Success ? result.Value : null;
+    }
+
+    public static string Format(LocalDate date) => LocalDatePattern.Iso.Format(date);
+
+    public static string Format(LocalTime time) => HourMinute.Format(time);
+}

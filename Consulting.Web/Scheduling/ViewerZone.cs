@@ -1,0 +1,41 @@
+using Consulting.Web.Domain;
+
+namespace Consulting.Web.Scheduling;
+
+/// <summary>Where the zone a page shows times in came from.</summary>
+public enum ZoneSource
+{
+    /// <summary>Chosen with the zone picker (?tz=).</summary>
+    Picked,
+    /// <summary>Detected by the browser (site.js writes the "tz" cookie from Intl).</summary>
+    Browser,
+    Account,
+    Default,
+}
+
+public sealed record ViewerZone(string Id, ZoneSource Source);
+
+/// <summary>The time zone a visitor sees times in: picked, else detected by the browser, else the account's, else UTC.</summary>
+public static class ViewerZones
+{
+    public const string CookieName = "tz";
+
+    public static ViewerZone Resolve(HttpContext context, string? picked, string? accountZone)
+    {
+        if (TimeZones.IsKnown(picked)) return new ViewerZone(picked!.Trim(), ZoneSource.Picked);
+        if (context.Request.Cookies.TryGetValue(CookieName, out var cookie) && TimeZones.IsKnown(cookie))
+            return new ViewerZone(cookie!, ZoneSource.Browser);
+        if (TimeZones.IsKnown(accountZone)) return new ViewerZone(accountZone!, ZoneSource.Account);
+        return new ViewerZone("UTC", ZoneSource.Default);
+    }
+
+    /// <summary>Remembers a picked zone, so the next page shows it too (without JavaScript as well).</summary>
+    public static void Remember(HttpContext context, ViewerZone zone)
+    {
+        if (zone.Source != ZoneSource.Picked) return;
+        context.Response.Cookies.Append(CookieName, zone.Id, new CookieOptions
+        {
+            Path = "/", MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, IsEssential = true,
+        });
+    }
+}
