@@ -874,12 +874,6 @@ namespace Consulting.Web.Migrations
                         .HasForeignKey("CustomerUserId")
                         .OnDelete(DeleteBehavior.SetNull);
 
-                    b.HasOne("Consulting.Web.Domain.Slot", null)
-                        .WithMany()
-                        .HasForeignKey("SlotId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
                     b.HasOne("Consulting.Web.Domain.SpecialistProfile", null)
                         .WithMany()
                         .HasForeignKey("SpecialistId")

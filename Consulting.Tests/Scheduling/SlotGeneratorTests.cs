@@ -278,7 +278,7 @@ public sealed class SlotGeneratorTests : IDisposable
     }
 
     [Fact]
-    public async Task Overwrite_keeps_a_released_slot_that_a_cancelled_booking_still_points_at()
+    public async Task Overwrite_removes_a_released_slot_that_a_cancelled_booking_still_points_at()
     {
         var specialistId = await NewSpecialistAsync();
         await SetWeekdaysAsync(specialistId, Window(9, 12, 60));
@@ -301,11 +301,13 @@ public sealed class SlotGeneratorTests : IDisposable
         await SetWeekdaysAsync(specialistId, Window(14, 16, 60));
         var result = await GenerateAsync(specialistId, NextMonday, NextMonday, overwrite: true);
 
-        // Bookings.SlotId restricts deletes, so the free 09:00 stays; the other two go.
-        Assert.Equal((2, 2), (result.Removed, result.Created));
+        // The cancelled booking keeps its own copy of the time; its freed slot goes with the old pattern.
+        Assert.Equal((3, 2), (result.Removed, result.Created));
         var slots = await SlotsAsync(specialistId);
-        Assert.Contains(slots, s => s.Start == start && s.State == SlotState.Available);
-        Assert.Equal(3, slots.Count);
+        Assert.DoesNotContain(slots, s => s.Start == start);
+        Assert.Equal(2, slots.Count);
+        var booking = await _app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.SpecialistId == specialistId));
+        Assert.Equal((BookingStatus.Cancelled, start), (booking.Status, booking.Start));
     }
 
     [Fact]

@@ -59,8 +59,13 @@ public class AppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A client that keeps cookies but does not follow redirects, so tests see each 302.</summary>
-    public HttpClient CreateBrowserLikeClient() =>
-        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    public HttpClient CreateBrowserLikeClient() => _serverAddress is null
+        ? CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true })
+        // Once Kestrel serves the app, clients talk to its real socket.
+        : new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() })
+        {
+            BaseAddress = new Uri(_serverAddress),
+        };
 
     /// <summary>Serves the app on a real loopback socket (for Chromium) and returns its base address.</summary>
     public string StartKestrel()

@@ -38,8 +38,9 @@ public static class Html
         var fields = FormFields(form);
         foreach (var (name, value) in values ?? new Dictionary<string, string>())
         {
-            if (!fields.Any(f => f.Key == name))
-                throw new InvalidOperationException($"The form has no field named '{name}'.");
+            // A value for a submit button stands for clicking that button.
+            if (!fields.Any(f => f.Key == name) && form.Elements.All(e => e.GetAttribute("name") != name))
+                throw new InvalidOperationException($"The form has no field or button named '{name}'.");
             fields.RemoveAll(f => f.Key == name);
             fields.Add(new(name, value));
         }

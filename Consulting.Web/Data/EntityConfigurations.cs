@@ -104,7 +104,8 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
             .HasFilter($"\"Status\" IN ({(int)BookingStatus.Pending}, {(int)BookingStatus.Confirmed})")
             .HasDatabaseName("IX_Bookings_SlotId_Live");
         b.HasOne<SpecialistProfile>().WithMany().HasForeignKey(x => x.SpecialistId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Slot>().WithMany().HasForeignKey(x => x.SlotId).OnDelete(DeleteBehavior.Restrict);
+        // No foreign key to Slots: a cancelled or expired booking keeps its slot id (and its own
+        // start/end copy) as history, while regeneration may delete the freed slot.
         b.HasOne<AppUser>().WithMany().HasForeignKey(x => x.CustomerUserId).OnDelete(DeleteBehavior.SetNull);
 
         b.OwnsMany(x => x.StatusHistory, h =>

@@ -75,6 +75,7 @@ public static class WebUi
         builder.Services.AddScoped<Bookings.BookingService>();
         builder.Services.AddScoped<Bookings.HoldExpiry>();
         builder.Services.AddScoped<Bookings.WeekViews>();
+        builder.Services.AddScoped<Bookings.SlotSearch>();
         builder.Services.AddSingleton<IMeetingProvider, JitsiMeetingProvider>();
         builder.Services.AddSingleton<IEmailTransport, PickupFolderEmailTransport>();
         builder.Services.AddSingleton<ISmsSender, DisabledSmsSender>();

@@ -63,16 +63,7 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
         var dbTransaction = db.Database.CurrentTransaction!.GetDbTransaction();
         var existing = await LoadExistingAsync(connection, dbTransaction, specialistId, loadFrom, loadEnd, rangeStart, overwrite, ct);
 
-        // A free slot that an old (cancelled, rescheduled-away) booking still points at can't be
-        // deleted: Bookings.SlotId is a restricting foreign key. Booking.Start is its slot's start.
-        var referenced = overwrite && existing.Count > 0
-            ? (await db.Bookings.AsNoTracking()
-                .Where(b => b.SpecialistId == specialistId && b.Start >= rangeStart && b.Start < rangeEnd)
-                .Select(b => b.SlotId)
-                .ToListAsync(ct)).ToHashSet()
-            : [];
-
-        var outcome = Reconcile(plan, existing, overwrite, rangeStart, rangeEnd, referenced, schedule.TimeZoneId);
+        var outcome = Reconcile(plan, existing, overwrite, rangeStart, rangeEnd, schedule.TimeZoneId);
 
         var removed = 0;
         if (outcome.Removals.Count > 0) removed = await DeleteFreeAsync(connection, dbTransaction, outcome.Removals, ct);
@@ -109,7 +100,7 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
     /// overlaps itself, and the database holds one slot per specialist and start.
     /// </summary>
     private static Outcome Reconcile(List<PlannedSlot> plan, List<ExistingSlot> existing, bool overwrite,
-        Instant rangeStart, Instant rangeEnd, HashSet<Guid> referenced, string timeZoneId)
+        Instant rangeStart, Instant rangeEnd, string timeZoneId)
     {
         // Pair planned and existing slots that start at the same instant.
         var matchOfExisting = new int[existing.Count];
@@ -134,7 +125,7 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
             var slot = existing[e];
             var inRange = slot.Start >= rangeStart && slot.Start < rangeEnd;
             var match = matchOfExisting[e];
-            if (overwrite && inRange && match < 0 && slot.State == SlotState.Available && !referenced.Contains(slot.Id))
+            if (overwrite && inRange && match < 0 && slot.State == SlotState.Available)
             {
                 removals.Add(slot.Id);
                 keptIndexOf[e] = -1;

@@ -11,6 +11,10 @@ namespace Consulting.Web.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropForeignKey(
+                name: "FK_Bookings_Slots_SlotId",
+                table: "Bookings");
+
             migrationBuilder.AddColumn<long>(
                 name: "LengthTicks",
                 table: "Slots",
@@ -90,6 +94,14 @@ namespace Consulting.Web.Migrations
             migrationBuilder.DropColumn(
                 name: "LengthTicks",
                 table: "Slots");
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_Bookings_Slots_SlotId",
+                table: "Bookings",
+                column: "SlotId",
+                principalTable: "Slots",
+                principalColumn: "Id",
+                onDelete: ReferentialAction.Restrict);
         }
     }
 }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Consulting.Web.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261124072824_SlotJobsAndBookingFlow")]
+    [Migration("20261124073142_SlotJobsAndBookingFlow")]
     partial class SlotJobsAndBookingFlow
     {
         /// <inheritdoc />
@@ -876,12 +876,6 @@ namespace Consulting.Web.Migrations
                         .WithMany()
                         .HasForeignKey("CustomerUserId")
                         .OnDelete(DeleteBehavior.SetNull);
-
-                    b.HasOne("Consulting.Web.Domain.Slot", null)
-                        .WithMany()
-                        .HasForeignKey("SlotId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
 
                     b.HasOne("Consulting.Web.Domain.SpecialistProfile", null)
                         .WithMany()

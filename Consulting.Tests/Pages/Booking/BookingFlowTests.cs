@@ -1,0 +1,277 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Consulting.Tests.Support;
+using Consulting.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Consulting.Tests.Pages.Booking;
+
+/// <summary>The customer's path through real HTTP: week view → hold → checkout → test card → confirmation.</summary>
+public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixture<SeededAppFactory>
+{
+    private static readonly Dictionary<string, string> Htmx = new() { ["HX-Request"] = "true" };
+
+    private static HttpRequestMessage GetWithZoneCookie(string url, string zone)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("Cookie", $"tz={Uri.EscapeDataString(zone)}");
+        return request;
+    }
+
+    /// <summary>Holds the first open slot through the page's own form; returns the checkout page response.</summary>
+    private async Task<(HttpClient Client, HttpResponseMessage Response, Slot Slot)> HoldFirstSlotAsync(BookableSpecialist specialist, string zone = "Asia/Tokyo")
+    {
+        var client = app.CreateBrowserLikeClient();
+        var page = await client.GetPageAsync($"/specialists/{specialist.Slug}?tz={Uri.EscapeDataString(zone)}&week=2026-11-09");
+        var slot = specialist.Slots.First(s => s.Start >= Instant.FromUtc(2026, 11, 9, 0, 0));
+        var response = await client.SubmitAsync(page, "form.week-grid", new Dictionary<string, string> { ["slotId"] = slot.Id.ToString() });
+        return (client, response, slot);
+    }
+
+    [Fact]
+    public async Task The_week_view_shows_slots_in_the_viewers_zone_with_its_abbreviation_and_price()
+    {
+        var maya = await app.CreateSpecialistWithSlotsAsync("America/New_York");
+
+        var page = await Html.ParseAsync(await app.CreateClient().SendAsync(
+            GetWithZoneCookie($"/specialists/{maya.Slug}?week=2026-11-09", "Asia/Tokyo")));
+
+        // New York is on EST (UTC−5) and Tokyo on JST (UTC+9): 09:00 in New York is 23:00 in Tokyo.
+        var monday = page.QuerySelectorAll(".week-day")[0];
+        Assert.Contains("Mon", monday.QuerySelector(".week-day-name").Text());
+        Assert.Equal(["23:00 JST"], monday.QuerySelectorAll(".slot-time").Select(e => e.Text()));
+        var tuesday = page.QuerySelectorAll(".week-day")[1];
+        Assert.Equal(["00:00 JST", "01:00 JST", "23:00 JST"], tuesday.QuerySelectorAll(".slot-time").Select(e => e.Text()));
+        Assert.Contains("€50.00", tuesday.QuerySelector(".slot-meta").Text());
+        Assert.Contains("Tokyo (UTC+09:00)", page.QuerySelector("[data-zone-label]").Text());
+    }
+
+    [Fact]
+    public async Task The_zone_picker_works_without_javascript_and_is_remembered()
+    {
+        var jonas = await app.CreateSpecialistWithSlotsAsync("Europe/Berlin");
+        var client = app.CreateBrowserLikeClient();
+
+        var picked = await client.GetPageAsync($"/specialists/{jonas.Slug}?tz=America%2FLos_Angeles&week=2026-11-09");
+        // 09:00 in Berlin (CET, UTC+1) is 00:00 in Los Angeles (PST, UTC−8).
+        Assert.Equal("00:00 PST", picked.QuerySelector(".slot-time").Text());
+
+        var again = await client.GetPageAsync($"/specialists/{jonas.Slug}?week=2026-11-09");
+        Assert.Equal("00:00 PST", again.QuerySelector(".slot-time").Text());
+    }
+
+    [Fact]
+    public async Task Week_navigation_returns_a_fragment_to_htmx_and_a_page_otherwise()
+    {
+        var specialist = await app.CreateSpecialistWithSlotsAsync();
+        var client = app.CreateClient();
+
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/specialists/{specialist.Slug}?week=2026-11-09&tz=UTC");
+        request.Headers.Add("HX-Request", "true");
+        var fragment = await Html.ParseAsync(await client.SendAsync(request));
+        Assert.Null(fragment.QuerySelector("header.site-header"));
+        Assert.Equal("booking-calendar", fragment.Body!.FirstElementChild!.Id);
+        Assert.Equal("9 Nov – 15 Nov 2026", fragment.QuerySelector("#week-title").Text());
+
+        var full = await client.GetPageAsync($"/specialists/{specialist.Slug}?week=2026-11-09&tz=UTC");
+        Assert.NotNull(full.QuerySelector("header.site-header"));
+        var next = full.QuerySelector("a[rel=next]")!;
+        Assert.Contains("week=2026-11-16", next.GetAttribute("href"));
+        Assert.Equal("true", next.GetAttribute("hx-push-url"));
+    }
+
+    [Theory]
+    [InlineData("week=not-a-date")]
+    [InlineData("week=1999-01-01")]
+    [InlineData("week=2099-01-01")]
+    [InlineData("tz=Not%2FA_Zone")]
+    public async Task Odd_week_or_zone_values_fall_back_to_sensible_defaults(string query)
+    {
+        var specialist = await app.CreateSpecialistWithSlotsAsync();
+
+        var response = await app.CreateClient().GetAsync($"/specialists/{specialist.Slug}?{query}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull((await Html.ParseAsync(response)).QuerySelector("#week-title"));
+    }
+
+    [Fact]
+    public async Task An_unknown_specialist_is_a_friendly_404()
+    {
+        var response = await app.CreateClient().GetAsync("/specialists/nobody-here");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Holding_a_slot_creates_a_pending_booking_and_opens_checkout()
+    {
+        var specialist = await app.CreateSpecialistWithSlotsAsync();
+
+        var (client, response, slot) = await HoldFirstSlotAsync(specialist);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Matches("^/checkout/[0-9a-f]{32}\\?t=", response.Headers.Location!.OriginalString);
+        var (booking, stored) = await app.WithDbAsync(async db => (
+            await db.Bookings.AsNoTracking().SingleAsync(b => b.SlotId == slot.Id),
+            await db.Slots.AsNoTracking().SingleAsync(s => s.Id == slot.Id)));
+        Assert.Equal((BookingStatus.Pending, "Asia/Tokyo"), (booking.Status, booking.CustomerTimeZoneId));
+        Assert.Equal((SlotState.Held, booking.Id), (stored.State, stored.BookingId));
+        Assert.Equal(app.Clock.GetCurrentInstant() + Duration.FromMinutes(15), booking.HoldExpiresAt);
+
+        var checkout = await client.GetPageAsync(response.Headers.Location.OriginalString);
+        // Monday 9 Nov 09:00 in New York is 23:00 the same day in Tokyo.
+        Assert.Equal("Mon 9 Nov 2026, 23:00 JST (Tokyo)", checkout.QuerySelector(".time-customer").Text());
+        Assert.StartsWith("Mon 9 Nov 2026, 09:00 EST (New York)", checkout.QuerySelector(".time-specialist").Text());
+        Assert.Contains("Test mode", checkout.QuerySelector(".test-mode-banner").Text());
+    }
+
+    [Fact]
+    public async Task A_slot_that_was_just_taken_gets_409_with_the_nearest_alternatives()
+    {
+        var specialist = await app.CreateSpecialistWithSlotsAsync();
+        var (_, first, slot) = await HoldFirstSlotAsync(specialist);
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+
+        var (_, second, sameSlot) = await HoldFirstSlotAsync(specialist);
+
+        Assert.Equal(slot.Id, sameSlot.Id);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        var page = await Html.ParseAsync(second);
+        Assert.Equal("This time was just taken", page.QuerySelector("#taken-heading").Text());
+        var alternatives = page.QuerySelectorAll(".notice .slot-button").Select(b => b.GetAttribute("value")).ToList();
+        Assert.NotEmpty(alternatives);
+        Assert.DoesNotContain(slot.Id.ToString(), alternatives);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Bookings.CountAsync(b => b.SlotId == slot.Id)));
+    }
+
+    [Fact]
+    public async Task Checkout_refuses_forged_altered_and_foreign_links()
+    {
+        var specialist = await app.CreateSpecialistWithSlotsAsync();
+        var (client, held, _) = await HoldFirstSlotAsync(specialist);
+        var location = held.Headers.Location!.OriginalString;
+        var id = CheckoutId().Match(location).Groups[1].Value;
+        var token = Uri.UnescapeDataString(location[(location.IndexOf("?t=", StringComparison.Ordinal) + 3)..]);
+        var (_, other, _) = await HoldFirstSlotAsync(await app.CreateSpecialistWithSlotsAsync());
+        var otherId = CheckoutId().Match(other.Headers.Location!.OriginalString).Groups[1].Value;
+        var anonymous = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/checkout/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/checkout/{id}?t=forged")).StatusCode);
+        var altered = token[..^4] + (token.EndsWith("AAAA") ? "BBBB" : "AAAA");
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/checkout/{id}?t={Uri.EscapeDataString(altered)}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/checkout/{otherId}?t={Uri.EscapeDataString(token)}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/checkout/{id}?t={Uri.EscapeDataString(token)}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/bookings/{id}?t={Uri.EscapeDataString(token)}")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("", "ana@example.com", "", "Input.Name", "Enter your name")]
+    [InlineData("Ana", "not-an-email", "", "Input.Email", "valid email")]
+    [InlineData("Ana", "ana@example.com", "12345", "Input.Phone", "international form")]
+    public async Task Invalid_guest_details_are_shown_beside_the_field_and_nothing_is_paid(
+        string name, string email, string phone, string field, string message)
+    {
+        var specialist = await app.CreateSpecialistWithSlotsAsync();
+        var (client, held, slot) = await HoldFirstSlotAsync(specialist);
+        var checkout = await client.GetPageAsync(held.Headers.Location!.OriginalString);
+
+        var response = await client.SubmitAsync(checkout, "main form", new Dictionary<string, string>
+        {
+            ["Input.Name"] = name, ["Input.Email"] = email, ["Input.Phone"] = phone,
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, (await Html.ParseAsync(response)).FieldError(field));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Payments.CountAsync(p => db.Bookings.Any(b => b.Id == p.BookingId && b.SlotId == slot.Id))));
+    }
+
+    [Fact]
+    public async Task A_guest_pays_after_a_declined_card_and_gets_a_confirmed_booking_with_a_meeting_link()
+    {
+        var specialist = await app.CreateSpecialistWithSlotsAsync();
+        var (client, held, slot) = await HoldFirstSlotAsync(specialist);
+        var checkout = await client.GetPageAsync(held.Headers.Location!.OriginalString);
+
+        var toCard = await client.SubmitAsync(checkout, "main form", new Dictionary<string, string>
+        {
+            ["Input.Name"] = "Aiko Tanaka", ["Input.Email"] = "aiko@example.jp", ["Input.Phone"] = "+81 90 1234 5678",
+            ["Input.Notes"] = "Series A questions",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, toCard.StatusCode);
+        Assert.Contains("/test-card?t=", toCard.Headers.Location!.OriginalString);
+
+        var card = await client.GetPageAsync(toCard.Headers.Location.OriginalString);
+        Assert.Contains("TEST MODE", card.QuerySelector(".test-mode-banner").Text());
+        var declined = await client.SubmitAsync(card, "main form", new Dictionary<string, string>
+        {
+            ["Card.Number"] = "4000 0000 0000 0002", ["Card.Expiry"] = "12/34", ["Card.Cvc"] = "123",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, declined.StatusCode);
+        var declinedPage = await Html.ParseAsync(declined);
+        Assert.Equal("Your card was declined. Try another card.", declinedPage.FieldError("Card.Number"));
+        var booking = await app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.SlotId == slot.Id));
+        Assert.Equal(BookingStatus.Pending, booking.Status);
+        Assert.Equal(PaymentStatus.Failed, (await app.WithDbAsync(db => db.Payments.AsNoTracking().SingleAsync(p => p.BookingId == booking.Id))).Status);
+
+        var paid = await client.SubmitAsync(declinedPage, "main form", new Dictionary<string, string>
+        {
+            ["Card.Number"] = "4242 4242 4242 4242", ["Card.Expiry"] = "12/34", ["Card.Cvc"] = "123",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, paid.StatusCode);
+        Assert.StartsWith($"/bookings/{booking.Id:N}?t=", paid.Headers.Location!.OriginalString);
+
+        var (confirmed, stored, payment, notifications) = await app.WithDbAsync(async db => (
+            await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == booking.Id),
+            await db.Slots.AsNoTracking().SingleAsync(s => s.Id == slot.Id),
+            await db.Payments.AsNoTracking().SingleAsync(p => p.BookingId == booking.Id),
+            await db.Notifications.AsNoTracking().Where(n => n.BookingId == booking.Id).ToListAsync()));
+        Assert.Equal((BookingStatus.Confirmed, "Aiko Tanaka", "aiko@example.jp", "+819012345678"),
+            (confirmed.Status, confirmed.CustomerName, confirmed.CustomerEmail, confirmed.CustomerPhone));
+        Assert.Equal(SlotState.Booked, stored.State);
+        Assert.Equal((PaymentStatus.Succeeded, 5000L, "EUR"), (payment.Status, payment.AmountMinor, payment.Currency));
+        Assert.StartsWith("test_ch_", payment.ChargeId);
+        Assert.Matches("^https://meet\\.jit\\.si/Consulting-[0-9a-f]{32}$", confirmed.Meeting!.JoinUrl);
+        Assert.Equal([NotificationType.BookingConfirmation, NotificationType.NewBooking], notifications.Select(n => n.Type).Order());
+        Assert.Equal("aiko@example.jp", notifications.Single(n => n.Type == NotificationType.BookingConfirmation).RecipientEmail);
+
+        var page = await client.GetPageAsync(paid.Headers.Location.OriginalString);
+        Assert.StartsWith("You're booked with", page.QuerySelector("#status-heading").Text());
+        Assert.Equal(confirmed.Meeting.JoinUrl, page.QuerySelector(".meeting-link")!.GetAttribute("href"));
+        Assert.Equal("Mon 9 Nov 2026, 23:00 JST (Tokyo)", page.QuerySelector(".time-customer").Text());
+        Assert.StartsWith("Mon 9 Nov 2026, 09:00 EST (New York)", page.QuerySelector(".time-specialist").Text());
+
+        // Paying again (a double submit) changes nothing and lands on the same confirmation.
+        var again = await client.SubmitAsync(declinedPage, "main form", new Dictionary<string, string>
+        {
+            ["Card.Number"] = "4242 4242 4242 4242", ["Card.Expiry"] = "12/34", ["Card.Cvc"] = "123",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Payments.CountAsync(p => p.BookingId == booking.Id && p.Status == PaymentStatus.Succeeded)));
+    }
+
+    [Fact]
+    public async Task Checkout_after_the_hold_ended_says_so_and_takes_no_payment()
+    {
+        using var own = new AppFactory();
+        var specialist = await own.CreateSpecialistWithSlotsAsync();
+        var client = own.CreateBrowserLikeClient();
+        var week = await client.GetPageAsync($"/specialists/{specialist.Slug}?week=2026-11-09&tz=UTC");
+        var held = await client.SubmitAsync(week, "form.week-grid", new Dictionary<string, string> { ["slotId"] = specialist.Slots[5].Id.ToString() });
+        var checkout = await client.GetPageAsync(held.Headers.Location!.OriginalString);
+
+        own.Clock.Advance(Duration.FromMinutes(16));
+        var response = await client.SubmitAsync(checkout, "main form", new Dictionary<string, string>
+        {
+            ["Input.Name"] = "Late Larry", ["Input.Email"] = "larry@example.com",
+        });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("Your hold has ended", (await Html.ParseAsync(response)).QuerySelector(".notice-warn h2").Text());
+        Assert.Equal(0, await own.WithDbAsync(db => db.Payments.CountAsync()));
+    }
+
+    [GeneratedRegex("/checkout/([0-9a-f]{32})")]
+    private static partial Regex CheckoutId();
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using Consulting.Tests.Support;
+using Consulting.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consulting.Tests.Pages.Booking;
+
+/// <summary>
+/// Concurrent holds through real HTTP on a loopback socket (Kestrel), against the real SQLite file:
+/// the database decides who wins, and every loser gets "just taken", never an error.
+/// </summary>
+public sealed class HoldRaceTests
+{
+    private sealed record Attempt(HttpStatusCode Status, string? Location, string Body);
+
+    /// <summary>One antiforgery cookie/token pair, then all posts released at once.</summary>
+    private static async Task<List<Attempt>> RaceAsync(AppFactory app, string slug, IReadOnlyList<Guid> slotIds)
+    {
+        var baseUrl = app.StartKestrel();
+        using var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 256 };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl) };
+        var get = await http.GetAsync($"/specialists/{slug}?week=2026-11-09&tz=UTC");
+        var cookie = string.Join("; ", get.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        var page = await Html.ParseAsync(get);
+        var token = page.QuerySelector("form.week-grid input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var action = page.QuerySelector("form.week-grid")!.GetAttribute("action")!;
+
+        using var start = new ManualResetEventSlim(false);
+        var tasks = slotIds.Select(async slotId =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, action)
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["__RequestVerificationToken"] = token, ["slotId"] = slotId.ToString(),
+                }),
+            };
+            request.Headers.Add("Cookie", cookie);
+            await Task.Run(() => start.Wait());
+            var response = await http.SendAsync(request);
+            return new Attempt(response.StatusCode, response.Headers.Location?.OriginalString, await response.Content.ReadAsStringAsync());
+        }).ToList();
+        start.Set();
+        return [.. await Task.WhenAll(tasks)];
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_holds_on_one_slot_give_exactly_one_booking_and_49_just_taken()
+    {
+        using var app = new AppFactory();
+        app.StartKestrel();
+        var specialist = await app.CreateSpecialistWithSlotsAsync();
+        var slot = specialist.Slots.First(s => s.Start >= NodaTime.Instant.FromUtc(2026, 11, 9, 0, 0));
+
+        var attempts = await RaceAsync(app, specialist.Slug, Enumerable.Repeat(slot.Id, 50).ToList());
+
+        Assert.DoesNotContain(attempts, a => (int)a.Status >= 500);
+        Assert.Single(attempts, a => a.Status == HttpStatusCode.Redirect && a.Location!.StartsWith("/checkout/"));
+        var losers = attempts.Where(a => a.Status == HttpStatusCode.Conflict).ToList();
+        Assert.Equal(49, losers.Count);
+        Assert.All(losers, a => Assert.Contains("This time was just taken", a.Body));
+
+        var (bookings, stored) = await app.WithDbAsync(async db => (
+            await db.Bookings.AsNoTracking().Where(b => b.SlotId == slot.Id).ToListAsync(),
+            await db.Slots.AsNoTracking().SingleAsync(s => s.Id == slot.Id)));
+        var booking = Assert.Single(bookings);
+        Assert.Equal((SlotState.Held, booking.Id), (stored.State, stored.BookingId));
+    }
+
+    [Fact]
+    public async Task Two_hundred_concurrent_holds_over_twenty_slots_give_twenty_bookings()
+    {
+        using var app = new AppFactory();
+        app.StartKestrel();
+        var specialist = await app.CreateSpecialistWithSlotsAsync();
+        var twenty = specialist.Slots.Take(20).Select(s => s.Id).ToList();
+        Assert.Equal(20, twenty.Count);
+
+        var attempts = await RaceAsync(app, specialist.Slug, Enumerable.Range(0, 200).Select(i => twenty[i % 20]).ToList());
+
+        Assert.DoesNotContain(attempts, a => (int)a.Status >= 500);
+        Assert.True(20 == attempts.Count(a => a.Status == HttpStatusCode.Redirect),
+            string.Join(", ", attempts.GroupBy(a => a.Status).Select(g => $"{g.Key}: {g.Count()}")));
+        Assert.Equal(180, attempts.Count(a => a.Status == HttpStatusCode.Conflict));
+        var bookings = await app.WithDbAsync(db => db.Bookings.AsNoTracking().Where(b => b.SpecialistId == specialist.Id).ToListAsync());
+        Assert.Equal(20, bookings.Count);
+        Assert.Equal(twenty.Order(), bookings.Select(b => b.SlotId).Order());
+        Assert.Equal(20, await app.WithDbAsync(db => db.Slots.CountAsync(s => s.SpecialistId == specialist.Id && s.State == SlotState.Held)));
+    }
+}

@@ -1,0 +1,40 @@
+using Consulting.Web.Domain;
+using Consulting.Web.Jobs;
+using Consulting.Web.Scheduling;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+
+namespace Consulting.Tests.Support;
+
+public sealed record BookableSpecialist(Guid Id, string Slug, IReadOnlyList<Slot> Slots);
+
+/// <summary>Specialists with generated slots, the way the app makes them.</summary>
+public static class BookingScenario
+{
+    /// <summary>Weekdays 09:00–12:00 hourly in <paramref name="zone"/>, slots generated for 3–13 November 2026.</summary>
+    public static async Task<BookableSpecialist> CreateSpecialistWithSlotsAsync(this AppFactory app, string zone = "America/New_York")
+    {
+        var me = await app.CreateSignedInAsync(zone, (s, now) =>
+        {
+            foreach (var day in new[] { IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday })
+                s.AddWindow(day, new TimeWindow(new LocalTime(9, 0), new LocalTime(12, 0), 60), now);
+        });
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<SlotGenerator>()
+            .GenerateAsync(me.Id, new LocalDate(2026, 11, 3), new LocalDate(2026, 11, 13), overwrite: false, CancellationToken.None);
+        return await app.WithDbAsync(async db =>
+        {
+            var slug = (await db.Specialists.SingleAsync(p => p.Id == me.Id)).Slug;
+            var slots = await db.Slots.AsNoTracking().Where(s => s.SpecialistId == me.Id).OrderBy(s => s.Start).ToListAsync();
+            return new BookableSpecialist(me.Id, slug, slots);
+        });
+    }
+
+    /// <summary>Runs the demo data's queued generation now, instead of waiting for the background runner.</summary>
+    public static async Task RunDueGenerationAsync(this AppFactory app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<GenerationJobs>().RunDueAsync(CancellationToken.None);
+    }
+}

@@ -1,0 +1,83 @@
+using Consulting.Web.Bookings;
+using Consulting.Web.Domain;
+using Consulting.Web.Hosting;
+using Consulting.Web.Scheduling;
+using Htmx;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using NodaTime;
+
+namespace Consulting.Web.Pages.Find;
+
+/// <summary>Find a time across all specialists: date range, session length, maximum price, 20 a page.</summary>
+public sealed class IndexModel(SlotSearch search, UserManager<Data.AppUser> users, IClock clock) : PageModel
+{
+    public static readonly int[] Lengths = [15, 30, 45, 60, 90, 120];
+
+    [BindProperty(SupportsGet = true)] public string? From { get; set; }
+    [BindProperty(SupportsGet = true)] public string? To { get; set; }
+    [BindProperty(SupportsGet = true)] public int? Length { get; set; }
+    [BindProperty(SupportsGet = true)] public string? MaxPrice { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Currency { get; set; }
+    [BindProperty(SupportsGet = true, Name = "page")] public int? PageNumber { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Tz { get; set; }
+
+    public ViewerZone Zone { get; private set; } = null!;
+    public SearchResults? Results { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var account = User.Identity?.IsAuthenticated == true ? (await users.GetUserAsync(User))?.TimeZoneId : null;
+        Zone = ViewerZones.Resolve(HttpContext, Tz, account);
+        ViewerZones.Remember(HttpContext, Zone);
+        ViewData["ViewerZone"] = Zone;
+
+        var today = clock.GetCurrentInstant().InZone(TimeZones.Get(Zone.Id)).Date;
+        var filters = ReadFilters(today);
+        if (filters is not null) Results = await search.SearchAsync(filters, Zone.Id, ct);
+
+        if (Request.IsHtmx())
+        {
+            Response.Headers.Vary = "HX-Request";
+            return Partial("_Search", this);
+        }
+        if (filters is null) return this.InvalidForm();
+        return Page();
+    }
+
+    /// <summary>The query-string filters, or null (with messages beside the fields) when they don't make sense.</summary>
+    private SearchFilters? ReadFilters(LocalDate today)
+    {
+        var from = string.IsNullOrWhiteSpace(From) ? today : TimeInput.Date(From);
+        var to = string.IsNullOrWhiteSpace(To) ? today.PlusDays(13) : TimeInput.Date(To);
+        if (from is null) ModelState.AddModelError(nameof(From), "Enter a date like 2026-11-30.");
+        if (to is null) ModelState.AddModelError(nameof(To), "Enter a date like 2026-11-30.");
+        if (from is { } f && to is { } t)
+        {
+            if (t < f) ModelState.AddModelError(nameof(To), "The last day must be on or after the first.");
+            else if (Period.Between(f, t, PeriodUnits.Days).Days >= SlotSearch.MaxRangeDays)
+                ModelState.AddModelError(nameof(To), $"Search at most {SlotSearch.MaxRangeDays} days at a time.");
+        }
+        if (Length is { } l && l != 0 && !Lengths.Contains(l)) ModelState.AddModelError(nameof(Length), "Choose a session length from the list.");
+
+        Money? max = null;
+        if (!string.IsNullOrWhiteSpace(MaxPrice))
+        {
+            var currency = (Currency ?? "").Trim().ToUpperInvariant();
+            if (!Currencies.Common.Contains(currency)) ModelState.AddModelError(nameof(Currency), "Choose the currency of the maximum price.");
+            else if (!Currencies.TryParseMajor(MaxPrice, currency, out var minor))
+                ModelState.AddModelError(nameof(MaxPrice), "Enter an amount like 100 or 99.50.");
+            else max = new Money(minor, currency);
+        }
+        if (!ModelState.IsValid) return null;
+        (From, To) = (TimeInput.Format(from!.Value), TimeInput.Format(to!.Value));
+        return new SearchFilters(from.Value, to.Value, Length ?? 0, max, Math.Max(1, PageNumber ?? 1));
+    }
+
+    public string PageUrl(int page) => Url.Page("/Find/Index", new
+    {
+        From, To, Length = Length is > 0 ? Length : null, MaxPrice = string.IsNullOrWhiteSpace(MaxPrice) ? null : MaxPrice,
+        Currency = string.IsNullOrWhiteSpace(Currency) ? null : Currency, page, tz = Zone.Source == ZoneSource.Picked ? Zone.Id : null,
+    })!;
+}
