@@ -12,13 +12,14 @@ public sealed record BookableSpecialist(Guid Id, string Slug, IReadOnlyList<Slot
 /// <summary>Specialists with generated slots, the way the app makes them.</summary>
 public static class BookingScenario
 {
-    /// <summary>Weekdays 09:00–12:00 hourly in <paramref name="zone"/>, slots generated for 3–13 November 2026.</summary>
-    public static async Task<BookableSpecialist> CreateSpecialistWithSlotsAsync(this AppFactory app, string zone = "America/New_York")
+    /// <summary>Weekdays 09:00–12:00 (hourly by default) in <paramref name="zone"/>, slots generated for 3–13 November 2026.</summary>
+    public static async Task<BookableSpecialist> CreateSpecialistWithSlotsAsync(this AppFactory app, string zone = "America/New_York",
+        int slotMinutes = 60)
     {
         var me = await app.CreateSignedInAsync(zone, (s, now) =>
         {
             foreach (var day in new[] { IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday })
-                s.AddWindow(day, new TimeWindow(new LocalTime(9, 0), new LocalTime(12, 0), 60), now);
+                s.AddWindow(day, new TimeWindow(new LocalTime(9, 0), new LocalTime(12, 0), slotMinutes), now);
         });
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SlotGenerator>()

@@ -20,7 +20,7 @@ public sealed class IndexModel(SlotSearch search, UserManager<Data.AppUser> user
     [BindProperty(SupportsGet = true)] public int? Length { get; set; }
     [BindProperty(SupportsGet = true)] public string? MaxPrice { get; set; }
     [BindProperty(SupportsGet = true)] public string? Currency { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int? PageNumber { get; set; }
+    [BindProperty(SupportsGet = true, Name = "p")] public int? PageNumber { get; set; }
     [BindProperty(SupportsGet = true)] public string? Tz { get; set; }
 
     public ViewerZone Zone { get; private set; } = null!;
@@ -78,6 +78,6 @@ public sealed class IndexModel(SlotSearch search, UserManager<Data.AppUser> user
     public string PageUrl(int page) => Url.Page("/Find/Index", new
     {
         From, To, Length = Length is > 0 ? Length : null, MaxPrice = string.IsNullOrWhiteSpace(MaxPrice) ? null : MaxPrice,
-        Currency = string.IsNullOrWhiteSpace(Currency) ? null : Currency, page, tz = Zone.Source == ZoneSource.Picked ? Zone.Id : null,
+        Currency = string.IsNullOrWhiteSpace(Currency) ? null : Currency, p = page, tz = Zone.Source == ZoneSource.Picked ? Zone.Id : null,
     })!;
 }

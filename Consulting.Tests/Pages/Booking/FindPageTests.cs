@@ -1,0 +1,115 @@
+using System.Net;
+using Consulting.Tests.Support;
+using Consulting.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Consulting.Tests.Pages.Booking;
+
+public sealed class FindPageTests : IDisposable
+{
+    private readonly AppFactory _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    private async Task<(BookableSpecialist NewYork, BookableSpecialist Berlin)> TwoSpecialistsAsync()
+    {
+        // New York: 30-minute sessions at €50; Berlin: 60-minute sessions at €80.
+        var ny = await _app.CreateSpecialistWithSlotsAsync("America/New_York", slotMinutes: 30);
+        var berlin = await _app.CreateSpecialistWithSlotsAsync("Europe/Berlin");
+        await _app.WithDbAsync(db => db.Slots.Where(s => s.SpecialistId == berlin.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.PriceMinor, 80_00)));
+        return (ny, berlin);
+    }
+
+    [Fact]
+    public async Task Search_lists_open_slots_of_every_specialist_in_time_order_20_a_page()
+    {
+        await TwoSpecialistsAsync();
+        var client = _app.CreateClient();
+
+        var first = await client.GetPageAsync("/find?From=2026-11-03&To=2026-11-13&tz=UTC");
+
+        // 9 weekdays × (6 New York + 3 Berlin slots).
+        Assert.Equal("81 open times", first.QuerySelector("#results-heading").Text());
+        Assert.Equal(20, first.QuerySelectorAll(".result").Length);
+        Assert.Equal("Page 1 of 5", first.QuerySelector(".pager span").Text());
+        // Berlin 09:00 CET is 08:00 UTC, before New York's 09:00 EST (14:00 UTC).
+        Assert.Equal("08:00 UTC", first.QuerySelector(".result .slot-time").Text());
+
+        var second = await client.GetPageAsync(first.QuerySelector(".pager a[rel=next]")!.GetAttribute("href")!);
+        Assert.Equal("Page 2 of 5", second.QuerySelector(".pager span").Text());
+        var last = await client.GetPageAsync(second.QuerySelector(".pager a[rel=next]")!.GetAttribute("href")!.Replace("p=3", "p=5"));
+        Assert.Single(last.QuerySelectorAll(".result"));
+        Assert.Null(last.QuerySelector(".pager a[rel=next]"));
+    }
+
+    [Fact]
+    public async Task Session_length_and_max_price_filter_the_results()
+    {
+        await TwoSpecialistsAsync();
+        var client = _app.CreateClient();
+
+        var thirty = await client.GetPageAsync("/find?From=2026-11-03&To=2026-11-13&Length=30&tz=UTC");
+        Assert.Equal("54 open times", thirty.QuerySelector("#results-heading").Text());
+        Assert.All(thirty.QuerySelectorAll(".result-meta"), m => Assert.StartsWith("30 min", m.Text()));
+
+        var cheap = await client.GetPageAsync("/find?From=2026-11-03&To=2026-11-13&MaxPrice=60&Currency=EUR&tz=UTC");
+        Assert.Equal("54 open times", cheap.QuerySelector("#results-heading").Text());
+        Assert.All(cheap.QuerySelectorAll(".result-meta strong"), m => Assert.Equal("€50.00", m.Text()));
+
+        var none = await client.GetPageAsync("/find?From=2026-11-03&To=2026-11-13&MaxPrice=49.99&Currency=EUR&tz=UTC");
+        Assert.Equal("0 open times", none.QuerySelector("#results-heading").Text());
+        Assert.NotNull(none.QuerySelector("#results .empty"));
+    }
+
+    [Fact]
+    public async Task Held_slots_and_slots_inside_the_minimum_notice_are_not_offered()
+    {
+        var (ny, _) = await TwoSpecialistsAsync();
+        await _app.WithDbAsync(db => db.Slots.Where(s => s.Id == ny.Slots[2].Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.State, SlotState.Held)));
+        // Tuesday 3 Nov 09:00 EST is 14:00 UTC: at 12:30 UTC it is inside the two-hour notice, 09:30 is not.
+        _app.Clock.Reset(Instant.FromUtc(2026, 11, 3, 12, 30));
+
+        var page = await _app.CreateClient().GetPageAsync("/find?From=2026-11-03&To=2026-11-03&tz=America%2FNew_York");
+
+        var times = page.QuerySelectorAll(".result").Where(r => r.QuerySelector(".result-name").Text().StartsWith("Test Specialist"))
+            .Select(r => r.QuerySelector(".slot-time").Text()).ToList();
+        Assert.DoesNotContain("09:00 EST", times);
+        Assert.Contains("09:30 EST", times);
+        Assert.DoesNotContain("10:00 EST", times);
+        Assert.Contains("10:30 EST", times);
+    }
+
+    [Theory]
+    [InlineData("From=2026-11-10&To=2026-11-03", "To", "on or after the first")]
+    [InlineData("From=garbage", "From", "Enter a date")]
+    [InlineData("From=2026-11-03&To=2027-06-01", "To", "at most 92 days")]
+    [InlineData("MaxPrice=50", "Currency", "Choose the currency")]
+    [InlineData("MaxPrice=-5&Currency=USD", "MaxPrice", "Enter an amount")]
+    [InlineData("Length=7", "Length", "Choose a session length")]
+    public async Task Bad_filters_get_a_message_beside_the_field_and_400(string query, string field, string message)
+    {
+        var response = await _app.CreateClient().GetAsync("/find?" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, (await Html.ParseAsync(response)).FieldError(field));
+    }
+
+    [Fact]
+    public async Task With_htmx_the_search_returns_only_the_search_fragment()
+    {
+        await TwoSpecialistsAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/find?From=2026-11-03&To=2026-11-04&tz=UTC");
+        request.Headers.Add("HX-Request", "true");
+
+        var response = await _app.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var fragment = await Html.ParseAsync(response);
+        Assert.Null(fragment.QuerySelector("header.site-header"));
+        Assert.Equal("search", fragment.Body!.FirstElementChild!.Id);
+        Assert.Equal("18 open times", fragment.QuerySelector("#results-heading").Text());
+    }
+}
