@@ -3,6 +3,7 @@ using Consulting.Tests.Support;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 
 namespace Consulting.Tests.Pages.Specialist;
@@ -225,5 +226,35 @@ public sealed class AvailabilityPageTests(SeededAppFactory app) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Single((await ScheduleAsync(victim.Id)).Windows);
+    }
+
+    [Fact]
+    public async Task A_booked_slot_that_no_longer_fits_the_hours_is_listed_as_a_conflict_and_kept()
+    {
+        var me = await app.CreateSignedInAsync("Europe/Madrid", MondayMornings);
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<Consulting.Web.Scheduling.SlotGenerator>()
+                .GenerateAsync(me.Id, new LocalDate(2026, 11, 9), new LocalDate(2026, 11, 9), false, CancellationToken.None);
+        // Monday 9 Nov 10:00 in Madrid (CET) is 09:00 UTC; someone has booked it.
+        var tenOClock = Instant.FromUtc(2026, 11, 9, 9, 0);
+        await app.WithDbAsync(async db =>
+        {
+            var slot = await db.Slots.SingleAsync(x => x.SpecialistId == me.Id && x.Start == tenOClock);
+            slot.Book(Guid.NewGuid());
+            await db.SaveChangesAsync();
+        });
+        var page = await me.Client.GetPageAsync("/specialist/availability");
+        Assert.Null(page.QuerySelector("#conflicts"));
+
+        var window = (await ScheduleAsync(me.Id)).Windows.Single();
+        var removed = await me.Client.SubmitAsync(page, "#day-monday .window form");
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+
+        var after = await me.Client.GetPageAsync("/specialist/availability");
+        var conflict = Assert.Single(after.QuerySelectorAll("#conflicts .conflicts li"));
+        Assert.Contains("Booked", conflict.Text());
+        Assert.Contains("Mon 9 Nov 2026, 10:00", conflict.Text());
+        Assert.Equal(SlotState.Booked, (await app.WithDbAsync(db => db.Slots.AsNoTracking().SingleAsync(x => x.Start == tenOClock && x.SpecialistId == me.Id))).State);
+        Assert.DoesNotContain((await ScheduleAsync(me.Id)).Windows, w => w.Id == window.Id);
     }
 }
