@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using Consulting.Web.Data;
-using Consulting.Web.Meetings;
 using Consulting.Web.Notifications;
 using Consulting.Web.Payments;
 using Htmx.TagHelpers;
@@ -62,7 +61,6 @@ public static class WebUi
     public static WebApplicationBuilder AddIntegrations(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
-        builder.Services.Configure<JitsiOptions>(builder.Configuration.GetSection("Jitsi"));
         builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email"));
         builder.Services.Configure<Bookings.BookingOptions>(builder.Configuration.GetSection("Booking"));
         builder.Services.Configure<Scheduling.SchedulingOptions>(builder.Configuration.GetSection("Scheduling"));
@@ -76,7 +74,8 @@ public static class WebUi
         builder.Services.AddScoped<Bookings.HoldExpiry>();
         builder.Services.AddScoped<Bookings.WeekViews>();
         builder.Services.AddScoped<Bookings.SlotSearch>();
-        builder.Services.AddSingleton<IMeetingProvider, JitsiMeetingProvider>();
+        builder.AddMeetings();
+        builder.AddCalendar();
         builder.Services.AddSingleton<IEmailTransport, PickupFolderEmailTransport>();
         builder.Services.AddSingleton<ISmsSender, DisabledSmsSender>();
         return builder;
@@ -133,6 +132,7 @@ public static class WebUi
         app.MapHealthChecks("/healthz");
         app.MapHtmxAntiforgeryScript();
         app.MapPaymentWebhooks();
+        app.MapCalendarFeeds();
         app.MapRazorPages();
         return app;
     }
