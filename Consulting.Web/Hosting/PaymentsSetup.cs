@@ -1,4 +1,5 @@
 using Consulting.Web.Payments;
+using Microsoft.Extensions.Options;
 
 namespace Consulting.Web.Hosting;
 
@@ -7,9 +8,20 @@ public static class PaymentsSetup
     /// <summary>The payment provider: Stripe when <c>Stripe:SecretKey</c> is set, the built-in test provider otherwise.</summary>
     public static WebApplicationBuilder AddPayments(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<IPaymentGateway, TestPaymentGateway>();
+        builder.Services.Configure<StripeOptions>(builder.Configuration.GetSection(StripeOptions.Section));
+        builder.Services.AddSingleton<StripePaymentGateway>();
+        builder.Services.AddSingleton<TestPaymentGateway>();
+        // Decided from the bound options when first needed, so every configuration source counts.
+        builder.Services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<IOptions<StripeOptions>>().Value.IsConfigured
+            ? sp.GetRequiredService<StripePaymentGateway>()
+            : sp.GetRequiredService<TestPaymentGateway>());
+        builder.Services.AddScoped<StripeEventApplier>();
         return builder;
     }
 
-    public static WebApplication MapPaymentWebhooks(this WebApplication app) => app;
+    public static WebApplication MapPaymentWebhooks(this WebApplication app)
+    {
+        app.MapStripeWebhook();
+        return app;
+    }
 }
