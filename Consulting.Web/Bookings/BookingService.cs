@@ -118,10 +118,17 @@ public sealed class BookingService(
         if (booking.IsHoldExpired(now)) return new PaymentStartOutcome.HoldEnded();
         booking.UpdateCustomerDetails(details);
 
-        // One payment per provider attempt; a declined test card is retried on the same payment.
+        // A declined test card is retried on the same payment. A provider checkout that was already
+        // opened is ended first and replaced, so one booking never has two payable checkouts.
         var payment = await db.Payments
             .Where(p => p.BookingId == bookingId && p.Provider == gateway.Name && (p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Failed))
             .OrderByDescending(p => p.CreatedAt).FirstOrDefaultAsync(ct);
+        if (payment?.CheckoutSessionId is not null)
+        {
+            await gateway.CancelCheckoutAsync(payment, ct);
+            if (payment.Status == PaymentStatus.Pending) payment.MarkFailed("Replaced by a new checkout");
+            payment = null;
+        }
         if (payment is null)
         {
             payment = Payment.Start(bookingId, booking.Price, gateway.Name, now);

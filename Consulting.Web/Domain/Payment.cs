@@ -33,13 +33,13 @@ public sealed class Refund
 
     private Refund() { }
 
-    internal Refund(long amountMinor, string reason, Instant now)
+    internal Refund(long amountMinor, string reason, string idempotencyKey, Instant now)
     {
         Id = Guid.NewGuid();
         AmountMinor = amountMinor;
         Reason = reason;
         Status = RefundStatus.Pending;
-        IdempotencyKey = $"refund-{Id:N}";
+        IdempotencyKey = idempotencyKey;
         RequestedAt = now;
     }
 
@@ -132,7 +132,7 @@ public sealed class Payment
                 PaymentStatus.Refunded => "This payment has already been refunded.",
                 _ => "Only a completed payment can be refunded.",
             });
-        var refund = new Refund(AmountMinor - RefundedMinor, string.IsNullOrWhiteSpace(reason) ? "Refund" : reason.Trim(), now);
+        var refund = new Refund(AmountMinor - RefundedMinor, string.IsNullOrWhiteSpace(reason) ? "Refund" : reason.Trim(), NextRefundKey(), now);
         _refunds.Add(refund);
         Status = PaymentStatus.RefundPending;
         return refund;
@@ -171,9 +171,15 @@ public sealed class Payment
         Status = PaymentStatus.Succeeded;
     }
 
+    /// <summary>
+    /// Derived from the payment, not random: a request repeated after a crash (before its record was
+    /// saved) carries the same key, so the provider refunds once.
+    /// </summary>
+    private string NextRefundKey() => $"refund-{Id:N}-{_refunds.Count + 1}";
+
     private Refund AddExternalRefund(Instant now)
     {
-        var refund = new Refund(AmountMinor - RefundedMinor, "Refunded at the payment provider", now);
+        var refund = new Refund(AmountMinor - RefundedMinor, "Refunded at the payment provider", NextRefundKey(), now);
         _refunds.Add(refund);
         return refund;
     }

@@ -92,8 +92,15 @@ public sealed class PaymentOutcomes(
         var booking = await db.Bookings.SingleAsync(b => b.Id == payment.BookingId, ct);
         if (booking.Status is BookingStatus.Confirmed or BookingStatus.Completed or BookingStatus.NoShow)
         {
-            await db.SaveChangesAsync(ct);
-            return PaymentApplied.AlreadyApplied;
+            // Paid through a second checkout of the same booking: that money goes back.
+            var paidElsewhere = await db.Payments.AnyAsync(p => p.BookingId == booking.Id && p.Id != payment.Id
+                && (p.Status == PaymentStatus.Succeeded || p.Status == PaymentStatus.RefundPending || p.Status == PaymentStatus.Refunded), ct);
+            if (!paidElsewhere || payment.Status != PaymentStatus.Succeeded)
+            {
+                await db.SaveChangesAsync(ct);
+                return PaymentApplied.AlreadyApplied;
+            }
+            return await RefundAsync(payment, booking, "This booking was already paid", ct);
         }
         if (payment.Status is PaymentStatus.RefundPending or PaymentStatus.Refunded)
         {
@@ -114,7 +121,12 @@ public sealed class PaymentOutcomes(
         }
 
         // Paid, but the time is gone (or the booking was cancelled): give the money back.
-        var refund = payment.RequestRefund("The time was no longer available when the payment arrived", now);
+        return await RefundAsync(payment, booking, "The time was no longer available when the payment arrived", ct);
+    }
+
+    private async Task<PaymentApplied> RefundAsync(Payment payment, Booking booking, string reason, CancellationToken ct)
+    {
+        var refund = payment.RequestRefund(reason, clock.GetCurrentInstant());
         await notifier.LatePaymentRefundedAsync(booking, new Money(refund.AmountMinor, payment.Currency), ct);
         await db.SaveChangesAsync(ct);
         var outcome = await gateway.RefundAsync(payment, refund, ct);

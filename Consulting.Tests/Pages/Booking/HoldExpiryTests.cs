@@ -127,4 +127,26 @@ public sealed class HoldExpiryTests : IDisposable
         Assert.IsType<TestCardOutcome.HoldEnded>(outcome);
         Assert.Equal(PaymentStatus.Pending, (await _app.WithDbAsync(db => db.Payments.AsNoTracking().SingleAsync(p => p.BookingId == booking.Id))).Status);
     }
+
+    [Fact]
+    public async Task A_second_payment_for_an_already_confirmed_booking_is_refunded()
+    {
+        var specialist = await _app.CreateSpecialistWithSlotsAsync();
+        var (booking, first) = await HeldAndReadyToPayAsync(specialist.Slots[3]);
+        var outcomes = (Func<Guid, Task<PaymentApplied>>)(id => WithAsync(sp => sp.GetRequiredService<PaymentOutcomes>()
+            .SucceededAsync(new PaymentRef(PaymentId: id), "ch_" + id.ToString("N")[..8], CancellationToken.None)));
+        Assert.Equal(PaymentApplied.Confirmed, await outcomes(first.Id));
+        // A second checkout of the same booking that was paid too (e.g. in another tab).
+        var second = Payment.Start(booking.Id, new Money(5000, "EUR"), "test", _app.Clock.GetCurrentInstant());
+        await _app.WithDbAsync(db => { db.Payments.Add(second); return db.SaveChangesAsync(); });
+
+        Assert.Equal(PaymentApplied.Refunded, await outcomes(second.Id));
+
+        var payments = await _app.WithDbAsync(db => db.Payments.AsNoTracking().Where(p => p.BookingId == booking.Id).ToListAsync());
+        Assert.Equal(PaymentStatus.Succeeded, payments.Single(p => p.Id == first.Id).Status);
+        var refunded = payments.Single(p => p.Id == second.Id);
+        Assert.Equal(PaymentStatus.Refunded, refunded.Status);
+        Assert.Equal($"refund-{second.Id:N}-1", Assert.Single(refunded.Refunds).IdempotencyKey);
+        Assert.Equal(BookingStatus.Confirmed, (await StateAsync(booking.Id, specialist.Slots[3].Id)).Item1.Status);
+    }
 }
