@@ -196,6 +196,19 @@ namespace Consulting.Web.Migrations
                     b.Property<long>("HoldExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MeetingSync")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MeetingSyncAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MeetingSyncDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MeetingSyncError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Notes")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -232,6 +245,8 @@ namespace Consulting.Web.Migrations
                         .HasFilter("\"Status\" IN (0, 1)");
 
                     b.HasIndex("CustomerUserId", "Start");
+
+                    b.HasIndex("MeetingSync", "MeetingSyncDueAt");
 
                     b.HasIndex("SpecialistId", "Start");
 
@@ -467,6 +482,62 @@ namespace Consulting.Web.Migrations
                     b.HasIndex("Status", "CreatedAt");
 
                     b.ToTable("Payments", (string)null);
+                });
+
+            modelBuilder.Entity("Consulting.Web.Domain.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("PaymentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderRefundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("PaymentId");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("Refunds", (string)null);
                 });
 
             modelBuilder.Entity("Consulting.Web.Domain.Review", b =>
@@ -1055,57 +1126,14 @@ namespace Consulting.Web.Migrations
                         .HasForeignKey("BookingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
 
-                    b.OwnsMany("Consulting.Web.Domain.Refund", "Refunds", b1 =>
-                        {
-                            b1.Property<Guid>("Id")
-                                .HasColumnType("TEXT");
-
-                            b1.Property<long>("AmountMinor")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<long?>("CompletedAt")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<string>("IdempotencyKey")
-                                .IsRequired()
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("LastError")
-                                .HasColumnType("TEXT");
-
-                            b1.Property<Guid>("PaymentId")
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("ProviderRefundId")
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("Reason")
-                                .IsRequired()
-                                .HasColumnType("TEXT");
-
-                            b1.Property<long>("RequestedAt")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<int>("Status")
-                                .HasColumnType("INTEGER");
-
-                            b1.HasKey("Id");
-
-                            b1.HasIndex("IdempotencyKey")
-                                .IsUnique();
-
-                            b1.HasIndex("PaymentId");
-
-                            b1.HasIndex("Status");
-
-                            b1.ToTable("Refunds", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("PaymentId");
-                        });
-
-                    b.Navigation("Refunds");
+            modelBuilder.Entity("Consulting.Web.Domain.Refund", b =>
+                {
+                    b.HasOne("Consulting.Web.Domain.Payment", null)
+                        .WithMany("Refunds")
+                        .HasForeignKey("PaymentId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Consulting.Web.Domain.Review", b =>
@@ -1195,6 +1223,11 @@ namespace Consulting.Web.Migrations
             modelBuilder.Entity("Consulting.Web.Domain.Notification", b =>
                 {
                     b.Navigation("Deliveries");
+                });
+
+            modelBuilder.Entity("Consulting.Web.Domain.Payment", b =>
+                {
+                    b.Navigation("Refunds");
                 });
 #pragma warning restore 612, 618
         }

@@ -486,7 +486,7 @@ public sealed class StripeWebhookTests
     }
 
     [Fact]
-    public async Task A_failure_while_applying_rolls_back_the_event_record_with_the_effect_and_the_retry_applies_it()
+    public async Task A_refund_that_fails_at_Stripe_stays_recorded_and_the_refund_job_completes_it_once()
     {
         var gateway = new RefundFailsOnce();
         await using var app = await StripeAppFactory.StartAsync(testServices: services =>
@@ -499,16 +499,23 @@ public sealed class StripeWebhookTests
         await ExpireAndGiveTheSlotToAnotherCustomerAsync(app, pending);
         var payload = Event(app, "checkout.session.completed", session);
 
-        // PaymentOutcomes saves the refund request and the notification, then the provider call fails.
-        var failed = await PostAsync(app, payload);
+        // The event is applied (refund recorded) and acknowledged; the provider call after it fails.
+        var first = await PostAsync(app, payload);
         var afterFailure = await StateAsync(app, pending);
-        var retried = await PostAsync(app, payload);
+        var replayed = await PostAsync(app, payload);
 
-        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
-        Assert.Equal((BookingStatus.Expired, PaymentStatus.Pending, 0), (afterFailure.Booking, afterFailure.Payment, afterFailure.Events));
-        Assert.Empty(afterFailure.Refunds);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        Assert.Equal((BookingStatus.Expired, PaymentStatus.RefundPending, 1), (afterFailure.Booking, afterFailure.Payment, afterFailure.Events));
         Assert.Empty(afterFailure.Notifications);
-        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Empty(app.Stripe.Refunds);
+
+        // The job retries after its back-off and refunds once, under the refund's own idempotency key.
+        app.Clock.Advance(RefundJobs.RetryDelay);
+        await using (var scope = app.Services.CreateAsyncScope())
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<RefundJobs>().RunDueAsync(CancellationToken.None));
+        await using (var scope = app.Services.CreateAsyncScope())
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<RefundJobs>().RunDueAsync(CancellationToken.None));
         var state = await StateAsync(app, pending);
         Assert.Equal((PaymentStatus.Refunded, 1), (state.Payment, state.Events));
         Assert.Equal([NotificationType.RefundProcessed], state.Notifications);

@@ -41,6 +41,7 @@ public sealed class BookingService(
     BookingLinks links,
     IPaymentGateway gateway,
     PaymentOutcomes outcomes,
+    Jobs.FollowUps followUps,
     UserManager<AppUser> users,
     IClock clock,
     IOptions<BookingOptions> options)
@@ -181,6 +182,7 @@ public sealed class BookingService(
             return new TestCardOutcome.Declined(message!);
         }
         var applied = await outcomes.SucceededAsync(new PaymentRef(PaymentId: payment.Id), $"test_ch_{Guid.NewGuid():N}", ct);
+        await followUps.RunAsync(ct);
         return new TestCardOutcome.Paid(applied);
     }
 }

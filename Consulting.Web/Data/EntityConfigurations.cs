@@ -99,6 +99,8 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         // Hold expiry and reminder jobs scan by status and time.
         b.HasIndex(x => new { x.Status, x.HoldExpiresAt });
         b.HasIndex(x => new { x.Status, x.Start });
+        b.HasIndex(x => new { x.MeetingSync, x.MeetingSyncDueAt });
+        b.Property(x => x.MeetingSyncError).HasMaxLength(500);
         // Last line of defence against double booking: one live booking per slot.
         b.HasIndex(x => x.SlotId).IsUnique()
             .HasFilter($"\"Status\" IN ({(int)BookingStatus.Pending}, {(int)BookingStatus.Confirmed})")
@@ -155,15 +157,20 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         b.HasIndex(x => x.ChargeId);
         b.HasIndex(x => new { x.Status, x.CreatedAt });
         b.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId).OnDelete(DeleteBehavior.Cascade);
-        b.OwnsMany(x => x.Refunds, r =>
-        {
-            r.ToTable("Refunds");
-            r.WithOwner().HasForeignKey("PaymentId");
-            r.HasKey(x => x.Id);
-            r.HasIndex(x => x.IdempotencyKey).IsUnique();
-            r.HasIndex(x => x.Status);
-        });
+        // Refunds are rows of their own so the refund job can claim one with a conditional update.
+        b.HasMany(x => x.Refunds).WithOne().HasForeignKey("PaymentId").OnDelete(DeleteBehavior.Cascade);
         b.Navigation(x => x.Refunds).AutoInclude();
+    }
+}
+
+internal sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
+{
+    public void Configure(EntityTypeBuilder<Refund> b)
+    {
+        b.ToTable("Refunds");
+        b.HasIndex(x => x.IdempotencyKey).IsUnique();
+        b.HasIndex(x => new { x.Status, x.NextAttemptAt });
+        b.Property(x => x.LastError).HasMaxLength(1000);
     }
 }
 

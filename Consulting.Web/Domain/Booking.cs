@@ -14,6 +14,15 @@ public enum BookingStatus
     Expired = 5,
 }
 
+/// <summary>What the meeting provider still has to be told about this booking.</summary>
+public enum MeetingSync
+{
+    None = 0,
+    Create = 1,
+    Update = 2,
+    Delete = 3,
+}
+
 public enum RefundDecision
 {
     None = 0,
@@ -132,6 +141,11 @@ public sealed class Booking
     public MeetingInfo? Meeting { get; private set; }
     public Cancellation? Cancellation { get; private set; }
     public string? RecordingUrl { get; private set; }
+    /// <summary>Pending work at the meeting provider, done (and retried) by the meeting job.</summary>
+    public MeetingSync MeetingSync { get; private set; }
+    public int MeetingSyncAttempts { get; private set; }
+    public Instant? MeetingSyncDueAt { get; private set; }
+    public string? MeetingSyncError { get; private set; }
 
     public IReadOnlyList<BookingStatusChange> StatusHistory => _statusHistory;
     public IReadOnlyList<RescheduleRecord> RescheduleHistory => _rescheduleHistory;
@@ -191,6 +205,7 @@ public sealed class Booking
         if (!HasCustomerDetails) throw new DomainException("The customer's name and email are missing.");
         Status = BookingStatus.Confirmed;
         Record(BookingStatus.Confirmed, now, Actor.System, reason);
+        RequestMeetingSync(Meeting is null ? MeetingSync.Create : MeetingSync.Update, now);
     }
 
     public bool IsHoldExpired(Instant now) => Status == BookingStatus.Pending && now >= HoldExpiresAt;
@@ -218,6 +233,7 @@ public sealed class Booking
         Cancellation = new Cancellation(by, now, Clean(reason), refund);
         Sequence++;
         Record(BookingStatus.Cancelled, now, by, Clean(reason));
+        RequestMeetingSync(Meeting is null ? MeetingSync.None : MeetingSync.Delete, now);
         return refund;
     }
 
@@ -239,6 +255,7 @@ public sealed class Booking
         _rescheduleHistory.Add(new RescheduleRecord(SlotId, Start, newSlot.Id, newSlot.Start, now, by, Clean(reason)));
         (SlotId, Start, End) = (newSlot.Id, newSlot.Start, newSlot.End);
         Sequence++;
+        RequestMeetingSync(Meeting is null ? MeetingSync.Create : MeetingSync.Update, now);
     }
 
     public void AttachMeeting(MeetingInfo meeting)
@@ -246,6 +263,28 @@ public sealed class Booking
         if (Status is not (BookingStatus.Confirmed or BookingStatus.Pending))
             throw new DomainException($"This booking is {Describe(Status)}, so it doesn't need a meeting.");
         Meeting = meeting;
+    }
+
+    /// <summary>The provider did what <see cref="MeetingSync"/> asked: the meeting as it now is (null once deleted).</summary>
+    public void MeetingSynced(MeetingSync done, MeetingInfo? meeting)
+    {
+        if (done != MeetingSync) throw new DomainException("The meeting work changed while it was being done.");
+        Meeting = done == MeetingSync.Delete ? null : meeting ?? throw new DomainException("A created meeting needs its details.");
+        (MeetingSync, MeetingSyncAttempts, MeetingSyncDueAt, MeetingSyncError) = (MeetingSync.None, 0, null, null);
+    }
+
+    /// <summary>The provider failed; try again after <paramref name="retryIn"/>. The booking itself stands.</summary>
+    public void MeetingSyncFailed(string error, Instant now, Duration retryIn)
+    {
+        if (MeetingSync == MeetingSync.None) throw new DomainException("There is no meeting work to retry.");
+        MeetingSyncAttempts++;
+        MeetingSyncError = error.Length > 500 ? error[..500] : error;
+        MeetingSyncDueAt = now + retryIn;
+    }
+
+    private void RequestMeetingSync(MeetingSync sync, Instant now)
+    {
+        (MeetingSync, MeetingSyncAttempts, MeetingSyncDueAt, MeetingSyncError) = (sync, 0, sync == MeetingSync.None ? null : now, null);
     }
 
     public void MarkCompleted(Actor by, Instant now) => Finish(BookingStatus.Completed, by, now);

@@ -14,6 +14,8 @@ public enum NotificationType
     PaymentReceived = 7,
     SessionCompleted = 8,
     RecordingReady = 9,
+    /// <summary>To the specialist: the meeting provider keeps failing for a booking.</summary>
+    MeetingProblem = 10,
 }
 
 public enum Channel

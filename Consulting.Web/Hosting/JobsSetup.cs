@@ -16,6 +16,10 @@ public static class JobsSetup
         builder.Services.AddTransient<RunGenerationJobs>();
         builder.Services.AddTransient<KeepSchedulesGenerated>();
         builder.Services.AddTransient<ReleaseExpiredHolds>();
+        builder.Services.AddScoped<Meetings.MeetingSyncService>();
+        builder.Services.AddScoped<Payments.RefundJobs>();
+        builder.Services.AddScoped<FollowUps>();
+        builder.Services.AddTransient<RunFollowUps>();
         return builder;
     }
 
@@ -31,6 +35,7 @@ public static class JobsSetup
             s.Schedule<RunGenerationJobs>().EveryMinute().PreventOverlapping(nameof(RunGenerationJobs));
             s.Schedule<KeepSchedulesGenerated>().DailyAtHour(2).PreventOverlapping(nameof(KeepSchedulesGenerated));
             s.Schedule<ReleaseExpiredHolds>().EveryMinute().PreventOverlapping(nameof(ReleaseExpiredHolds));
+            s.Schedule<RunFollowUps>().EveryMinute().PreventOverlapping(nameof(RunFollowUps));
         }).OnError(e => app.Logger.LogError(e, "A scheduled job failed"));
         app.Services.ConfigureQueue().OnError(e => app.Logger.LogError(e, "A queued job failed"));
         return app;

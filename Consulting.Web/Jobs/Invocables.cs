@@ -28,3 +28,11 @@ public sealed class ReleaseExpiredHolds(Bookings.HoldExpiry expiry) : IInvocable
 
     public Task Invoke() => expiry.ReleaseExpiredAsync(CancellationToken);
 }
+
+/// <summary>Every minute: meeting-provider work and refunds that are due (new, or retrying after a failure).</summary>
+public sealed class RunFollowUps(FollowUps followUps) : IInvocable, ICancellableInvocable
+{
+    public CancellationToken CancellationToken { get; set; }
+
+    public Task Invoke() => followUps.RunAsync(CancellationToken);
+}

@@ -29,15 +29,56 @@ public sealed class Notifier(AppDbContext db, IClock clock)
             $"{booking.CustomerName} booked {specialistTime}.", $"new-booking:{booking.Id:N}", ct);
     }
 
-    /// <summary>A payment arrived after its hold ran out and the time had gone to someone else.</summary>
-    public async Task LatePaymentRefundedAsync(Booking booking, Money amount, CancellationToken ct)
+    public async Task RefundProcessedAsync(Booking booking, Payment payment, Refund refund, CancellationToken ct)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
+        var amount = Currencies.Format(new Money(refund.AmountMinor, payment.Currency));
         await AddOnceAsync(NotificationType.RefundProcessed, CustomerOf(booking), booking.Id,
-            "Your payment was refunded",
-            $"Your hold on {Describe(booking.Start, booking.CustomerTimeZoneId)} with {specialist.Name} ran out before the payment arrived, " +
-            $"and the time was booked by someone else. We refunded {Currencies.Format(amount)} in full.",
-            $"late-refund:{booking.Id:N}", ct);
+            $"We refunded {amount}",
+            $"{refund.Reason}. We refunded {amount} for your session with {specialist.Name} on " +
+            $"{Describe(booking.Start, booking.CustomerTimeZoneId)}; it reaches your card within a few days.",
+            $"refunded:{refund.Id:N}", ct);
+    }
+
+    public async Task RescheduledAsync(Booking booking, Instant previousStart, CancellationToken ct)
+    {
+        var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
+        var key = $"rescheduled:{booking.Id:N}:{booking.Sequence}";
+        await AddOnceAsync(NotificationType.Rescheduled, CustomerOf(booking), booking.Id,
+            $"Your session with {specialist.Name} has moved",
+            $"New time: {Describe(booking.Start, booking.CustomerTimeZoneId)} (was {Describe(previousStart, booking.CustomerTimeZoneId)}).",
+            key + ":customer", ct);
+        await AddOnceAsync(NotificationType.Rescheduled, specialist.Recipient, booking.Id,
+            $"{booking.CustomerName} moved their session",
+            $"New time: {Describe(booking.Start, specialist.Recipient.TimeZoneId)} (was {Describe(previousStart, specialist.Recipient.TimeZoneId)}).",
+            key + ":specialist", ct);
+    }
+
+    public async Task CancelledAsync(Booking booking, RefundDecision refund, CancellationToken ct)
+    {
+        var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
+        var byCustomer = booking.Cancellation?.ByRole == ActorRole.Customer;
+        var refundText = refund == RefundDecision.Full
+            ? $" You'll get a full refund of {Currencies.Format(booking.Price)}."
+            : " As it was cancelled less than the policy window before the start, there is no refund.";
+        await AddOnceAsync(NotificationType.Cancelled, CustomerOf(booking), booking.Id,
+            $"Your session with {specialist.Name} is cancelled",
+            $"{(byCustomer ? "You cancelled" : $"{specialist.Name} cancelled")} the session on {Describe(booking.Start, booking.CustomerTimeZoneId)}.{refundText}",
+            $"cancelled:{booking.Id:N}:customer", ct);
+        await AddOnceAsync(NotificationType.Cancelled, specialist.Recipient, booking.Id,
+            $"Cancelled: {booking.CustomerName}",
+            $"{(byCustomer ? booking.CustomerName : "You")} cancelled the session on {Describe(booking.Start, specialist.Recipient.TimeZoneId)}. The time is open again.",
+            $"cancelled:{booking.Id:N}:specialist", ct);
+    }
+
+    public async Task MeetingProblemAsync(Booking booking, CancellationToken ct)
+    {
+        var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
+        await AddOnceAsync(NotificationType.MeetingProblem, specialist.Recipient, booking.Id,
+            "A meeting link couldn't be set up",
+            $"The video meeting for {booking.CustomerName} on {Describe(booking.Start, specialist.Recipient.TimeZoneId)} failed at the provider " +
+            $"({booking.MeetingSyncError}). The booking is safe; we keep retrying.",
+            $"meeting-problem:{booking.Id:N}:{booking.Sequence}:{booking.MeetingSync}", ct);
     }
 
     private static Recipient CustomerOf(Booking b) => new(b.CustomerUserId, b.CustomerEmail, b.CustomerPhone, b.CustomerTimeZoneId);

@@ -1,7 +1,5 @@
-using Consulting.Web.Bookings;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
-using Consulting.Web.Meetings;
 using Consulting.Web.Notifications;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -29,13 +27,14 @@ public enum PaymentApplied
 /// whether the news comes from the test card page or a Stripe webhook, once or many times, in any
 /// order. Every method can run again with the same result.
 /// </summary>
+/// <remarks>
+/// Nothing here calls an outside service: callers may hold a database transaction. Meetings and
+/// refunds are recorded as work on the booking / refund rows and done afterwards (<see cref="Jobs.FollowUps"/>).
+/// </remarks>
 public sealed class PaymentOutcomes(
     AppDbContext db,
-    IPaymentGateway gateway,
-    IMeetingProvider meetings,
     Notifier notifier,
-    IClock clock,
-    ILogger<PaymentOutcomes> log)
+    IClock clock)
 {
     private const int Attempts = 3;
 
@@ -116,7 +115,6 @@ public sealed class PaymentOutcomes(
             booking.Confirm(now, booking.Status == BookingStatus.Expired ? "Payment received after the hold expired; the time was still free" : "Payment received");
             await notifier.BookingConfirmedAsync(booking, ct);
             await db.SaveChangesAsync(ct);
-            await CreateMeetingAsync(booking, ct);
             return PaymentApplied.Confirmed;
         }
 
@@ -124,40 +122,12 @@ public sealed class PaymentOutcomes(
         return await RefundAsync(payment, booking, "The time was no longer available when the payment arrived", ct);
     }
 
+    /// <summary>Records the refund; the refund job sends it to the provider and tells the customer once it is done.</summary>
     private async Task<PaymentApplied> RefundAsync(Payment payment, Booking booking, string reason, CancellationToken ct)
     {
-        var refund = payment.RequestRefund(reason, clock.GetCurrentInstant());
-        await notifier.LatePaymentRefundedAsync(booking, new Money(refund.AmountMinor, payment.Currency), ct);
-        await db.SaveChangesAsync(ct);
-        var outcome = await gateway.RefundAsync(payment, refund, ct);
-        if (outcome.Succeeded) payment.CompleteRefund(refund.Id, outcome.ProviderRefundId, clock.GetCurrentInstant());
-        else
-        {
-            log.LogError("Refund of late payment {PaymentId} failed: {Error}", payment.Id, outcome.Error);
-            payment.RefundFailed(refund.Id, outcome.Error ?? "Refund failed", clock.GetCurrentInstant());
-        }
+        payment.RequestRefund(reason, clock.GetCurrentInstant());
         await db.SaveChangesAsync(ct);
         return PaymentApplied.Refunded;
-    }
-
-    /// <summary>A meeting failure never loses the booking: it stays confirmed and the link can be made later.</summary>
-    private async Task CreateMeetingAsync(Booking booking, CancellationToken ct)
-    {
-        if (booking.Meeting is not null) return;
-        try
-        {
-            var specialist = await db.Specialists.AsNoTracking().SingleAsync(s => s.Id == booking.SpecialistId, ct);
-            var meeting = await meetings.CreateAsync(new MeetingRequest(booking.Id,
-                $"Consulting session: {specialist.DisplayName} and {booking.CustomerName}",
-                booking.Start, booking.End - booking.Start, specialist.TimeZoneId), ct);
-            booking.AttachMeeting(meeting);
-            await db.SaveChangesAsync(ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogError(e, "Meeting for booking {BookingId} could not be created", booking.Id);
-            db.ChangeTracker.Clear();
-        }
     }
 
     /// <summary>Status columns are concurrency tokens: the loser of a race reloads and decides again.</summary>

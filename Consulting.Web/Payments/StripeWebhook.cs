@@ -127,6 +127,7 @@ public sealed class StripeEventApplier(
     AppDbContext db,
     PaymentOutcomes outcomes,
     HoldExpiry holds,
+    Jobs.FollowUps followUps,
     IClock clock,
     ILogger<StripeEventApplier> log)
 {
@@ -169,6 +170,8 @@ public sealed class StripeEventApplier(
         }
         await tx.CommitAsync(ct);
         log.LogInformation("Stripe event {EventId} ({Type}): {Result}", stripeEvent.Id, stripeEvent.Type, result);
+        // Outside the transaction: meeting set-up and refunds the event left behind.
+        await followUps.RunAsync(ct);
         return result;
     }
 

@@ -33,6 +33,9 @@ public sealed class HoldExpiryTests : IDisposable
         return (booking, payment);
     }
 
+    private Task<int> RunRefundsAsync() =>
+        WithAsync(sp => sp.GetRequiredService<RefundJobs>().RunDueAsync(CancellationToken.None));
+
     private Task<int> ReleaseAsync() =>
         WithAsync(sp => sp.GetRequiredService<HoldExpiry>().ReleaseExpiredAsync(CancellationToken.None));
 
@@ -95,6 +98,8 @@ public sealed class HoldExpiryTests : IDisposable
             .SucceededAsync(new PaymentRef(PaymentId: payment.Id), "ch_late", CancellationToken.None));
 
         Assert.Equal(PaymentApplied.Refunded, applied);
+        Assert.Equal(PaymentStatus.RefundPending, (await _app.WithDbAsync(db => db.Payments.AsNoTracking().SingleAsync(p => p.Id == payment.Id))).Status);
+        Assert.Equal(1, await RunRefundsAsync());
         var (stored, notice, taken) = await _app.WithDbAsync(async db => (
             await db.Payments.AsNoTracking().SingleAsync(p => p.Id == payment.Id),
             await db.Notifications.AsNoTracking().SingleAsync(n => n.BookingId == late.Id),
@@ -141,6 +146,7 @@ public sealed class HoldExpiryTests : IDisposable
         await _app.WithDbAsync(db => { db.Payments.Add(second); return db.SaveChangesAsync(); });
 
         Assert.Equal(PaymentApplied.Refunded, await outcomes(second.Id));
+        Assert.Equal(1, await RunRefundsAsync());
 
         var payments = await _app.WithDbAsync(db => db.Payments.AsNoTracking().Where(p => p.BookingId == booking.Id).ToListAsync());
         Assert.Equal(PaymentStatus.Succeeded, payments.Single(p => p.Id == first.Id).Status);
