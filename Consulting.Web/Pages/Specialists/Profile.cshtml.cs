@@ -30,7 +30,7 @@ public sealed class ProfileModel(
         if (!await LoadAsync(slug, week, tz, ct)) return NotFound();
         if (!Request.IsHtmx()) return Page();
         Response.Headers.Vary = "HX-Request";
-        return Partial("_Week", this);
+        return Partial("_WeekGrid", Grid);
     }
 
     [EnableRateLimiting(WebUi.BookingRateLimit)]
@@ -53,8 +53,8 @@ public sealed class ProfileModel(
         }
     }
 
-    public string WeekUrl(LocalDate weekStart) =>
-        Url.Page("/Specialists/Profile", new { slug = Specialist.Profile.Slug, week = TimeInput.Format(weekStart), tz = Zone.Source == ZoneSource.Picked ? Zone.Id : null })!;
+    public WeekGrid Grid => new(Week, Zone, $"/specialists/{Specialist.Profile.Slug}", new Dictionary<string, string?>(),
+        Url.Page("/Specialists/Profile", "Hold", new { slug = Specialist.Profile.Slug, tz = Zone.Id })!, "Book");
 
     private async Task<bool> LoadAsync(string slug, string? week, string? tz, CancellationToken ct)
     {
