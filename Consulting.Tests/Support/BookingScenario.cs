@@ -39,3 +39,27 @@ public static class BookingScenario
         await scope.ServiceProvider.GetRequiredService<GenerationJobs>().RunDueAsync(CancellationToken.None);
     }
 }
+
+/// <summary>Bookings in a given state, made through the app's own services.</summary>
+public static class Bookings
+{
+    /// <summary>Holds <paramref name="slot"/> for a guest, gives details, pays with the test card: a confirmed booking.</summary>
+    public static async Task<Booking> ConfirmedBookingAsync(this AppFactory app, Slot slot, string zone = "Asia/Tokyo",
+        string email = "guest@example.com")
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var service = scope.ServiceProvider.GetRequiredService<Consulting.Web.Bookings.BookingService>();
+        var held = await service.HoldAsync(slot.Id, null, zone, CancellationToken.None);
+        var booking = Assert.IsType<Consulting.Web.Bookings.HoldOutcome.Held>(held).Booking;
+        Assert.IsType<Consulting.Web.Bookings.PaymentStartOutcome.Redirect>(await service.StartPaymentAsync(booking.Id,
+            new CustomerDetails("Guest Customer", email, null, zone, null), new Uri("http://localhost"), CancellationToken.None));
+        Assert.IsType<Consulting.Web.Bookings.TestCardOutcome.Paid>(await service.PayWithTestCardAsync(booking.Id, "4242424242424242", CancellationToken.None));
+        return await app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.Id == booking.Id));
+    }
+
+    public static async Task<string> ManageTokenAsync(this AppFactory app, Booking booking)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return scope.ServiceProvider.GetRequiredService<Consulting.Web.Bookings.BookingService>().ManageToken(booking);
+    }
+}

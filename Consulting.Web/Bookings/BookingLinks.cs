@@ -21,6 +21,8 @@ public sealed class BookingLinks(IDataProtectionProvider protection, IClock cloc
 {
     public const string Checkout = "checkout";
     public const string View = "view";
+    /// <summary>Reschedule and cancel, from the emails; valid until the session ends.</summary>
+    public const string Manage = "manage";
 
     private readonly IDataProtector _protector = protection.CreateProtector("Consulting.BookingLinks.v1");
 

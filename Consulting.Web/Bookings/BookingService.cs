@@ -94,6 +94,8 @@ public sealed class BookingService(
         var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == bookingId, ct);
         if (booking is null) return (null, LinkCheck.Invalid);
         var check = userId is not null && booking.CustomerUserId == userId ? LinkCheck.Valid : links.Check(token, bookingId, purpose);
+        // A manage link also stops once the session has ended, whatever its own expiry said.
+        if (check == LinkCheck.Valid && purpose == BookingLinks.Manage && clock.GetCurrentInstant() >= booking.End) check = LinkCheck.Expired;
         if (check != LinkCheck.Valid) return (null, check);
         var specialist = await db.Specialists.AsNoTracking().SingleAsync(s => s.Id == booking.SpecialistId, ct);
         return (new BookingPageData(booking, specialist, await LatestPaymentAsync(bookingId, ct)), LinkCheck.Valid);
@@ -105,6 +107,9 @@ public sealed class BookingService(
     /// <summary>Token for the checkout pages of a booking: valid while its hold could still be paid.</summary>
     public string CheckoutToken(Booking booking) =>
         links.Token(booking.Id, BookingLinks.Checkout, booking.HoldExpiresAt + Duration.FromHours(2));
+
+    /// <summary>Token for rescheduling and cancelling: valid until the session ends.</summary>
+    public string ManageToken(Booking booking) => links.Token(booking.Id, BookingLinks.Manage, booking.End);
 
     /// <summary>Token for the booking's own page (confirmation): valid until a month after the session.</summary>
     public string ViewToken(Booking booking) =>

@@ -74,6 +74,7 @@ public static class WebUi
         builder.Services.AddScoped<Bookings.HoldExpiry>();
         builder.Services.AddScoped<Bookings.WeekViews>();
         builder.Services.AddScoped<Bookings.SlotSearch>();
+        builder.Services.AddScoped<Bookings.BookingChanges>();
         builder.AddMeetings();
         builder.AddCalendar();
         builder.Services.AddSingleton<IEmailTransport, PickupFolderEmailTransport>();

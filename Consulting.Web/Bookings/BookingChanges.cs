@@ -1,0 +1,125 @@
+using Consulting.Web.Data;
+using Consulting.Web.Domain;
+using Consulting.Web.Jobs;
+using Consulting.Web.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Consulting.Web.Bookings;
+
+public abstract record ChangeOutcome
+{
+    public sealed record Done(Booking Booking) : ChangeOutcome;
+    /// <summary>Not allowed in the booking's state or this close to the start; nothing changed.</summary>
+    public sealed record Refused(string Message) : ChangeOutcome;
+    /// <summary>The chosen new time went to someone else first.</summary>
+    public sealed record Taken(IReadOnlyList<OpenSlot> Alternatives) : ChangeOutcome;
+}
+
+/// <summary>Rescheduling and cancelling a booking — by its customer (from a signed link), specialist or an admin.</summary>
+public sealed class BookingChanges(
+    AppDbContext db,
+    OpenSlots openSlots,
+    Notifier notifier,
+    FollowUps followUps,
+    IClock clock,
+    IOptions<BookingOptions> options)
+{
+    public CancellationPolicy Policy => options.Value.Policy;
+
+    /// <summary>What cancelling now would refund, for the page to state before the customer confirms.</summary>
+    public RefundDecision PreviewCancel(Booking booking, ActorRole by) =>
+        booking.RefundIfCancelled(by, clock.GetCurrentInstant(), Policy);
+
+    public bool CanReschedule(Booking booking, ActorRole by) => booking.CanReschedule(by, clock.GetCurrentInstant(), Policy);
+
+    /// <summary>Why a booking can't be rescheduled now (null when it can).</summary>
+    public string? RescheduleRefusal(Booking booking, ActorRole by)
+    {
+        var now = clock.GetCurrentInstant();
+        if (booking.Status != BookingStatus.Confirmed) return $"This booking is {Booking.Describe(booking.Status)}, so it can't be rescheduled.";
+        if (now >= booking.Start) return "This session has already started.";
+        return booking.CanReschedule(by, now, Policy) ? null
+            : $"Rescheduling closes {Policy.Window.TotalHours:0} hours before the start. Contact the specialist, or cancel instead.";
+    }
+
+    public async Task<ChangeOutcome> CancelAsync(Guid bookingId, Actor by, string? reason, CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
+            RefundDecision refund;
+            try
+            {
+                refund = booking.Cancel(by, reason, now, Policy);
+            }
+            catch (DomainException e)
+            {
+                return new ChangeOutcome.Refused(e.Message);
+            }
+            var slot = await db.Slots.SingleOrDefaultAsync(s => s.Id == booking.SlotId, ct);
+            if (slot is not null && slot.BookingId == booking.Id && slot.State is SlotState.Held or SlotState.Booked)
+                slot.Release(booking.Id);
+            if (refund == RefundDecision.Full)
+            {
+                var paid = await db.Payments.Where(p => p.BookingId == booking.Id && p.Status == PaymentStatus.Succeeded).ToListAsync(ct);
+                foreach (var payment in paid)
+                    payment.RequestRefund(by.Role == ActorRole.Customer ? "You cancelled in time for a full refund" : "The session was cancelled for you", now);
+            }
+            await notifier.CancelledAsync(booking, refund, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        // Outside the transaction: the meeting is deleted and the refund sent (or retried later).
+        await followUps.RunAsync(ct);
+        return new ChangeOutcome.Done(await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == bookingId, ct));
+    }
+
+    /// <summary>
+    /// Moves a booking to another open slot of its specialist: the new slot is taken with one
+    /// conditional UPDATE (so a concurrent booking or reschedule of it loses cleanly), the old one
+    /// released, in one transaction.
+    /// </summary>
+    public async Task<ChangeOutcome> RescheduleAsync(Guid bookingId, Guid newSlotId, Actor by, CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        var earliest = now + options.Value.MinimumNotice;
+        Guid specialistId;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
+            specialistId = booking.SpecialistId;
+            if (RescheduleRefusal(booking, by.Role) is { } refusal) return new ChangeOutcome.Refused(refusal);
+            if (newSlotId == booking.SlotId) return new ChangeOutcome.Refused("That is already the booked time.");
+
+            var won = await db.Slots
+                .Where(s => s.Id == newSlotId && s.SpecialistId == booking.SpecialistId && s.State == SlotState.Available && s.Start >= earliest)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.State, SlotState.Booked)
+                    .SetProperty(s => s.BookingId, booking.Id)
+                    .SetProperty(s => s.HeldUntil, (Instant?)null), ct);
+            if (won == 1)
+            {
+                var newSlot = await db.Slots.AsNoTracking().SingleAsync(s => s.Id == newSlotId, ct);
+                var oldSlot = await db.Slots.SingleOrDefaultAsync(s => s.Id == booking.SlotId, ct);
+                if (oldSlot is not null && oldSlot.BookingId == booking.Id && oldSlot.State == SlotState.Booked) oldSlot.Release(booking.Id);
+                var previousStart = booking.Start;
+                booking.Reschedule(newSlot, by, null, now, Policy);
+                await notifier.RescheduledAsync(booking, previousStart, ct);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+            else
+            {
+                await tx.RollbackAsync(ct);
+                var target = await db.Slots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == newSlotId && s.SpecialistId == specialistId, ct);
+                if (target is null) return new ChangeOutcome.Refused("That time isn't one of this specialist's.");
+                return new ChangeOutcome.Taken(await openSlots.NearestAsync(specialistId, target.Start, 6, ct));
+            }
+        }
+        await followUps.RunAsync(ct);
+        return new ChangeOutcome.Done(await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == bookingId, ct));
+    }
+}

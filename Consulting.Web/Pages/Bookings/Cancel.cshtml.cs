@@ -1,0 +1,63 @@
+using Consulting.Web.Bookings;
+using Consulting.Web.Domain;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Consulting.Web.Pages.Bookings;
+
+/// <summary>Cancelling, from the signed manage link: the page states the refund before the customer confirms.</summary>
+public sealed class CancelModel(BookingService bookings, BookingChanges changes, UserManager<Data.AppUser> users) : PageModel
+{
+    public BookingPageData Data { get; private set; } = null!;
+    public string Token { get; private set; } = "";
+    public RefundDecision Refund { get; private set; }
+    public string? Refusal { get; private set; }
+    public bool Paid => Data.Payment?.Status == PaymentStatus.Succeeded;
+    public int PolicyHours => (int)changes.Policy.Window.TotalHours;
+
+    [BindProperty]
+    public string? Reason { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct) =>
+        await OpenAsync(id, t, ct) ?? Page();
+
+    public async Task<IActionResult> OnPostAsync(Guid id, string? t, CancellationToken ct)
+    {
+        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
+        if (Reason is { Length: > 500 })
+        {
+            ModelState.AddModelError(nameof(Reason), "Keep the reason under 500 characters.");
+            var invalid = Page();
+            invalid.StatusCode = StatusCodes.Status400BadRequest;
+            return invalid;
+        }
+        switch (await changes.CancelAsync(id, Actor.Customer(Data.Booking.CustomerUserId), Reason, ct))
+        {
+            case ChangeOutcome.Done done:
+                TempData["Flash"] = done.Booking.Cancellation?.Refund == RefundDecision.Full && Paid
+                    ? $"Your session is cancelled. We're refunding {Currencies.Format(done.Booking.Price)} in full."
+                    : "Your session is cancelled.";
+                return Redirect($"/bookings/{id:N}?t={Uri.EscapeDataString(bookings.ViewToken(done.Booking))}");
+            case ChangeOutcome.Refused refused:
+                Refusal = refused.Message;
+                var page = Page();
+                page.StatusCode = StatusCodes.Status409Conflict;
+                return page;
+            default:
+                return NotFound();
+        }
+    }
+
+    private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
+    {
+        var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Manage, users.GetUserId(User), ct);
+        if (check == LinkCheck.Expired) return StatusCode(StatusCodes.Status410Gone);
+        if (data is null) return NotFound();
+        (Data, Token) = (data, t ?? "");
+        Refund = changes.PreviewCancel(data.Booking, ActorRole.Customer);
+        if (data.Booking.Status is not (BookingStatus.Confirmed or BookingStatus.Pending))
+            Refusal = $"This booking is already {Booking.Describe(data.Booking.Status)}.";
+        return null;
+    }
+}

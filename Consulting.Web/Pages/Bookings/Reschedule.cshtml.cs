@@ -1,0 +1,80 @@
+using Consulting.Web.Bookings;
+using Consulting.Web.Domain;
+using Consulting.Web.Hosting;
+using Consulting.Web.Scheduling;
+using Htmx;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Consulting.Web.Pages.Bookings;
+
+/// <summary>The customer picks another time with the same specialist (signed manage link).</summary>
+public sealed class RescheduleModel(BookingService bookings, BookingChanges changes, WeekViews weeks, UserManager<Data.AppUser> users) : PageModel
+{
+    public BookingPageData Data { get; private set; } = null!;
+    public string Token { get; private set; } = "";
+    public string? Refusal { get; private set; }
+    public IReadOnlyList<SlotCell>? Alternatives { get; private set; }
+    public WeekGrid? Grid { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? t, string? week, string? tz, CancellationToken ct)
+    {
+        if (await OpenAsync(id, t, week, tz, ct) is { } refusal) return refusal;
+        if (Request.IsHtmx() && Grid is not null)
+        {
+            Response.Headers.Vary = "HX-Request";
+            return Partial("_WeekGrid", Grid);
+        }
+        return Page();
+    }
+
+    [EnableRateLimiting(WebUi.BookingRateLimit)]
+    public async Task<IActionResult> OnPostAsync(Guid id, string? t, string? tz, Guid slotId, CancellationToken ct)
+    {
+        if (await OpenAsync(id, t, null, tz, ct) is { } refusal) return refusal;
+        switch (await changes.RescheduleAsync(id, slotId, Actor.Customer(Data.Booking.CustomerUserId), ct))
+        {
+            case ChangeOutcome.Done done:
+                TempData["Flash"] = $"Your session is now on {ZoneDisplay.DateTime(done.Booking.Start, done.Booking.CustomerTimeZoneId)}. A new invite is on its way.";
+                return Redirect($"/bookings/{id:N}?t={Uri.EscapeDataString(bookings.ViewToken(done.Booking))}");
+            case ChangeOutcome.Taken taken:
+                var zone = TimeZones.Get(Grid!.Zone.Id);
+                Alternatives = taken.Alternatives.Select(s => SlotCell.For(s, zone)).ToList();
+                return Conflict();
+            case ChangeOutcome.Refused refused:
+                Refusal = refused.Message;
+                return Conflict();
+            default:
+                return NotFound();
+        }
+    }
+
+    private PageResult Conflict()
+    {
+        var page = Page();
+        page.StatusCode = StatusCodes.Status409Conflict;
+        return page;
+    }
+
+    private async Task<IActionResult?> OpenAsync(Guid id, string? t, string? week, string? tz, CancellationToken ct)
+    {
+        var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Manage, users.GetUserId(User), ct);
+        if (check == LinkCheck.Expired) return StatusCode(StatusCodes.Status410Gone);
+        if (data is null) return NotFound();
+        (Data, Token) = (data, t ?? "");
+        Refusal = changes.RescheduleRefusal(data.Booking, ActorRole.Customer);
+        if (Refusal is null)
+        {
+            // Times in the customer's zone (from checkout) unless they pick another.
+            var zone = TimeZones.IsKnown(tz) ? new ViewerZone(tz!, ZoneSource.Picked) : new ViewerZone(data.Booking.CustomerTimeZoneId, ZoneSource.Account);
+            ViewData["ViewerZone"] = zone;
+            var view = await weeks.WeekAsync(data.Specialist.Id, zone.Id, TimeInput.Date(week), ct);
+            var path = $"/bookings/{id:N}/reschedule";
+            Grid = new WeekGrid(view, zone, path, new Dictionary<string, string?> { ["t"] = t },
+                $"{path}?t={Uri.EscapeDataString(t ?? "")}&tz={Uri.EscapeDataString(zone.Id)}", "Move to");
+        }
+        return null;
+    }
+}
