@@ -67,6 +67,7 @@ public static class WebUi
 
         builder.AddPayments();
         builder.Services.AddScoped<PaymentOutcomes>();
+        builder.Services.AddScoped<AdminPayments>();
         builder.Services.AddScoped<Notifier>();
         builder.Services.AddScoped<Bookings.BookingLinks>();
         builder.Services.AddScoped<Bookings.OpenSlots>();
@@ -88,6 +89,7 @@ public static class WebUi
         builder.Services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/Specialist", Roles.Specialist);
+            o.Conventions.AuthorizeFolder("/Admin", Roles.Admin);
         });
         builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
 
