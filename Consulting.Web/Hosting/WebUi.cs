@@ -61,7 +61,7 @@ public static class WebUi
     public static WebApplicationBuilder AddIntegrations(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
-        builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email"));
+
         builder.Services.Configure<Bookings.BookingOptions>(builder.Configuration.GetSection("Booking"));
         builder.Services.Configure<Scheduling.SchedulingOptions>(builder.Configuration.GetSection("Scheduling"));
 
@@ -78,8 +78,7 @@ public static class WebUi
         builder.Services.AddScoped<Bookings.BookingChanges>();
         builder.AddMeetings();
         builder.AddCalendar();
-        builder.Services.AddSingleton<IEmailTransport, PickupFolderEmailTransport>();
-        builder.Services.AddSingleton<ISmsSender, DisabledSmsSender>();
+        builder.AddNotifications();
         return builder;
     }
 

@@ -52,10 +52,12 @@ public sealed class MeetingSyncService(
 
         var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
         var work = booking.MeetingSync;
+        var before = booking.Meeting;
+        MeetingInfo? made = null;
         try
         {
-            var result = await PerformAsync(booking, work, ct);
-            booking.MeetingSynced(work, result);
+            made = await PerformAsync(booking, work, ct);
+            booking.MeetingSynced(work, made);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -71,7 +73,10 @@ public sealed class MeetingSyncService(
         catch (DbUpdateConcurrencyException)
         {
             // The booking changed meanwhile (e.g. cancelled): its new work is picked up on the next run.
+            // A meeting this run created can't be recorded, so it is removed rather than left orphaned.
             db.ChangeTracker.Clear();
+            if (made is not null && made.ExternalId is not null && made.ExternalId != before?.ExternalId)
+                await TryDeleteAsync(made, ct);
             return false;
         }
     }
@@ -90,6 +95,18 @@ public sealed class MeetingSyncService(
         return booking.Meeting is { } meeting && meeting.Provider == provider.Name
             ? await provider.UpdateAsync(meeting, request, ct)
             : await provider.CreateAsync(request, ct);
+    }
+
+    private async Task TryDeleteAsync(MeetingInfo meeting, CancellationToken ct)
+    {
+        try
+        {
+            await provider.DeleteAsync(meeting, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "An unrecorded meeting {MeetingId} could not be removed", meeting.ExternalId);
+        }
     }
 
     private static Duration Backoff(int attemptsSoFar)
