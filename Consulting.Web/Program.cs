@@ -1,6 +1,8 @@
 using Consulting.Web.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// "--seed" is a switch of ours, not a configuration key: taken out so "--seed --urls X" still means --urls X.
+var seed = args.Contains("--seed");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "--seed").ToArray());
 builder.UseTopLevelWebRoot();
 builder.AddAppDatabase();
 builder.AddAccounts();
@@ -9,7 +11,7 @@ builder.AddWebUi();
 builder.AddJobs();
 
 var app = builder.Build();
-await app.PrepareDatabaseAsync(args);
+await app.PrepareDatabaseAsync(seed);
 app.UseWebUi();
 app.UseJobs();
 app.MapWebUi();

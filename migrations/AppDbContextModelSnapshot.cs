@@ -400,6 +400,7 @@ namespace Consulting.Web.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("LeaseUntil")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("NextAttemptAt")
@@ -412,6 +413,7 @@ namespace Consulting.Web.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("State")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");

@@ -804,6 +804,9 @@ public class CustomerDetailsTests
     [InlineData("+123456")]
     [InlineData("+1234567890123456")]
     [InlineData("+1415abc0123")]
+    // Seven digits, and a country code starting with 0: no SMS could ever reach these.
+    [InlineData("+1234567")]
+    [InlineData("+0415555012")]
     public void Bad_phone_throws_on_Phone(string phone)
     {
         var ex = Assert.Throws<DomainException>(() => new CustomerDetails("Ana", "ana@example.com", phone, "UTC", null));

@@ -252,10 +252,12 @@ public sealed class ZoomMeetingProviderTests : IAsyncLifetime
     public async Task Calls_rejected_with_the_same_expired_token_fetch_only_one_new_one()
     {
         var first = await _provider.CreateAsync(SessionAt(2026, 11, 9, 9), default);
-        // Both calls carry the old token; Zoom answers one at once and the other after the first
-        // has already fetched and stored a new token, which that late 401 must not throw away.
-        _zoom.FailNext(401);
+        // Both calls carry the old token; Zoom answers the first to arrive late and the second at
+        // once, so the second has already fetched and stored a new token when the late 401 comes,
+        // which must not throw that token away. (The late one first: the early caller's retry then
+        // can't take the other failure meant for the second call, however the threads are scheduled.)
         _zoom.FailNext(401, TimeSpan.FromMilliseconds(500));
+        _zoom.FailNext(401);
 
         await Task.WhenAll(
             Task.Run(() => _provider.UpdateAsync(first, SessionAt(2026, 11, 10, 9), default)),

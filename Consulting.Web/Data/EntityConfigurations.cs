@@ -196,6 +196,10 @@ internal sealed class NotificationDeliveryConfiguration : IEntityTypeConfigurati
     {
         b.ToTable("NotificationDeliveries");
         b.Property(x => x.LastError).HasMaxLength(1000);
+        // A dispatcher's claim and its outcome are saved "... WHERE State and LeaseUntil are as I read
+        // them": two dispatchers (or two app instances) never both own one delivery.
+        b.Property(x => x.State).IsConcurrencyToken();
+        b.Property(x => x.LeaseUntil).IsConcurrencyToken();
         b.HasIndex(x => new { x.State, x.NextAttemptAt });
     }
 }

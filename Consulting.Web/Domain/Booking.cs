@@ -358,6 +358,7 @@ public sealed record CustomerDetails
     private static bool IsPhone(string phone)
     {
         var digits = phone.Replace(" ", "").Replace("-", "");
-        return digits.StartsWith('+') && digits.Length is >= 8 and <= 16 && digits[1..].All(char.IsAsciiDigit);
+        // E.164: "+", a country code that doesn't start with 0, 8–15 digits in all.
+        return digits.StartsWith('+') && digits.Length is >= 9 and <= 16 && digits[1] != '0' && digits[1..].All(char.IsAsciiDigit);
     }
 }

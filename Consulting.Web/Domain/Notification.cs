@@ -75,6 +75,13 @@ public sealed class NotificationDelivery
     }
 
     /// <summary>Exponential back-off (base, 2×base, 4×base …) until <paramref name="maxAttempts"/>, then failed for good.</summary>
+    /// <summary>An admin sends a failed delivery again: it starts over as if new.</summary>
+    public void Retry(Instant now)
+    {
+        if (State != DeliveryState.Failed) throw new DomainException("Only a failed delivery can be retried.");
+        (State, Attempts, NextAttemptAt, LeaseUntil) = (DeliveryState.Pending, 0, now, null);
+    }
+
     public void MarkAttemptFailed(string error, Instant now, int maxAttempts, Duration baseDelay)
     {
         if (State != DeliveryState.Sending) throw new DomainException("Only a claimed delivery can fail.");
@@ -143,6 +150,14 @@ public sealed class Notification
     }
 
     public void MarkRead(Instant now) => ReadAt ??= now;
+
+    /// <summary>The channels each type goes out on: SMS only for what can't wait (reminders, changes).</summary>
+    public static IReadOnlyList<Channel> ChannelsFor(NotificationType type, bool smsEnabled) => type switch
+    {
+        NotificationType.Reminder24h or NotificationType.Reminder1h or NotificationType.Cancelled or NotificationType.Rescheduled
+            when smsEnabled => [Channel.Email, Channel.InApp, Channel.Sms],
+        _ => [Channel.Email, Channel.InApp],
+    };
 }
 
 public sealed record Recipient(string? UserId, string Email, string? Phone, string TimeZoneId);

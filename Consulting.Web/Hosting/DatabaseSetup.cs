@@ -16,10 +16,12 @@ public static class DatabaseSetup
             builder.Environment.ContentRootPath);
 
         builder.Services.AddSingleton<SqlitePragmaInterceptor>();
-        builder.Services.AddDbContext<AppDbContext>((sp, options) => options
+        // Pooled contexts: a page makes several queries, and building a context each time showed up in profiles.
+        builder.Services.AddDbContextPool<AppDbContext>((sp, options) => options
             .UseSqlite(connectionString, sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
             .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>()));
-        builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+        builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database",
+            customTestQuery: (db, ct) => db.Database.ExecuteSqlRawAsync("SELECT 1", ct).ContinueWith(t => !t.IsFaulted, ct));
 
         // Keys beside the database: sign-in cookies and signed links survive a restart.
         var keysDir = Path.Combine(builder.Environment.ContentRootPath,
@@ -31,7 +33,7 @@ public static class DatabaseSetup
     }
 
     /// <summary>Applies pending migrations, seeds roles, and on an empty database the demo data when asked.</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app, string[] args)
+    public static async Task PrepareDatabaseAsync(this WebApplication app, bool seedRequested)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -40,8 +42,7 @@ public static class DatabaseSetup
 
         var seeder = scope.ServiceProvider.GetRequiredService<DemoData>();
         await seeder.EnsureRolesAsync();
-        var wantDemo = args.Contains("--seed")
-            || (app.Configuration.GetValue<bool?>("Seed:Demo") ?? app.Environment.IsDevelopment());
+        var wantDemo = seedRequested || (app.Configuration.GetValue<bool?>("Seed:Demo") ?? app.Environment.IsDevelopment());
         // Demo specialists get their slots from the same jobs a specialist's own request would use.
         if (wantDemo && await seeder.SeedIfEmptyAsync())
         {

@@ -20,6 +20,9 @@ public static class JobsSetup
         builder.Services.AddScoped<Payments.RefundJobs>();
         builder.Services.AddScoped<FollowUps>();
         builder.Services.AddTransient<RunFollowUps>();
+        builder.Services.AddScoped<Notifications.Reminders>();
+        builder.Services.AddScoped<Notifications.OutboxDispatcher>();
+        builder.Services.AddTransient<DispatchNotifications>();
         return builder;
     }
 
@@ -36,6 +39,7 @@ public static class JobsSetup
             s.Schedule<KeepSchedulesGenerated>().DailyAtHour(2).PreventOverlapping(nameof(KeepSchedulesGenerated));
             s.Schedule<ReleaseExpiredHolds>().EveryMinute().PreventOverlapping(nameof(ReleaseExpiredHolds));
             s.Schedule<RunFollowUps>().EveryMinute().PreventOverlapping(nameof(RunFollowUps));
+            s.Schedule<DispatchNotifications>().EveryMinute().PreventOverlapping(nameof(DispatchNotifications));
         }).OnError(e => app.Logger.LogError(e, "A scheduled job failed"));
         app.Services.ConfigureQueue().OnError(e => app.Logger.LogError(e, "A queued job failed"));
         return app;

@@ -8,8 +8,28 @@ public static class NotificationsSetup
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email"));
-        builder.Services.AddSingleton<IEmailTransport, PickupFolderEmailTransport>();
-        builder.Services.AddSingleton<ISmsSender, DisabledSmsSender>();
+        builder.Services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section))
+            .Validate(o => !o.IsConfigured || o.Port is > 0 and <= 65535, "Smtp:Port must be 1–65535.")
+            .Validate(o => o.TimeoutSeconds > 0, "Smtp:TimeoutSeconds must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<SmtpEmailTransport>();
+        builder.Services.AddSingleton<PickupFolderEmailTransport>();
+        // Decided from the bound options when first needed (like SMS below), so settings a host adds late still count.
+        builder.Services.AddSingleton<IEmailTransport>(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmtpOptions>>().Value.IsConfigured
+            ? sp.GetRequiredService<SmtpEmailTransport>()
+            : sp.GetRequiredService<PickupFolderEmailTransport>());
+        // Email bodies are Razor components rendered to strings (Notifications/Templates).
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Web.HtmlRenderer>();
+        builder.Services.AddScoped<EmailComposer>();
+        builder.Services.Configure<TwilioOptions>(builder.Configuration.GetSection(TwilioOptions.Section));
+        // The timeout stays well inside the outbox lease (2 min), so a slow Twilio is recorded as a failed attempt.
+        builder.Services.AddHttpClient<TwilioSmsSender>(http => http.Timeout = TimeSpan.FromSeconds(20))
+            // The Basic credentials (SID and auth token) must not reach the logs, even at Trace level.
+            .RedactLoggedHeaders(_ => true);
+        // Decided from the bound options when first needed; transient, so a typed client is never held for the app's lifetime.
+        builder.Services.AddTransient<ISmsSender>(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TwilioOptions>>().Value.IsConfigured
+            ? sp.GetRequiredService<TwilioSmsSender>()
+            : new DisabledSmsSender());
         return builder;
     }
 }

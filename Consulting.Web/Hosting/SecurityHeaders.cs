@@ -15,7 +15,10 @@ public static class SecurityHeaders
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        // The development mailbox previews emails, whose styles are inline, in a sandboxed frame.
+        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/dev/mailbox")
+            ? ContentSecurityPolicy.Replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+            : ContentSecurityPolicy;
         return next(context);
     });
 }

@@ -69,6 +69,8 @@ public static class WebUi
         builder.Services.AddScoped<PaymentOutcomes>();
         builder.Services.AddScoped<AdminPayments>();
         builder.Services.AddScoped<Notifier>();
+        builder.Services.AddScoped<InAppNotifications>();
+        builder.Services.AddScoped<OutboxAdmin>();
         builder.Services.AddScoped<Bookings.BookingLinks>();
         builder.Services.AddScoped<Bookings.OpenSlots>();
         builder.Services.AddScoped<Bookings.BookingService>();

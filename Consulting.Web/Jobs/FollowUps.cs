@@ -8,7 +8,12 @@ namespace Consulting.Web.Jobs;
 /// Pages run it right after their change, outside any transaction, so the customer usually sees
 /// the result at once; whatever fails stays recorded and the every-minute job retries it.
 /// </summary>
-public sealed class FollowUps(MeetingSyncService meetings, RefundJobs refunds, ILogger<FollowUps> log)
+public sealed class FollowUps(
+    MeetingSyncService meetings,
+    RefundJobs refunds,
+    Coravel.Queuing.Interfaces.IQueue queue,
+    Microsoft.Extensions.Options.IOptions<JobsOptions> options,
+    ILogger<FollowUps> log)
 {
     public async Task RunAsync(CancellationToken ct)
     {
@@ -16,6 +21,8 @@ public sealed class FollowUps(MeetingSyncService meetings, RefundJobs refunds, I
         {
             await meetings.RunDueAsync(ct);
             await refunds.RunDueAsync(ct);
+            // The emails about the change go out now rather than at the next minute's sweep.
+            if (options.Value.RunInBackground) queue.QueueInvocable<DispatchNotifications>();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -36,3 +36,16 @@ public sealed class RunFollowUps(FollowUps followUps) : IInvocable, ICancellable
 
     public Task Invoke() => followUps.RunAsync(CancellationToken);
 }
+
+/// <summary>Every minute (and woken after changes): record due reminders, then send what the outbox holds.</summary>
+public sealed class DispatchNotifications(Notifications.Reminders reminders, Notifications.OutboxDispatcher dispatcher)
+    : IInvocable, ICancellableInvocable
+{
+    public CancellationToken CancellationToken { get; set; }
+
+    public async Task Invoke()
+    {
+        await reminders.RecordDueAsync(CancellationToken);
+        await dispatcher.RunDueAsync(CancellationToken);
+    }
+}

@@ -11,10 +11,8 @@ namespace Consulting.Web.Notifications;
 /// unit of work; delivery happens later, from the stored rows. Each has a dedupe key, so an event
 /// handled twice records once.
 /// </summary>
-public sealed class Notifier(AppDbContext db, IClock clock)
+public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock)
 {
-    private static readonly Channel[] PersonChannels = [Channel.Email, Channel.InApp, Channel.Sms];
-
     public async Task BookingConfirmedAsync(Booking booking, CancellationToken ct)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
@@ -81,6 +79,25 @@ public sealed class Notifier(AppDbContext db, IClock clock)
             $"meeting-problem:{booking.Id:N}:{booking.Sequence}:{booking.MeetingSync}", ct);
     }
 
+    /// <summary>
+    /// A reminder for the booking's current time. The key includes the start, so a rescheduled
+    /// booking is reminded again for its new time, and each reminder goes once.
+    /// </summary>
+    public async Task ReminderAsync(Booking booking, NotificationType kind, CancellationToken ct)
+    {
+        var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
+        var lead = kind == NotificationType.Reminder1h ? "in 1 hour" : "in 24 hours";
+        var key = $"{kind}:{booking.Id:N}:{booking.Start.ToUnixTimeTicks()}";
+        await AddOnceAsync(kind, CustomerOf(booking), booking.Id,
+            $"Reminder: your session with {specialist.Name} is {lead}",
+            $"{Describe(booking.Start, booking.CustomerTimeZoneId)}. Join with the meeting link in your confirmation.",
+            key + ":customer", ct);
+        await AddOnceAsync(kind, specialist.Recipient, booking.Id,
+            $"Reminder: session with {booking.CustomerName} {lead}",
+            $"{Describe(booking.Start, specialist.Recipient.TimeZoneId)}.",
+            key + ":specialist", ct);
+    }
+
     private static Recipient CustomerOf(Booking b) => new(b.CustomerUserId, b.CustomerEmail, b.CustomerPhone, b.CustomerTimeZoneId);
 
     private async Task<(string Name, Recipient Recipient)> SpecialistRecipientAsync(Guid specialistId, CancellationToken ct)
@@ -97,7 +114,8 @@ public sealed class Notifier(AppDbContext db, IClock clock)
     {
         if (await db.Notifications.AnyAsync(n => n.DedupeKey == dedupeKey, ct)
             || db.Notifications.Local.Any(n => n.DedupeKey == dedupeKey)) return;
-        db.Notifications.Add(Notification.Create(type, to, bookingId, title, message, PersonChannels, clock.GetCurrentInstant(), dedupeKey));
+        db.Notifications.Add(Notification.Create(type, to, bookingId, title, message,
+            Notification.ChannelsFor(type, sms.IsEnabled), clock.GetCurrentInstant(), dedupeKey));
     }
 
     /// <summary>"Mon 9 Nov 2026, 09:00 CET (Madrid)".</summary>

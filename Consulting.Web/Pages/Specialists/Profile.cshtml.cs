@@ -16,7 +16,6 @@ namespace Consulting.Web.Pages.Specialists;
 public sealed class ProfileModel(
     SpecialistDirectory directory,
     WeekViews weeks,
-    BookingService booking,
     UserManager<AppUser> users) : PageModel
 {
     public PublicProfile Specialist { get; private set; } = null!;
@@ -34,23 +33,21 @@ public sealed class ProfileModel(
     }
 
     [EnableRateLimiting(WebUi.BookingRateLimit)]
-    public async Task<IActionResult> OnPostHoldAsync(string slug, Guid slotId, string? tz, CancellationToken ct)
+    public async Task<IActionResult> OnPostHoldAsync(string slug, Guid slotId, string? tz, [FromServices] BookingService booking,
+        CancellationToken ct)
     {
+        // Hold first: the winner goes straight to checkout; only a loser needs the page (and its queries).
+        var zoneId = Domain.TimeZones.IsKnown(tz) ? tz!.Trim() : ViewerZones.Resolve(HttpContext, null, null).Id;
+        var outcome = await booking.HoldAsync(slotId, users.GetUserId(User), zoneId, ct);
+        if (outcome is HoldOutcome.Held held)
+            return Redirect($"/checkout/{held.Booking.Id:N}?t={Uri.EscapeDataString(booking.CheckoutToken(held.Booking))}");
         if (!await LoadAsync(slug, null, tz, ct)) return NotFound();
-        var outcome = await booking.HoldAsync(slotId, users.GetUserId(User), Zone.Id, ct);
-        switch (outcome)
-        {
-            case HoldOutcome.Held held:
-                return Redirect($"/checkout/{held.Booking.Id:N}?t={Uri.EscapeDataString(booking.CheckoutToken(held.Booking))}");
-            case HoldOutcome.Taken taken when taken.SpecialistId == Specialist.Profile.Id:
-                var zone = Domain.TimeZones.Get(Zone.Id);
-                Alternatives = taken.Alternatives.Select(s => SlotCell.For(s, zone)).ToList();
-                var page = Page();
-                page.StatusCode = StatusCodes.Status409Conflict;
-                return page;
-            default:
-                return NotFound();
-        }
+        if (outcome is not HoldOutcome.Taken taken || taken.SpecialistId != Specialist.Profile.Id) return NotFound();
+        var zone = Domain.TimeZones.Get(Zone.Id);
+        Alternatives = taken.Alternatives.Select(s => SlotCell.For(s, zone)).ToList();
+        var page = Page();
+        page.StatusCode = StatusCodes.Status409Conflict;
+        return page;
     }
 
     public WeekGrid Grid => new(Week, Zone, $"/specialists/{Specialist.Profile.Slug}", new Dictionary<string, string?>(),
@@ -60,7 +57,9 @@ public sealed class ProfileModel(
     {
         if (await directory.ProfileAsync(slug, ct) is not { } profile) return false;
         Specialist = profile;
-        var account = User.Identity?.IsAuthenticated == true ? (await users.GetUserAsync(User))?.TimeZoneId : null;
+        // Only a signed-in visitor with no browser-detected zone needs the account lookup.
+        var account = User.Identity?.IsAuthenticated == true && !Request.Cookies.ContainsKey(ViewerZones.CookieName)
+            ? (await users.GetUserAsync(User))?.TimeZoneId : null;
         Zone = ViewerZones.Resolve(HttpContext, tz, account);
         ViewerZones.Remember(HttpContext, Zone);
         ViewData["ViewerZone"] = Zone;
