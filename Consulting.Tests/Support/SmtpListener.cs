@@ -21,14 +21,15 @@ public sealed class SmtpListener : IAsyncDisposable
 
     private SmtpListener(Process process, int port, string maildir) => (_process, Port, Maildir) = (process, port, maildir);
 
-    public static async Task<SmtpListener> StartAsync()
+    /// <param name="port">A port to listen on (e.g. one an app was pointed at while no server ran); a free one by default.</param>
+    public static async Task<SmtpListener> StartAsync(int? port = null)
     {
         var maildir = Path.Combine(Path.GetTempPath(), "consulting-smtp", Guid.NewGuid().ToString("N"));
         foreach (var sub in new[] { "cur", "new", "tmp" }) Directory.CreateDirectory(Path.Combine(maildir, sub));
-        var port = FreePort();
+        var listenOn = port ?? FreePort();
         var start = new ProcessStartInfo(Python)
         {
-            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir },
+            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{listenOn}", "-c", "aiosmtpd.handlers.Mailbox", maildir },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -40,7 +41,7 @@ public sealed class SmtpListener : IAsyncDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
 
-        var listener = new SmtpListener(process, port, maildir);
+        var listener = new SmtpListener(process, listenOn, maildir);
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
@@ -53,7 +54,7 @@ public sealed class SmtpListener : IAsyncDisposable
             try
             {
                 using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
+                await probe.ConnectAsync(IPAddress.Loopback, listenOn);
                 return listener;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline)
@@ -75,7 +76,7 @@ public sealed class SmtpListener : IAsyncDisposable
         return messages;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var socket = new TcpListener(IPAddress.Loopback, 0);
         socket.Start();

@@ -72,7 +72,8 @@ public sealed class OutboxDispatcher(
         {
             await SendAsync(notification, delivery.Channel, ct);
             delivery.MarkSent(clock.GetCurrentInstant());
-            await TrySaveAsync(ct);
+            // Recorded even when the host is stopping: what went out must not go out again.
+            await TrySaveAsync(CancellationToken.None);
             return Outcome.Sent;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -83,7 +84,7 @@ public sealed class OutboxDispatcher(
             delivery.MarkAttemptFailed(e.Message, clock.GetCurrentInstant(), permanent ? delivery.Attempts : MaxAttempts, BaseDelay);
             if (delivery.State == DeliveryState.Failed)
                 log.LogError("{Channel} delivery {DeliveryId} failed for good after {Attempts} attempts", delivery.Channel, delivery.Id, delivery.Attempts);
-            await TrySaveAsync(ct);
+            await TrySaveAsync(CancellationToken.None);
             return Outcome.Failed;
         }
     }
