@@ -22,6 +22,8 @@ namespace Consulting.Web.Notifications;
 /// (REQUEST, or CANCEL) as its last alternative. The booking is read as it is now, so a late or
 /// retried email shows the current time, links and SEQUENCE.
 /// </summary>
+public sealed record CustomerCalendar(string? Ics, string? GoogleUrl, string? OutlookUrl);
+
 public sealed class EmailComposer(
     AppDbContext db,
     BookingService bookings,
@@ -88,6 +90,22 @@ public sealed class EmailComposer(
         // Quoted-printable/base64 where needed, so the same bytes travel through any SMTP server or pickup folder.
         message.Prepare(EncodingConstraint.SevenBit);
         return message;
+    }
+
+    /// <summary>
+    /// The customer's calendar entry for the booking pages: the same .ics their emails carry
+    /// (REQUEST while booked, CANCEL once cancelled) and the add-to-calendar links.
+    /// </summary>
+    public async Task<CustomerCalendar?> CustomerCalendarAsync(Guid bookingId, CancellationToken ct)
+    {
+        if (await LoadAsync(bookingId, ct) is not { } facts) return null;
+        var b = facts.Booking;
+        var now = clock.GetCurrentInstant();
+        // Who it is for, in the shape the email description takes: never stored or sent.
+        var asFor = Notification.Create(b.Status == BookingStatus.Cancelled ? NotificationType.Cancelled : NotificationType.BookingConfirmation,
+            new Recipient(b.CustomerUserId, b.CustomerEmail, null, b.CustomerTimeZoneId), b.Id, "calendar", "", [], now);
+        var (view, invite) = Describe(asFor, facts, toSpecialist: false, MailboxAddress.Parse(emailOptions.Value.From), SiteBase(), now);
+        return new CustomerCalendar(invite?.Ics, view.GoogleCalendarUrl, view.OutlookCalendarUrl);
     }
 
     private sealed record Facts(Booking Booking, SpecialistProfile Specialist, string SpecialistEmail, Payment? Payment);

@@ -230,4 +230,38 @@ public sealed class ManageBookingTests : IDisposable
         foreach (var loser in losers)
             Assert.Equal(loser.SlotId, (await StateAsync(loser.Id)).Booking.SlotId);
     }
+
+    [Fact]
+    public async Task The_booking_page_offers_the_invite_and_add_to_calendar_links_and_the_ics_follows_changes()
+    {
+        var (specialist, booking, token) = await ConfirmedAsync();
+        var client = _app.CreateBrowserLikeClient();
+        var page = await client.GetPageAsync($"/bookings/{booking.Id:N}?t={Q(token)}");
+        var links = page.QuerySelectorAll(".calendar-links a").ToDictionary(a => a.Text(), a => a.GetAttribute("href")!);
+        Assert.Contains("dates=20261109T140000Z/20261109T150000Z", links["Add to Google Calendar"]);
+        Assert.StartsWith("https://outlook.live.com/", links["Add to Outlook"]);
+
+        async Task<IcsSummary> InviteAsync()
+        {
+            var response = await client.GetAsync(links["Download .ics"]);
+            Assert.Equal("text/calendar", response.Content.Headers.ContentType?.MediaType);
+            return IcsValidator.Validate(await response.Content.ReadAsStringAsync());
+        }
+
+        var first = await InviteAsync();
+        Assert.Equal("REQUEST", first.Method);
+        var uid = Assert.Single(first.Events).Uid;
+
+        var target = specialist.Slots.First(s => s.Start == Instant.FromUtc(2026, 11, 11, 14, 0));
+        var reschedule = await client.GetPageAsync($"/bookings/{booking.Id:N}/reschedule?t={Q(token)}&week=2026-11-09");
+        await client.SubmitAsync(reschedule, "form.week-grid", new Dictionary<string, string> { ["slotId"] = target.Id.ToString() });
+        var moved = Assert.Single((await InviteAsync()).Events);
+        Assert.Equal((uid, 1), (moved.Uid, moved.Sequence));
+
+        var cancel = await client.GetPageAsync($"/bookings/{booking.Id:N}/cancel?t={Q(token)}");
+        await client.SubmitAsync(cancel, "main form");
+        var cancelled = await InviteAsync();
+        Assert.Equal("CANCEL", cancelled.Method);
+        Assert.Equal((uid, 2, "CANCELLED"), (cancelled.Events[0].Uid, cancelled.Events[0].Sequence, cancelled.Events[0].Status));
+    }
 }
