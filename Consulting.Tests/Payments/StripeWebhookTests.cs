@@ -139,7 +139,7 @@ public sealed class StripeWebhookTests
         Assert.Equal((SlotState.Booked, pending.BookingId), (state.Slot, state.SlotBookingId));
         Assert.Equal(PaymentStatus.Succeeded, state.Payment);
         Assert.StartsWith("https://meet.jit.si/Consulting-", state.MeetingUrl);
-        Assert.Equal([NotificationType.BookingConfirmation, NotificationType.NewBooking], state.Notifications);
+        Assert.Equal([NotificationType.BookingConfirmation, NotificationType.NewBooking, NotificationType.PaymentReceived], state.Notifications.Order());
         Assert.Equal(1, state.ConfirmedEntries);
     }
 

@@ -27,6 +27,17 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock)
             $"{booking.CustomerName} booked {specialistTime}.", $"new-booking:{booking.Id:N}", ct);
     }
 
+    /// <summary>The customer's receipt, beside the confirmation.</summary>
+    public async Task PaymentReceivedAsync(Booking booking, Payment payment, CancellationToken ct)
+    {
+        var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
+        await AddOnceAsync(NotificationType.PaymentReceived, CustomerOf(booking), booking.Id,
+            $"Receipt: {Currencies.Format(payment.Amount)} paid",
+            $"We received {Currencies.Format(payment.Amount)} for your session with {specialist.Name} on " +
+            $"{Describe(booking.Start, booking.CustomerTimeZoneId)}.{(payment.Provider == "test" ? " (Test mode: no real money was taken.)" : "")}",
+            $"paid:{payment.Id:N}", ct);
+    }
+
     public async Task RefundProcessedAsync(Booking booking, Payment payment, Refund refund, CancellationToken ct)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);

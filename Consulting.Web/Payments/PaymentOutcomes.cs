@@ -114,6 +114,7 @@ public sealed class PaymentOutcomes(
             slot.Book(booking.Id);
             booking.Confirm(now, booking.Status == BookingStatus.Expired ? "Payment received after the hold expired; the time was still free" : "Payment received");
             await notifier.BookingConfirmedAsync(booking, ct);
+            await notifier.PaymentReceivedAsync(booking, payment, ct);
             await db.SaveChangesAsync(ct);
             return PaymentApplied.Confirmed;
         }

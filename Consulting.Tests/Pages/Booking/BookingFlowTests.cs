@@ -233,7 +233,7 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
         Assert.Equal((PaymentStatus.Succeeded, 5000L, "EUR"), (payment.Status, payment.AmountMinor, payment.Currency));
         Assert.StartsWith("test_ch_", payment.ChargeId);
         Assert.Matches("^https://meet\\.jit\\.si/Consulting-[0-9a-f]{32}$", confirmed.Meeting!.JoinUrl);
-        Assert.Equal([NotificationType.BookingConfirmation, NotificationType.NewBooking], notifications.Select(n => n.Type).Order());
+        Assert.Equal([NotificationType.BookingConfirmation, NotificationType.NewBooking, NotificationType.PaymentReceived], notifications.Select(n => n.Type).Order());
         Assert.Equal("aiko@example.jp", notifications.Single(n => n.Type == NotificationType.BookingConfirmation).RecipientEmail);
 
         var page = await client.GetPageAsync(paid.Headers.Location.OriginalString);

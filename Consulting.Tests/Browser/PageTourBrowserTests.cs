@@ -1,0 +1,42 @@
+using Consulting.Tests.Support;
+using Consulting.Web.Data;
+using Microsoft.Playwright;
+
+namespace Consulting.Tests.Browser;
+
+/// <summary>Signed-in pages render in Chromium without console errors (CSP included), with and without JavaScript.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PageTourBrowserTests(BrowserFixture browser)
+{
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/account/sign-in");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(DemoData.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".nav-user")).ToBeVisibleAsync();
+    }
+
+    [Theory]
+    [InlineData("maya@consulting.test", "/specialist/feed", "Your calendar feed")]
+    [InlineData("maya@consulting.test", "/notifications", "Notifications")]
+    [InlineData("admin@consulting.test", "/admin/payments", "Payments")]
+    [InlineData("admin@consulting.test", "/admin/notifications", "Failed notifications")]
+    [InlineData("customer@consulting.test", "/find", "Find a time")]
+    public async Task Signed_in_pages_render_without_console_errors(string email, string path, string heading)
+    {
+        await browser.App.RunDueGenerationAsync();
+        var page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        page.PageError += (_, error) => errors.Add(error);
+        await SignInAsync(page, email);
+
+        var response = await page.GotoAsync(path);
+
+        Assert.Equal(200, response?.Status);
+        await Assertions.Expect(page.Locator("h1").First).ToContainTextAsync(heading);
+        Assert.Empty(errors);
+        await BrowserFixture.ScreenshotAsync(page, "tour" + path.Replace('/', '-'));
+    }
+}
