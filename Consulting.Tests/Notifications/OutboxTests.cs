@@ -38,7 +38,7 @@ public sealed class OutboxTests
     private static Task<List<NotificationDelivery>> EmailDeliveriesAsync(AppFactory app) =>
         app.WithDbAsync(db => db.NotificationDeliveries.AsNoTracking().Where(d => d.Channel == Channel.Email).ToListAsync());
 
-    /// <summary>Confirmed bookings: each records a customer and a specialist email.</summary>
+    /// <summary>Confirmed bookings: each records three emails (the customer's confirmation and receipt, the specialist's new booking).</summary>
     private static async Task BookAsync(AppFactory app, int count)
     {
         var specialist = await app.CreateSpecialistWithSlotsAsync();
@@ -61,7 +61,7 @@ public sealed class OutboxTests
 
         await DispatchAsync(app);
         var failed = await EmailDeliveriesAsync(app);
-        Assert.Equal(2, failed.Count);
+        Assert.Equal(3, failed.Count);
         Assert.All(failed, d => Assert.Equal((DeliveryState.Pending, 1), (d.State, d.Attempts)));
         Assert.All(failed, d => Assert.Equal(app.Clock.GetCurrentInstant() + OutboxDispatcher.BaseDelay, d.NextAttemptAt));
         Assert.All(failed, d => Assert.NotNull(d.LastError));
@@ -75,10 +75,10 @@ public sealed class OutboxTests
 
         await using var smtp = await SmtpListener.StartAsync(port);
         app.Clock.Advance(OutboxDispatcher.BaseDelay * 2);
-        Assert.Equal(2, await DispatchAsync(app));
+        Assert.Equal(3, await DispatchAsync(app));
         Assert.Equal(0, await DispatchAsync(app));
 
-        AssertEachOnce(await smtp.MessagesAsync(2), 2);
+        AssertEachOnce(await smtp.MessagesAsync(3), 3);
         Assert.All(await EmailDeliveriesAsync(app), d => Assert.Equal(DeliveryState.Sent, d.State));
     }
 
@@ -100,7 +100,7 @@ public sealed class OutboxTests
         {
             var admin = scope.ServiceProvider.GetRequiredService<OutboxAdmin>();
             var listed = await admin.FailedAsync(CancellationToken.None);
-            Assert.Equal(2, listed.Count);
+            Assert.Equal(3, listed.Count);
             Assert.True(await admin.RetryAsync(listed[0].DeliveryId, CancellationToken.None));
         }
         await using var smtp = await SmtpListener.StartAsync(port);
@@ -140,12 +140,12 @@ public sealed class OutboxTests
         using var after = new SmtpAppFactory(smtp.Port, data);
         await DispatchAsync(after);
         // The orphaned claim waits for its lease to run out, then goes like the rest.
-        Assert.Equal(5, (await EmailDeliveriesAsync(after)).Count(d => d.State == DeliveryState.Sent));
+        Assert.Equal(8, (await EmailDeliveriesAsync(after)).Count(d => d.State == DeliveryState.Sent));
         after.Clock.Advance(OutboxDispatcher.Lease);
         await DispatchAsync(after);
         Assert.Equal(0, await DispatchAsync(after));
 
-        AssertEachOnce(await smtp.MessagesAsync(6), 6);
+        AssertEachOnce(await smtp.MessagesAsync(9), 9);
         Assert.All(await EmailDeliveriesAsync(after), d => Assert.Equal(DeliveryState.Sent, d.State));
     }
 
@@ -156,11 +156,11 @@ public sealed class OutboxTests
         using var app = new SmtpAppFactory(smtp.Port);
         await BookAsync(app, 5);
 
-        // Each run also counts the specialist's in-app copies (5): 10 emails + 5 in-app, once each.
+        // Each run also counts the specialist's in-app copies (5): 15 emails + 5 in-app, once each.
         var sent = await Task.WhenAll(DispatchAsync(app), DispatchAsync(app));
 
-        Assert.Equal(15, sent.Sum());
-        AssertEachOnce(await smtp.MessagesAsync(10), 10);
+        Assert.Equal(20, sent.Sum());
+        AssertEachOnce(await smtp.MessagesAsync(15), 15);
         Assert.All(await EmailDeliveriesAsync(app), d => Assert.Equal((DeliveryState.Sent, 1), (d.State, d.Attempts)));
     }
 }

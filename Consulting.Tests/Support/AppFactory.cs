@@ -50,6 +50,10 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Seed:Demo", SeedDemoData ? "true" : "false");
         builder.UseSetting("Jobs:RunInBackground", RunJobsInBackground ? "true" : "false");
         builder.UseSetting("RateLimits:SignInPerMinute", "10000");
+        // Test output stays readable: the app logs warnings and errors only (expected ones are many).
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Error");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
         builder.UseSetting("RateLimits:HoldsPerMinute", "100000");
         builder.ConfigureServices(services =>
         {

@@ -75,6 +75,20 @@ namespace Consulting.Web.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProcessedWebhookEvents",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProcessedWebhookEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -233,6 +247,93 @@ namespace Consulting.Web.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Bookings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SpecialistId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SlotId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CustomerUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    CustomerName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CustomerEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    CustomerPhone = table.Column<string>(type: "TEXT", nullable: true),
+                    CustomerTimeZoneId = table.Column<string>(type: "TEXT", nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Start = table.Column<long>(type: "INTEGER", nullable: false),
+                    End = table.Column<long>(type: "INTEGER", nullable: false),
+                    PriceMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    HoldExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Sequence = table.Column<int>(type: "INTEGER", nullable: false),
+                    MeetingProvider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    MeetingExternalId = table.Column<string>(type: "TEXT", nullable: true),
+                    MeetingJoinUrl = table.Column<string>(type: "TEXT", nullable: true),
+                    MeetingHostUrl = table.Column<string>(type: "TEXT", nullable: true),
+                    CancelledByRole = table.Column<int>(type: "INTEGER", nullable: true),
+                    CancelledByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    CancelledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CancelReason = table.Column<string>(type: "TEXT", nullable: true),
+                    CancelRefund = table.Column<int>(type: "INTEGER", nullable: true),
+                    RecordingUrl = table.Column<string>(type: "TEXT", nullable: true),
+                    MeetingSync = table.Column<int>(type: "INTEGER", nullable: false),
+                    MeetingSyncAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    MeetingSyncDueAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    MeetingSyncError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Bookings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Bookings_AspNetUsers_CustomerUserId",
+                        column: x => x.CustomerUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Bookings_Specialists_SpecialistId",
+                        column: x => x.SpecialistId,
+                        principalTable: "Specialists",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "GenerationJobs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SpecialistId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    From = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Overwrite = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Origin = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    Created = table.Column<int>(type: "INTEGER", nullable: false),
+                    Unchanged = table.Column<int>(type: "INTEGER", nullable: false),
+                    Removed = table.Column<int>(type: "INTEGER", nullable: false),
+                    SkippedOverlaps = table.Column<int>(type: "INTEGER", nullable: false),
+                    Conflicts = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GenerationJobs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_GenerationJobs_Specialists_SpecialistId",
+                        column: x => x.SpecialistId,
+                        principalTable: "Specialists",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Schedules",
                 columns: table => new
                 {
@@ -273,7 +374,8 @@ namespace Consulting.Web.Migrations
                     BlockReason = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     HeldUntil = table.Column<long>(type: "INTEGER", nullable: true),
                     BookingId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LengthTicks = table.Column<long>(type: "INTEGER", nullable: false, computedColumnSql: "\"End\" - \"Start\"", stored: false)
                 },
                 constraints: table =>
                 {
@@ -282,125 +384,6 @@ namespace Consulting.Web.Migrations
                         name: "FK_Slots_Specialists_SpecialistId",
                         column: x => x.SpecialistId,
                         principalTable: "Specialists",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "ScheduleExceptions",
-                columns: table => new
-                {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Date = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
-                    IsAvailable = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Note = table.Column<string>(type: "TEXT", nullable: true),
-                    ScheduleId = table.Column<Guid>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ScheduleExceptions", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_ScheduleExceptions_Schedules_ScheduleId",
-                        column: x => x.ScheduleId,
-                        principalTable: "Schedules",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "ScheduleWindows",
-                columns: table => new
-                {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Weekday = table.Column<int>(type: "INTEGER", nullable: false),
-                    Start = table.Column<long>(type: "INTEGER", nullable: false),
-                    End = table.Column<long>(type: "INTEGER", nullable: false),
-                    SlotMinutes = table.Column<int>(type: "INTEGER", nullable: false),
-                    ScheduleId = table.Column<Guid>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ScheduleWindows", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_ScheduleWindows_Schedules_ScheduleId",
-                        column: x => x.ScheduleId,
-                        principalTable: "Schedules",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "Bookings",
-                columns: table => new
-                {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    SpecialistId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    SlotId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    CustomerUserId = table.Column<string>(type: "TEXT", nullable: true),
-                    CustomerName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    CustomerEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    CustomerPhone = table.Column<string>(type: "TEXT", nullable: true),
-                    CustomerTimeZoneId = table.Column<string>(type: "TEXT", nullable: false),
-                    Notes = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
-                    Start = table.Column<long>(type: "INTEGER", nullable: false),
-                    End = table.Column<long>(type: "INTEGER", nullable: false),
-                    PriceMinor = table.Column<long>(type: "INTEGER", nullable: false),
-                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    HoldExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Sequence = table.Column<int>(type: "INTEGER", nullable: false),
-                    MeetingProvider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
-                    MeetingExternalId = table.Column<string>(type: "TEXT", nullable: true),
-                    MeetingJoinUrl = table.Column<string>(type: "TEXT", nullable: true),
-                    MeetingHostUrl = table.Column<string>(type: "TEXT", nullable: true),
-                    CancelledByRole = table.Column<int>(type: "INTEGER", nullable: true),
-                    CancelledByUserId = table.Column<string>(type: "TEXT", nullable: true),
-                    CancelledAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    CancelReason = table.Column<string>(type: "TEXT", nullable: true),
-                    CancelRefund = table.Column<int>(type: "INTEGER", nullable: true),
-                    RecordingUrl = table.Column<string>(type: "TEXT", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Bookings", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Bookings_AspNetUsers_CustomerUserId",
-                        column: x => x.CustomerUserId,
-                        principalTable: "AspNetUsers",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.SetNull);
-                    table.ForeignKey(
-                        name: "FK_Bookings_Slots_SlotId",
-                        column: x => x.SlotId,
-                        principalTable: "Slots",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_Bookings_Specialists_SpecialistId",
-                        column: x => x.SpecialistId,
-                        principalTable: "Specialists",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "ScheduleExceptionWindows",
-                columns: table => new
-                {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Start = table.Column<long>(type: "INTEGER", nullable: false),
-                    End = table.Column<long>(type: "INTEGER", nullable: false),
-                    SlotMinutes = table.Column<int>(type: "INTEGER", nullable: false),
-                    ExceptionId = table.Column<Guid>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ScheduleExceptionWindows", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_ScheduleExceptionWindows_ScheduleExceptions_ExceptionId",
-                        column: x => x.ExceptionId,
-                        principalTable: "ScheduleExceptions",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -519,6 +502,49 @@ namespace Consulting.Web.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ScheduleExceptions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Date = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    IsAvailable = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    ScheduleId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScheduleExceptions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ScheduleExceptions_Schedules_ScheduleId",
+                        column: x => x.ScheduleId,
+                        principalTable: "Schedules",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ScheduleWindows",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Weekday = table.Column<int>(type: "INTEGER", nullable: false),
+                    Start = table.Column<long>(type: "INTEGER", nullable: false),
+                    End = table.Column<long>(type: "INTEGER", nullable: false),
+                    SlotMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    ScheduleId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScheduleWindows", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ScheduleWindows_Schedules_ScheduleId",
+                        column: x => x.ScheduleId,
+                        principalTable: "Schedules",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Refunds",
                 columns: table => new
                 {
@@ -530,8 +556,11 @@ namespace Consulting.Web.Migrations
                     ProviderRefundId = table.Column<string>(type: "TEXT", nullable: true),
                     RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    LastError = table.Column<string>(type: "TEXT", nullable: true),
-                    PaymentId = table.Column<Guid>(type: "TEXT", nullable: false)
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    PaymentId = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -540,6 +569,27 @@ namespace Consulting.Web.Migrations
                         name: "FK_Refunds_Payments_PaymentId",
                         column: x => x.PaymentId,
                         principalTable: "Payments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ScheduleExceptionWindows",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Start = table.Column<long>(type: "INTEGER", nullable: false),
+                    End = table.Column<long>(type: "INTEGER", nullable: false),
+                    SlotMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExceptionId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScheduleExceptionWindows", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ScheduleExceptionWindows_ScheduleExceptions_ExceptionId",
+                        column: x => x.ExceptionId,
+                        principalTable: "ScheduleExceptions",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -597,6 +647,11 @@ namespace Consulting.Web.Migrations
                 columns: new[] { "CustomerUserId", "Start" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Bookings_MeetingSync_MeetingSyncDueAt",
+                table: "Bookings",
+                columns: new[] { "MeetingSync", "MeetingSyncDueAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Bookings_SlotId_Live",
                 table: "Bookings",
                 column: "SlotId",
@@ -622,6 +677,16 @@ namespace Consulting.Web.Migrations
                 name: "IX_BookingStatusHistory_BookingId",
                 table: "BookingStatusHistory",
                 column: "BookingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GenerationJobs_SpecialistId_CreatedAt",
+                table: "GenerationJobs",
+                columns: new[] { "SpecialistId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GenerationJobs_State_CreatedAt",
+                table: "GenerationJobs",
+                columns: new[] { "State", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_NotificationDeliveries_NotificationId",
@@ -691,9 +756,9 @@ namespace Consulting.Web.Migrations
                 column: "PaymentId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Refunds_Status",
+                name: "IX_Refunds_Status_NextAttemptAt",
                 table: "Refunds",
-                column: "Status");
+                columns: new[] { "Status", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Reviews_BookingId",
@@ -782,7 +847,13 @@ namespace Consulting.Web.Migrations
                 name: "BookingStatusHistory");
 
             migrationBuilder.DropTable(
+                name: "GenerationJobs");
+
+            migrationBuilder.DropTable(
                 name: "NotificationDeliveries");
+
+            migrationBuilder.DropTable(
+                name: "ProcessedWebhookEvents");
 
             migrationBuilder.DropTable(
                 name: "Refunds");
@@ -795,6 +866,9 @@ namespace Consulting.Web.Migrations
 
             migrationBuilder.DropTable(
                 name: "ScheduleWindows");
+
+            migrationBuilder.DropTable(
+                name: "Slots");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
@@ -813,9 +887,6 @@ namespace Consulting.Web.Migrations
 
             migrationBuilder.DropTable(
                 name: "Schedules");
-
-            migrationBuilder.DropTable(
-                name: "Slots");
 
             migrationBuilder.DropTable(
                 name: "Specialists");

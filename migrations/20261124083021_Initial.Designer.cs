@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Consulting.Web.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261124074736_RefundJobsAndMeetingSync")]
-    partial class RefundJobsAndMeetingSync
+    [Migration("20261124083021_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -403,6 +403,7 @@ namespace Consulting.Web.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("LeaseUntil")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("NextAttemptAt")
@@ -415,6 +416,7 @@ namespace Consulting.Web.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("State")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
