@@ -43,6 +43,7 @@ public sealed class BookingService(
     PaymentOutcomes outcomes,
     Jobs.FollowUps followUps,
     UserManager<AppUser> users,
+    Data.SqliteWriteGate gate,
     IClock clock,
     IOptions<BookingOptions> options)
 {
@@ -58,19 +59,27 @@ public sealed class BookingService(
         var earliest = now + options.Value.MinimumNotice;
         var bookingId = Guid.NewGuid();
 
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        // Everything but the decisive write happens before taking the write lock: the slot's times
+        // and price (which a free slot keeps) and the signed-in customer's details.
+        var slot = await db.Slots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == slotId, ct);
+        if (slot is null) return new HoldOutcome.NoSuchSlot();
+        var user = userId is null ? null : await users.FindByIdAsync(userId);
+
+        bool won;
+        await gate.WaitAsync(ct);
+        try
         {
-            var won = await db.Slots
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            won = await db.Slots
                 .Where(s => s.Id == slotId && s.State == SlotState.Available && s.Start >= earliest)
                 .ExecuteUpdateAsync(u => u
                     .SetProperty(s => s.State, SlotState.Held)
                     .SetProperty(s => s.BookingId, bookingId)
-                    .SetProperty(s => s.HeldUntil, until), ct);
-            if (won == 1)
+                    .SetProperty(s => s.HeldUntil, until), ct) == 1;
+            if (won)
             {
-                var slot = await db.Slots.AsNoTracking().SingleAsync(s => s.Id == slotId, ct);
                 var booking = Booking.PlaceHold(bookingId, slot, userId, customerZoneId, until, now);
-                if (userId is not null && await users.FindByIdAsync(userId) is { Email: { } email } user)
+                if (user is { Email: { } email })
                     booking.UpdateCustomerDetails(new CustomerDetails(user.DisplayName, email, user.PhoneNumber, customerZoneId, null));
                 db.Bookings.Add(booking);
                 await db.SaveChangesAsync(ct);
@@ -78,10 +87,12 @@ public sealed class BookingService(
                 return new HoldOutcome.Held(booking);
             }
         }
+        finally
+        {
+            gate.Release();
+        }
 
-        var target = await db.Slots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == slotId, ct);
-        if (target is null) return new HoldOutcome.NoSuchSlot();
-        return new HoldOutcome.Taken(target.SpecialistId, await openSlots.NearestAsync(target.SpecialistId, target.Start, 6, ct));
+        return new HoldOutcome.Taken(slot.SpecialistId, await openSlots.NearestAsync(slot.SpecialistId, slot.Start, 6, ct));
     }
 
     /// <summary>

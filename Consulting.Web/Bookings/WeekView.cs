@@ -1,5 +1,6 @@
 using Consulting.Web.Domain;
 using Consulting.Web.Scheduling;
+using Microsoft.Extensions.Caching.Memory;
 using NodaTime;
 
 namespace Consulting.Web.Bookings;
@@ -16,17 +17,23 @@ public sealed record SlotCell(OpenSlot Slot, LocalDateTime LocalStart, string Zo
 public sealed record DayColumn(LocalDate Date, IReadOnlyList<SlotCell> Slots);
 
 /// <summary>Seven days of a specialist's open slots, laid out in the viewer's zone (Monday first).</summary>
-public sealed record WeekView(LocalDate WeekStart, string ZoneId, IReadOnlyList<DayColumn> Days, bool HasPrevious)
+public sealed record WeekView(LocalDate WeekStart, string ZoneId, IReadOnlyList<DayColumn> Days, bool HasPrevious, string CacheKey)
 {
     public LocalDate Previous => WeekStart.PlusWeeks(-1);
     public LocalDate Next => WeekStart.PlusWeeks(1);
     public int SlotCount => Days.Sum(d => d.Slots.Count);
 }
 
-public sealed class WeekViews(OpenSlots openSlots, IClock clock)
+/// <remarks>
+/// The busiest page of the site: a week is kept for <see cref="Freshness"/> and shared by everyone
+/// viewing it. A slot taken in that moment can still show as open; choosing it then gets "this
+/// time was just taken" with fresh alternatives, because holds are decided by the database.
+/// </remarks>
+public sealed class WeekViews(OpenSlots openSlots, IClock clock, IMemoryCache cache)
 {
     /// <summary>Weeks further ahead than this are not offered.</summary>
     public const int MaxWeeksAhead = 52;
+    public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(2);
 
     public static LocalDate MondayOf(LocalDate date) => date.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Monday));
 
@@ -38,6 +45,11 @@ public sealed class WeekViews(OpenSlots openSlots, IClock clock)
         if (start < thisWeek) start = thisWeek;
         if (start > thisWeek.PlusWeeks(MaxWeeksAhead)) start = thisWeek.PlusWeeks(MaxWeeksAhead);
 
+        // The minute is part of the key: what the minimum notice hides moves with the clock.
+        var minute = clock.GetCurrentInstant().ToUnixTimeSeconds() / 60;
+        var key = $"week:{specialistId:N}:{start:yyyy-MM-dd}:{zoneId}:{minute}";
+        if (cache.TryGetValue(key, out WeekView? cached) && cached is not null) return cached;
+
         var from = zone.AtStartOfDay(start).ToInstant();
         var to = zone.AtStartOfDay(start.PlusWeeks(1)).ToInstant();
         var slots = await openSlots.BetweenAsync(specialistId, from, to, ct);
@@ -45,6 +57,8 @@ public sealed class WeekViews(OpenSlots openSlots, IClock clock)
         var days = Enumerable.Range(0, 7).Select(i => start.PlusDays(i)).Select(date => new DayColumn(date,
             byDay[date].Select(s => SlotCell.For(s, zone)).ToList()))
             .ToList();
-        return new WeekView(start, zoneId, days, start > thisWeek);
+        var view = new WeekView(start, zoneId, days, start > thisWeek, key);
+        cache.Set(key, view, Freshness);
+        return view;
     }
 }

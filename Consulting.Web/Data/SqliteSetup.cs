@@ -63,3 +63,17 @@ public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
         return fresh;
     }
 }
+
+/// <summary>
+/// Queues this process's hottest writers (slot holds) in memory instead of in SQLite's busy
+/// handler, whose sleeps waste most of the time under a burst. The database still decides who
+/// wins; this only orders the attempts (another process simply meets SQLite's own lock).
+/// </summary>
+public sealed class SqliteWriteGate
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public Task WaitAsync(CancellationToken ct) => _gate.WaitAsync(ct);
+
+    public void Release() => _gate.Release();
+}

@@ -1,6 +1,7 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Consulting.Web.Specialists;
 
@@ -11,18 +12,30 @@ public sealed record DirectoryEntry(
 public sealed record PublicProfile(SpecialistProfile Profile, Money? PriceFrom, double? AverageRating, int ReviewCount);
 
 /// <summary>The specialist directory on the home page, and each specialist's public profile.</summary>
-public sealed class SpecialistDirectory(AppDbContext db)
+public sealed class SpecialistDirectory(AppDbContext db, IMemoryCache cache)
 {
+    /// <summary>A specialist's public profile, in one query, kept briefly: every visit to their page asks.</summary>
     public async Task<PublicProfile?> ProfileAsync(string slug, CancellationToken ct)
     {
-        var profile = await db.Specialists.AsNoTracking().SingleOrDefaultAsync(p => p.Slug == slug, ct);
-        if (profile is null) return null;
-        var schedule = await db.Schedules.AsNoTracking().Where(s => s.SpecialistId == profile.Id)
-            .Select(s => new { s.DefaultPriceMinor, s.Currency }).SingleOrDefaultAsync(ct);
-        var reviews = db.Reviews.Where(r => r.SpecialistId == profile.Id && !r.IsHidden);
-        var rating = await reviews.AverageAsync(r => (double?)r.Rating, ct);
-        var count = await reviews.CountAsync(ct);
-        return new PublicProfile(profile, schedule is null ? null : new Money(schedule.DefaultPriceMinor, schedule.Currency), rating, count);
+        var key = "profile:" + slug;
+        if (cache.TryGetValue(key, out PublicProfile? cached)) return cached;
+        var row = await (
+            from p in db.Specialists.AsNoTracking()
+            where p.Slug == slug
+            join s in db.Schedules on p.Id equals s.SpecialistId into schedules
+            from s in schedules.DefaultIfEmpty()
+            select new
+            {
+                Profile = p,
+                Price = s == null ? (long?)null : s.DefaultPriceMinor,
+                Currency = s == null ? null : s.Currency,
+                Rating = db.Reviews.Where(r => r.SpecialistId == p.Id && !r.IsHidden).Average(r => (double?)r.Rating),
+                Count = db.Reviews.Count(r => r.SpecialistId == p.Id && !r.IsHidden),
+            }).SingleOrDefaultAsync(ct);
+        var profile = row is null ? null : new PublicProfile(row.Profile,
+            row.Price is { } minor && row.Currency is { } cur ? new Money(minor, cur) : null, row.Rating, row.Count);
+        cache.Set(key, profile, TimeSpan.FromSeconds(10));
+        return profile;
     }
 
     public async Task<IReadOnlyList<DirectoryEntry>> ListAsync(CancellationToken ct)
