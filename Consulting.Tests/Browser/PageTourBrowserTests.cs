@@ -20,6 +20,7 @@ public sealed class PageTourBrowserTests(BrowserFixture browser)
     [Theory]
     [InlineData("maya@consulting.test", "/specialist/feed", "Your calendar feed")]
     [InlineData("maya@consulting.test", "/notifications", "Notifications")]
+    [InlineData("maya@consulting.test", "/specialist/bookings", "Your bookings")]
     [InlineData("admin@consulting.test", "/admin/payments", "Payments")]
     [InlineData("admin@consulting.test", "/admin/notifications", "Failed notifications")]
     [InlineData("customer@consulting.test", "/find", "Find a time")]

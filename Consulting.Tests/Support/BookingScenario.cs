@@ -7,7 +7,8 @@ using NodaTime;
 
 namespace Consulting.Tests.Support;
 
-public sealed record BookableSpecialist(Guid Id, string Slug, IReadOnlyList<Slot> Slots);
+/// <param name="Client">Signed in as this specialist.</param>
+public sealed record BookableSpecialist(Guid Id, string Slug, IReadOnlyList<Slot> Slots, HttpClient Client);
 
 /// <summary>Specialists with generated slots, the way the app makes them.</summary>
 public static class BookingScenario
@@ -28,7 +29,7 @@ public static class BookingScenario
         {
             var slug = (await db.Specialists.SingleAsync(p => p.Id == me.Id)).Slug;
             var slots = await db.Slots.AsNoTracking().Where(s => s.SpecialistId == me.Id).OrderBy(s => s.Start).ToListAsync();
-            return new BookableSpecialist(me.Id, slug, slots);
+            return new BookableSpecialist(me.Id, slug, slots, me.Client);
         });
     }
 

@@ -78,6 +78,7 @@ public static class WebUi
         builder.Services.AddScoped<Bookings.WeekViews>();
         builder.Services.AddScoped<Bookings.SlotSearch>();
         builder.Services.AddScoped<Bookings.BookingChanges>();
+        builder.Services.AddScoped<Bookings.SpecialistBookings>();
         builder.AddMeetings();
         builder.AddCalendar();
         builder.AddNotifications();

@@ -27,6 +27,24 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock)
             $"{booking.CustomerName} booked {specialistTime}.", $"new-booking:{booking.Id:N}", ct);
     }
 
+    public async Task SessionCompletedAsync(Booking booking, CancellationToken ct)
+    {
+        var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
+        await AddOnceAsync(NotificationType.SessionCompleted, CustomerOf(booking), booking.Id,
+            $"How was your session with {specialist.Name}?",
+            $"Your session on {Describe(booking.Start, booking.CustomerTimeZoneId)} is marked completed. A short review helps others choose.",
+            $"completed:{booking.Id:N}", ct);
+    }
+
+    public async Task RecordingReadyAsync(Booking booking, CancellationToken ct)
+    {
+        var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
+        await AddOnceAsync(NotificationType.RecordingReady, CustomerOf(booking), booking.Id,
+            $"Your session recording is ready",
+            $"{specialist.Name} shared the recording of your session on {Describe(booking.Start, booking.CustomerTimeZoneId)}: {booking.RecordingUrl}",
+            $"recording:{booking.Id:N}:{booking.RecordingUrl}", ct);
+    }
+
     /// <summary>The customer's receipt, beside the confirmation.</summary>
     public async Task PaymentReceivedAsync(Booking booking, Payment payment, CancellationToken ct)
     {

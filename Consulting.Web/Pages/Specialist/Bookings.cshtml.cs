@@ -1,0 +1,75 @@
+using Consulting.Web.Bookings;
+using Consulting.Web.Domain;
+using Consulting.Web.Scheduling;
+using Consulting.Web.Specialists;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Consulting.Web.Pages.Specialist;
+
+/// <summary>The specialist's bookings: upcoming or past, filtered, paged, with the actions after a session.</summary>
+public sealed class BookingsModel(CurrentSpecialist current, SpecialistBookings bookings, BookingChanges changes,
+    UserManager<Data.AppUser> users) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public bool Past { get; set; }
+    [BindProperty(SupportsGet = true)] public BookingStatus? Status { get; set; }
+    [BindProperty(SupportsGet = true)] public string? From { get; set; }
+    [BindProperty(SupportsGet = true)] public string? To { get; set; }
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+
+    public SpecialistProfile Specialist { get; private set; } = null!;
+    public SpecialistBookingPage Result { get; private set; } = null!;
+    public string? Error { get; private set; }
+    public NodaTime.Instant Now { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync([FromServices] NodaTime.IClock clock, CancellationToken ct)
+    {
+        if (await current.GetAsync(User, ct) is not { } profile) return NotFound();
+        if (!ModelState.IsValid || (From is not null && TimeInput.Date(From) is null) || (To is not null && TimeInput.Date(To) is null))
+        {
+            Error = "Use dates like 2026-11-30 and a status from the list.";
+            ModelState.Clear();
+            (From, To, Status) = (null, null, null);
+        }
+        Specialist = profile;
+        Now = clock.GetCurrentInstant();
+        Result = await bookings.ListAsync(profile.Id, profile.TimeZoneId,
+            new BookingFilter(Past, Status, TimeInput.Date(From), TimeInput.Date(To), PageNumber), ct);
+        if (Error is null) return Page();
+        var page = Page();
+        page.StatusCode = StatusCodes.Status400BadRequest;
+        return page;
+    }
+
+    public Task<IActionResult> OnPostCompletedAsync(Guid bookingId, CancellationToken ct) =>
+        ActAsync((id, user) => bookings.MarkCompletedAsync(id, user, bookingId, ct), "Marked as completed; the customer is invited to review.", ct);
+
+    public Task<IActionResult> OnPostNoShowAsync(Guid bookingId, CancellationToken ct) =>
+        ActAsync((id, user) => bookings.MarkNoShowAsync(id, user, bookingId, ct), "Marked as a no-show.", ct);
+
+    public Task<IActionResult> OnPostRecordingAsync(Guid bookingId, string? recordingUrl, CancellationToken ct) =>
+        ActAsync((id, _) => bookings.AddRecordingAsync(id, bookingId, recordingUrl, ct), "Recording link sent to the customer.", ct);
+
+    public Task<IActionResult> OnPostCancelAsync(Guid bookingId, CancellationToken ct) =>
+        ActAsync(async (id, user) =>
+        {
+            if (!await bookings.OwnsAsync(id, bookingId, ct)) return SpecialistBookings.NotFound;
+            return await changes.CancelAsync(bookingId, Actor.Specialist(user), "Cancelled by the specialist", ct) switch
+            {
+                ChangeOutcome.Refused r => r.Message,
+                _ => null,
+            };
+        }, "Cancelled; the customer gets a full refund.", ct);
+
+    public string ListUrl(int page) => Url.Page("/Specialist/Bookings", new { Past, Status, From, To, p = page })!;
+
+    private async Task<IActionResult> ActAsync(Func<Guid, string, Task<string?>> action, string done, CancellationToken ct)
+    {
+        if (await current.GetAsync(User, ct) is not { } profile) return NotFound();
+        var error = await action(profile.Id, users.GetUserId(User)!);
+        if (error == SpecialistBookings.NotFound) return NotFound();
+        TempData["Flash"] = error ?? done;
+        return Redirect(ListUrl(PageNumber));
+    }
+}
