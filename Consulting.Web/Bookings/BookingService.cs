@@ -112,6 +112,15 @@ public sealed class BookingService(
         return (new BookingPageData(booking, specialist, await LatestPaymentAsync(bookingId, ct)), LinkCheck.Valid);
     }
 
+    /// <summary>A booking as its own specialist sees it (signed in; no link needed). Null for anyone else's.</summary>
+    public async Task<BookingPageData?> OpenForSpecialistAsync(Guid bookingId, Guid specialistId, CancellationToken ct)
+    {
+        var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == bookingId && b.SpecialistId == specialistId, ct);
+        if (booking is null) return null;
+        var specialist = await db.Specialists.AsNoTracking().SingleAsync(s => s.Id == specialistId, ct);
+        return new BookingPageData(booking, specialist, await LatestPaymentAsync(bookingId, ct));
+    }
+
     public Task<Payment?> LatestPaymentAsync(Guid bookingId, CancellationToken ct) =>
         db.Payments.AsNoTracking().Where(p => p.BookingId == bookingId).OrderByDescending(p => p.CreatedAt).FirstOrDefaultAsync(ct);
 
