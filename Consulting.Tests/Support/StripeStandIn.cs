@@ -32,7 +32,7 @@ public sealed record StripeRequest(
 /// </summary>
 public sealed class StripeStandIn : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackHost _host = null!;
     private readonly Func<DateTimeOffset> _now;
     private readonly object _gate = new();
     private readonly List<StripeRequest> _requests = [];
@@ -43,22 +43,16 @@ public sealed class StripeStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonObject> _charges = new();
     private readonly ConcurrentDictionary<string, JsonObject> _refunds = new();
 
-    private StripeStandIn(WebApplication app, Func<DateTimeOffset> now) => (_app, _now) = (app, now);
+    private StripeStandIn(Func<DateTimeOffset> now) => _now = now;
 
     public string ApiBase { get; private set; } = "";
 
     /// <param name="now">Stripe's clock, for the expires_at rule; the tests' fake clock keeps both in step.</param>
     public static async Task<StripeStandIn> StartAsync(Func<DateTimeOffset>? now = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "StripeStandIn" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var standIn = new StripeStandIn(app, now ?? (() => DateTimeOffset.UtcNow));
-        app.Run(standIn.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        standIn.ApiBase = address.TrimEnd('/');
+        var standIn = new StripeStandIn(now ?? (() => DateTimeOffset.UtcNow));
+        standIn._host = await LoopbackHost.StartAsync("StripeStandIn", standIn.HandleAsync);
+        standIn.ApiBase = standIn._host.BaseUrl;
         return standIn;
     }
 
@@ -334,8 +328,7 @@ public sealed class StripeStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 }
 

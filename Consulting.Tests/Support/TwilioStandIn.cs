@@ -36,12 +36,12 @@ public sealed class TwilioStandIn : IAsyncDisposable
     /// <summary>Twilio's magic test sender number.</summary>
     public const string From = "+15005550006";
 
-    private readonly WebApplication _app;
+    private LoopbackHost _host = null!;
     private readonly object _gate = new();
     private readonly List<TwilioRequest> _requests = [];
     private readonly Queue<(int Status, string ContentType, string Body)> _failures = new();
 
-    private TwilioStandIn(WebApplication app) => _app = app;
+    private TwilioStandIn() { }
 
     /// <summary>Where the API lives, without <c>/2010-04-01</c> (Twilio:ApiBase).</summary>
     public string ApiBase { get; private set; } = "";
@@ -50,15 +50,9 @@ public sealed class TwilioStandIn : IAsyncDisposable
 
     public static async Task<TwilioStandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "TwilioStandIn" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var standIn = new TwilioStandIn(app);
-        app.Run(standIn.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        standIn.ApiBase = address.TrimEnd('/');
+        var standIn = new TwilioStandIn();
+        standIn._host = await LoopbackHost.StartAsync("TwilioStandIn", standIn.HandleAsync);
+        standIn.ApiBase = standIn._host.BaseUrl;
         return standIn;
     }
 
@@ -169,7 +163,6 @@ public sealed class TwilioStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 }

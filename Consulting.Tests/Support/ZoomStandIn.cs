@@ -50,7 +50,7 @@ public sealed class ZoomStandIn : IAsyncDisposable
     // Zoom's access tokens last an hour (expires_in 3599).
     private const int TokenSeconds = 3599;
 
-    private readonly WebApplication _app;
+    private LoopbackHost _host = null!;
     private readonly Func<DateTimeOffset> _now;
     private readonly object _gate = new();
     private readonly List<ZoomRequest> _requests = [];
@@ -59,7 +59,7 @@ public sealed class ZoomStandIn : IAsyncDisposable
     private readonly Queue<(int Status, int Code, string Message, TimeSpan Delay)> _failures = new();
     private readonly Dictionary<long, JsonObject> _meetings = new();
 
-    private ZoomStandIn(WebApplication app, Func<DateTimeOffset> now) => (_app, _now) = (app, now);
+    private ZoomStandIn(Func<DateTimeOffset> now) => _now = now;
 
     /// <summary>Where <c>/oauth/token</c> lives (Zoom:OAuthBase).</summary>
     public string OAuthBase { get; private set; } = "";
@@ -76,15 +76,9 @@ public sealed class ZoomStandIn : IAsyncDisposable
     /// <param name="now">Zoom's clock, for token expiry; the tests' fake clock keeps both in step.</param>
     public static async Task<ZoomStandIn> StartAsync(Func<DateTimeOffset>? now = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "ZoomStandIn" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var standIn = new ZoomStandIn(app, now ?? (() => DateTimeOffset.UtcNow));
-        app.Run(standIn.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        standIn.OAuthBase = address.TrimEnd('/');
+        var standIn = new ZoomStandIn(now ?? (() => DateTimeOffset.UtcNow));
+        standIn._host = await LoopbackHost.StartAsync("ZoomStandIn", standIn.HandleAsync);
+        standIn.OAuthBase = standIn._host.BaseUrl;
         return standIn;
     }
 
@@ -334,7 +328,6 @@ public sealed class ZoomStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 }
