@@ -263,14 +263,14 @@ public class ReviewTests
         return booking;
     }
 
-    private static Review Written() => Review.Write(CompletedBooking(), "customer-1", 5, "Very helpful", WrittenAt);
+    private static Review Written() => Review.Write(CompletedBooking(), "specialist-1", "customer-1", 5, "Very helpful", WrittenAt);
 
     [Fact]
     public void Write_for_a_completed_booking_stores_rating_text_and_author()
     {
         var booking = CompletedBooking();
 
-        var review = Review.Write(booking, "customer-1", 4, "  Clear and kind.  ", WrittenAt);
+        var review = Review.Write(booking, "specialist-1", "customer-1", 4, "  Clear and kind.  ", WrittenAt);
 
         Assert.Equal(booking.Id, review.BookingId);
         Assert.Equal(booking.SpecialistId, review.SpecialistId);
@@ -289,7 +289,7 @@ public class ReviewTests
         var booking = BookingFor("customer-1");
         booking.Confirm(Created + Duration.FromMinutes(1));
 
-        Assert.Throws<DomainException>(() => Review.Write(booking, "customer-1", 5, "Great", WrittenAt));
+        Assert.Throws<DomainException>(() => Review.Write(booking, "specialist-1", "customer-1", 5, "Great", WrittenAt));
     }
 
     [Fact]
@@ -299,7 +299,7 @@ public class ReviewTests
         booking.Confirm(Created + Duration.FromMinutes(1));
         booking.MarkNoShow(Actor.Specialist("specialist-1"), booking.End);
 
-        Assert.Throws<DomainException>(() => Review.Write(booking, "customer-1", 5, "Great", WrittenAt));
+        Assert.Throws<DomainException>(() => Review.Write(booking, "specialist-1", "customer-1", 5, "Great", WrittenAt));
     }
 
     [Fact]
@@ -308,7 +308,7 @@ public class ReviewTests
         var booking = BookingFor("customer-1");
         booking.Cancel(Actor.Customer("customer-1"), null, Created + Duration.FromMinutes(1), CancellationPolicy.Default);
 
-        Assert.Throws<DomainException>(() => Review.Write(booking, "customer-1", 5, "Great", WrittenAt));
+        Assert.Throws<DomainException>(() => Review.Write(booking, "specialist-1", "customer-1", 5, "Great", WrittenAt));
     }
 
     [Fact]
@@ -316,7 +316,23 @@ public class ReviewTests
     {
         var booking = CompletedBooking("customer-1");
 
-        Assert.Throws<DomainException>(() => Review.Write(booking, "customer-2", 5, "Great", WrittenAt));
+        Assert.Throws<DomainException>(() => Review.Write(booking, "specialist-1", "customer-2", 5, "Great", WrittenAt));
+    }
+
+    [Fact]
+    public void Write_by_the_specialist_of_the_session_throws()
+    {
+        var booking = CompletedBooking("customer-1");
+
+        Assert.Throws<DomainException>(() => Review.Write(booking, "specialist-1", "specialist-1", 5, "I was great", WrittenAt));
+    }
+
+    [Fact]
+    public void Write_through_the_booking_link_without_signing_in_is_by_the_customer()
+    {
+        var review = Review.Write(CompletedBooking("customer-1"), "specialist-1", null, 5, "Great", WrittenAt);
+
+        Assert.Equal("customer-1", review.CustomerUserId);
     }
 
     [Theory]
@@ -325,7 +341,7 @@ public class ReviewTests
     [InlineData(-1)]
     public void Write_with_rating_outside_1_to_5_throws_on_Rating(int rating)
     {
-        var ex = Assert.Throws<DomainException>(() => Review.Write(CompletedBooking(), "customer-1", rating, "Great", WrittenAt));
+        var ex = Assert.Throws<DomainException>(() => Review.Write(CompletedBooking(), "specialist-1", "customer-1", rating, "Great", WrittenAt));
 
         Assert.Equal("Rating", ex.Field);
     }
@@ -335,7 +351,7 @@ public class ReviewTests
     [InlineData(5)]
     public void Write_with_rating_at_the_limits_is_accepted(int rating)
     {
-        var review = Review.Write(CompletedBooking(), "customer-1", rating, "Fine", WrittenAt);
+        var review = Review.Write(CompletedBooking(), "specialist-1", "customer-1", rating, "Fine", WrittenAt);
 
         Assert.Equal(rating, review.Rating);
     }
@@ -346,7 +362,7 @@ public class ReviewTests
     [InlineData(null)]
     public void Write_without_text_throws_on_Text(string? text)
     {
-        var ex = Assert.Throws<DomainException>(() => Review.Write(CompletedBooking(), "customer-1", 5, text, WrittenAt));
+        var ex = Assert.Throws<DomainException>(() => Review.Write(CompletedBooking(), "specialist-1", "customer-1", 5, text, WrittenAt));
 
         Assert.Equal("Text", ex.Field);
     }
@@ -355,7 +371,7 @@ public class ReviewTests
     public void Write_with_text_over_the_maximum_throws_on_Text()
     {
         var ex = Assert.Throws<DomainException>(() =>
-            Review.Write(CompletedBooking(), "customer-1", 5, new string('x', Review.MaxTextLength + 1), WrittenAt));
+            Review.Write(CompletedBooking(), "specialist-1", "customer-1", 5, new string('x', Review.MaxTextLength + 1), WrittenAt));
 
         Assert.Equal("Text", ex.Field);
     }

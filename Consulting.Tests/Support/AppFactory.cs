@@ -30,6 +30,14 @@ public class AppFactory : WebApplicationFactory<Program>
 
     private string? _serverAddress;
 
+    static AppFactory()
+    {
+        // Hundreds of short-lived hosts would each hold inotify watchers on appsettings and wwwroot;
+        // the per-user limit (128 on Debian) runs out when test runs overlap. Tests never edit those files.
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+    }
+
     /// <param name="dataDirectory">Another app's folder, to start "the same server" again after a restart.</param>
     public AppFactory(string? dataDirectory = null)
     {

@@ -44,18 +44,42 @@ public static class BookingScenario
 /// <summary>Bookings in a given state, made through the app's own services.</summary>
 public static class Bookings
 {
-    /// <summary>Holds <paramref name="slot"/> for a guest, gives details, pays with the test card: a confirmed booking.</summary>
+    /// <summary>
+    /// Holds <paramref name="slot"/> for a guest (or <paramref name="customer"/>), gives details, pays with
+    /// the test card: a confirmed booking.
+    /// </summary>
     public static async Task<Booking> ConfirmedBookingAsync(this AppFactory app, Slot slot, string zone = "Asia/Tokyo",
-        string email = "guest@example.com")
+        string email = "guest@example.com", TestCustomer? customer = null)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var service = scope.ServiceProvider.GetRequiredService<Consulting.Web.Bookings.BookingService>();
-        var held = await service.HoldAsync(slot.Id, null, zone, CancellationToken.None);
+        var held = await service.HoldAsync(slot.Id, customer?.UserId, zone, CancellationToken.None);
         var booking = Assert.IsType<Consulting.Web.Bookings.HoldOutcome.Held>(held).Booking;
         Assert.IsType<Consulting.Web.Bookings.PaymentStartOutcome.Redirect>(await service.StartPaymentAsync(booking.Id,
-            new CustomerDetails("Guest Customer", email, null, zone, null), new Uri("http://localhost"), CancellationToken.None));
+            new CustomerDetails(customer?.Name ?? "Guest Customer", customer?.Email ?? email, null, zone, null),
+            new Uri("http://localhost"), CancellationToken.None));
         Assert.IsType<Consulting.Web.Bookings.TestCardOutcome.Paid>(await service.PayWithTestCardAsync(booking.Id, "4242424242424242", CancellationToken.None));
         return await app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.Id == booking.Id));
+    }
+
+    /// <summary>
+    /// The specialist marks a confirmed booking completed, the clock first moving past its end if needed
+    /// (so confirm every booking a test needs before completing any).
+    /// </summary>
+    public static async Task<Booking> CompleteAsync(this AppFactory app, BookableSpecialist specialist, Booking booking)
+    {
+        if (app.Clock.GetCurrentInstant() < booking.End) app.Clock.Reset(booking.End + Duration.FromMinutes(5));
+        var userId = await app.WithDbAsync(db => db.Specialists.Where(s => s.Id == specialist.Id).Select(s => s.UserId).SingleAsync());
+        await using var scope = app.Services.CreateAsyncScope();
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<Consulting.Web.Bookings.SpecialistBookings>()
+            .MarkCompletedAsync(specialist.Id, userId, booking.Id, CancellationToken.None));
+        return await app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.Id == booking.Id));
+    }
+
+    public static async Task<string> ViewTokenAsync(this AppFactory app, Booking booking)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return scope.ServiceProvider.GetRequiredService<Consulting.Web.Bookings.BookingService>().ViewToken(booking);
     }
 
     public static async Task<string> ManageTokenAsync(this AppFactory app, Booking booking)

@@ -6,6 +6,7 @@ namespace Consulting.Web.Domain;
 public sealed class Review
 {
     public const int MaxTextLength = 2000;
+    public const int MaxReportLength = 500;
     public static readonly Duration EditWindow = Duration.FromDays(7);
 
     public Guid Id { get; private set; }
@@ -23,11 +24,17 @@ public sealed class Review
 
     private Review() { }
 
-    public static Review Write(Booking booking, string? authorUserId, int rating, string? text, Instant now)
+    /// <param name="authorUserId">
+    /// The signed-in author, or null when the customer came through the booking's signed link (the
+    /// link itself proves they are the customer).
+    /// </param>
+    public static Review Write(Booking booking, string specialistUserId, string? authorUserId, int rating, string? text, Instant now)
     {
         if (booking.Status != BookingStatus.Completed)
             throw new DomainException("You can review a session once it has been completed.");
-        if (booking.CustomerUserId is not null && booking.CustomerUserId != authorUserId)
+        if (authorUserId is not null && authorUserId == specialistUserId)
+            throw new DomainException("Specialists can't review their own sessions.");
+        if (authorUserId is not null && booking.CustomerUserId is not null && booking.CustomerUserId != authorUserId)
             throw new DomainException("Only the customer of this session can review it.");
         var review = new Review
         {
@@ -54,8 +61,13 @@ public sealed class Review
     public void Report(string? reason, Instant now)
     {
         ReportedAt ??= now;
-        ReportReason = string.IsNullOrWhiteSpace(reason) ? ReportReason : reason.Trim();
+        var why = (reason ?? "").Trim();
+        if (why.Length > MaxReportLength) why = why[..MaxReportLength];
+        ReportReason = why.Length == 0 ? ReportReason : why;
     }
+
+    /// <summary>An admin looked at the report and kept the review as it is.</summary>
+    public void DismissReport() => (ReportedAt, ReportReason) = (null, null);
 
     public void Hide() => IsHidden = true;
 

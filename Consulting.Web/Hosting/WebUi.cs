@@ -79,6 +79,9 @@ public static class WebUi
         builder.Services.AddScoped<Bookings.SlotSearch>();
         builder.Services.AddScoped<Bookings.BookingChanges>();
         builder.Services.AddScoped<Bookings.SpecialistBookings>();
+        builder.Services.AddScoped<Bookings.CustomerBookings>();
+        builder.Services.AddScoped<Bookings.AdminBookings>();
+        builder.Services.AddScoped<Reviews.ReviewService>();
         builder.AddMeetings();
         builder.AddCalendar();
         builder.AddNotifications();

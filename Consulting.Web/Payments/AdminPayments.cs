@@ -9,26 +9,20 @@ namespace Consulting.Web.Payments;
 public sealed record PaymentRow(Payment Payment, Guid BookingId, string CustomerName, string CustomerEmail, string SpecialistName,
     Instant SessionStart, BookingStatus BookingStatus);
 
-public sealed record PaymentPage(IReadOnlyList<PaymentRow> Rows, int Total, int Page, int PageCount);
-
 /// <summary>Payments for admins: a filtered, paged list, and refunds issued by hand.</summary>
 public sealed class AdminPayments(AppDbContext db, FollowUps followUps, IClock clock)
 {
     public const int PageSize = 20;
 
-    public async Task<PaymentPage> ListAsync(PaymentStatus? status, int page, CancellationToken ct)
+    public async Task<Paged<PaymentRow>> ListAsync(PaymentStatus? status, int page, CancellationToken ct)
     {
         var query = from p in db.Payments.AsNoTracking()
                     join b in db.Bookings on p.BookingId equals b.Id
                     join s in db.Specialists on b.SpecialistId equals s.Id
                     where status == null || p.Status == status
                     select new { p, b.Id, b.CustomerName, b.CustomerEmail, s.DisplayName, b.Start, b.Status };
-        var total = await query.CountAsync(ct);
-        var pageCount = Math.Max(1, (total + PageSize - 1) / PageSize);
-        page = Math.Clamp(page, 1, pageCount);
-        var rows = await query.OrderByDescending(x => x.p.CreatedAt).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
-        return new PaymentPage(rows.Select(x => new PaymentRow(x.p, x.Id, x.CustomerName, x.CustomerEmail, x.DisplayName, x.Start, x.Status)).ToList(),
-            total, page, pageCount);
+        var rows = await query.OrderByDescending(x => x.p.CreatedAt).ToPageAsync(page, PageSize, ct);
+        return rows.Map(x => new PaymentRow(x.p, x.Id, x.CustomerName, x.CustomerEmail, x.DisplayName, x.Start, x.Status));
     }
 
     /// <summary>A full refund of what remains, sent by the refund job; null when done, else why not.</summary>

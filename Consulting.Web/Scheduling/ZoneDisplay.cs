@@ -33,6 +33,10 @@ public static class ZoneDisplay
         return $"{local.ToString("ddd d MMM yyyy, HH:mm", System.Globalization.CultureInfo.InvariantCulture)} {Abbreviation(zone, at)} ({City(zoneId)})";
     }
 
+    /// <summary>"9 Nov 2026": the day alone, in the reader's zone.</summary>
+    public static string Date(Instant at, string zoneId) =>
+        at.InZone(DateTimeZoneProviders.Tzdb[zoneId]).ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>All IANA ids people pick from (canonical ones, without legacy aliases like "US/Eastern").</summary>
     public static IReadOnlyList<string> PickableZones { get; } = TzdbDateTimeZoneSource.Default.ZoneLocations?
         .Select(l => l.ZoneId).Append("UTC").Distinct().Order(StringComparer.Ordinal).ToList()

@@ -17,7 +17,7 @@ public sealed class SpecialistDirectory(AppDbContext db, IMemoryCache cache)
     /// <summary>A specialist's public profile, in one query, kept briefly: every visit to their page asks.</summary>
     public async Task<PublicProfile?> ProfileAsync(string slug, CancellationToken ct)
     {
-        var key = "profile:" + slug;
+        var key = ProfileKey(slug);
         if (cache.TryGetValue(key, out PublicProfile? cached)) return cached;
         var row = await (
             from p in db.Specialists.AsNoTracking()
@@ -37,6 +37,11 @@ public sealed class SpecialistDirectory(AppDbContext db, IMemoryCache cache)
         cache.Set(key, profile, TimeSpan.FromSeconds(10));
         return profile;
     }
+
+    /// <summary>Drops the kept profile after a change the public should see at once (e.g. a new review).</summary>
+    public void Forget(string slug) => cache.Remove(ProfileKey(slug));
+
+    private static string ProfileKey(string slug) => "profile:" + slug;
 
     public async Task<IReadOnlyList<DirectoryEntry>> ListAsync(CancellationToken ct)
     {

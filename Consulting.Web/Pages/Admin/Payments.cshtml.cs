@@ -11,7 +11,7 @@ public sealed class PaymentsModel(AdminPayments payments) : PageModel
     [BindProperty(SupportsGet = true)] public PaymentStatus? Status { get; set; }
     [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
-    public PaymentPage Result { get; private set; } = null!;
+    public Data.Paged<PaymentRow> Result { get; private set; } = null!;
     public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)

@@ -1,14 +1,30 @@
 using Consulting.Web.Bookings;
+using Consulting.Web.Hosting;
+using Consulting.Web.Reviews;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Consulting.Web.Pages.Bookings;
 
-/// <summary>A booking's own page (the confirmation): reached by its signed link or by its signed-in customer.</summary>
+/// <summary>
+/// A booking's own page (the confirmation, and after the session its review): reached by its signed
+/// link or by its signed-in customer.
+/// </summary>
 public sealed class DetailsModel(BookingService bookings, BookingChanges changes, Web.Notifications.EmailComposer calendar,
-    UserManager<Data.AppUser> users, NodaTime.IClock clock) : PageModel
+    ReviewService reviews, UserManager<Data.AppUser> users, NodaTime.IClock clock) : PageModel
 {
+    public sealed class ReviewInput
+    {
+        public int? Rating { get; set; }
+        public string? Text { get; set; }
+    }
+
+    [BindProperty] public ReviewInput Input { get; set; } = new();
+    public Domain.Review? Review { get; private set; }
+    /// <summary>The review form shows: a completed session, not yet reviewed or still within the edit window.</summary>
+    public bool CanReview { get; private set; }
+
     public Web.Notifications.CustomerCalendar? Calendar { get; private set; }
     public BookingPageData Data { get; private set; } = null!;
     public string Token { get; private set; } = "";
@@ -19,13 +35,29 @@ public sealed class DetailsModel(BookingService bookings, BookingChanges changes
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct)
     {
-        // The page opens from the confirmation (view link) and from the emails' manage links.
-        var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.View, users.GetUserId(User), ct);
-        if (check == LinkCheck.Invalid) (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Manage, users.GetUserId(User), ct);
-        if (check == LinkCheck.Expired) return StatusCode(StatusCodes.Status410Gone);
-        if (data is null) return NotFound();
-        (Data, Token) = (data, t ?? "");
-        var b = data.Booking;
+        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
+        await LoadAsync(ct);
+        if (Review is { } review) Input = new ReviewInput { Rating = review.Rating, Text = review.Text };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostReviewAsync(Guid id, string? t, CancellationToken ct)
+    {
+        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
+        if (await reviews.SubmitAsync(id, users.GetUserId(User), Input.Rating, Input.Text, ct) is { } problem)
+        {
+            ModelState.Clear();
+            ModelState.AddErrors([(problem.Field ?? "", problem.Message)]);
+            await LoadAsync(ct);
+            return this.InvalidForm();
+        }
+        TempData["Flash"] = $"Thank you! Your review is on {Data.Specialist.DisplayName}'s profile.";
+        return Redirect($"/bookings/{id:N}?t={Uri.EscapeDataString(Token)}#review");
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var b = Data.Booking;
         if (b.Status is Domain.BookingStatus.Confirmed or Domain.BookingStatus.Cancelled)
             Calendar = await calendar.CustomerCalendarAsync(b.Id, ct);
         if (b.Status == Domain.BookingStatus.Confirmed && clock.GetCurrentInstant() < b.Start)
@@ -33,18 +65,31 @@ public sealed class DetailsModel(BookingService bookings, BookingChanges changes
             ManageToken = bookings.ManageToken(b);
             CanReschedule = changes.CanReschedule(b, Domain.ActorRole.Customer);
         }
+        if (b.Status == Domain.BookingStatus.Completed)
+        {
+            Review = await reviews.ForBookingAsync(b.Id, ct);
+            CanReview = Review?.CanEdit(clock.GetCurrentInstant()) ?? true;
+        }
         Response.Headers.CacheControl = "no-store";
-        return Page();
     }
 
     /// <summary>The booking's .ics (the same one its emails carry), from the same signed link.</summary>
     public async Task<IActionResult> OnGetInviteAsync(Guid id, string? t, CancellationToken ct)
     {
+        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
+        if (await calendar.CustomerCalendarAsync(id, ct) is not { Ics: { } ics }) return NotFound();
+        Response.Headers.CacheControl = "no-store";
+        return File(System.Text.Encoding.UTF8.GetBytes(ics), "text/calendar; charset=utf-8", "consulting-session.ics");
+    }
+
+    /// <summary>The page opens from the confirmation (view link), the emails' manage links, or for the signed-in customer.</summary>
+    private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
+    {
         var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.View, users.GetUserId(User), ct);
         if (check == LinkCheck.Invalid) (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Manage, users.GetUserId(User), ct);
         if (check == LinkCheck.Expired) return StatusCode(StatusCodes.Status410Gone);
-        if (data is null || await calendar.CustomerCalendarAsync(id, ct) is not { Ics: { } ics }) return NotFound();
-        Response.Headers.CacheControl = "no-store";
-        return File(System.Text.Encoding.UTF8.GetBytes(ics), "text/calendar; charset=utf-8", "consulting-session.ics");
+        if (data is null) return NotFound();
+        (Data, Token) = (data, t ?? "");
+        return null;
     }
 }

@@ -19,7 +19,7 @@ public sealed class BookingsModel(CurrentSpecialist current, SpecialistBookings 
     [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
     public SpecialistProfile Specialist { get; private set; } = null!;
-    public SpecialistBookingPage Result { get; private set; } = null!;
+    public Data.Paged<SpecialistBookingRow> Result { get; private set; } = null!;
     public string? Error { get; private set; }
     public NodaTime.Instant Now { get; private set; }
 

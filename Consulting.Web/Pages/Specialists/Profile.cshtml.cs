@@ -1,6 +1,7 @@
 using Consulting.Web.Bookings;
 using Consulting.Web.Data;
 using Consulting.Web.Hosting;
+using Consulting.Web.Reviews;
 using Consulting.Web.Scheduling;
 using Consulting.Web.Specialists;
 using Htmx;
@@ -16,18 +17,24 @@ namespace Consulting.Web.Pages.Specialists;
 public sealed class ProfileModel(
     SpecialistDirectory directory,
     WeekViews weeks,
+    ReviewService reviews,
     UserManager<AppUser> users) : PageModel
 {
     public PublicProfile Specialist { get; private set; } = null!;
     public WeekView Week { get; private set; } = null!;
     public ViewerZone Zone { get; private set; } = null!;
+    public IReadOnlyList<PublicReview> LatestReviews { get; private set; } = [];
     /// <summary>Set when the chosen slot was just taken: the nearest open times instead.</summary>
     public IReadOnlyList<SlotCell>? Alternatives { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string slug, string? week, string? tz, CancellationToken ct)
     {
         if (!await LoadAsync(slug, week, tz, ct)) return NotFound();
-        if (!Request.IsHtmx()) return Page();
+        if (!Request.IsHtmx())
+        {
+            LatestReviews = await reviews.LatestAsync(Specialist.Profile.Id, ct);
+            return Page();
+        }
         Response.Headers.Vary = "HX-Request";
         return Partial("_WeekGrid", Grid);
     }
@@ -45,6 +52,7 @@ public sealed class ProfileModel(
         if (outcome is not HoldOutcome.Taken taken || taken.SpecialistId != Specialist.Profile.Id) return NotFound();
         var zone = Domain.TimeZones.Get(Zone.Id);
         Alternatives = taken.Alternatives.Select(s => SlotCell.For(s, zone)).ToList();
+        LatestReviews = await reviews.LatestAsync(Specialist.Profile.Id, ct);
         var page = Page();
         page.StatusCode = StatusCodes.Status409Conflict;
         return page;

@@ -1,0 +1,30 @@
+using Consulting.Web.Data;
+using Consulting.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Consulting.Web.Bookings;
+
+public sealed record CustomerBookingRow(Booking Booking, string SpecialistName, string SpecialistSlug, bool Reviewed);
+
+/// <summary>A signed-in customer's own bookings (guests reach theirs through the links in their emails).</summary>
+public sealed class CustomerBookings(AppDbContext db, IClock clock)
+{
+    public const int PageSize = 20;
+
+    public async Task<Paged<CustomerBookingRow>> ListAsync(string userId, string zoneId, BookingFilter f, CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        // An unpaid hold shows while it can still be paid; lapsed ones are noise.
+        var bookings = db.Bookings.AsNoTracking()
+            .Where(b => b.CustomerUserId == userId && b.Status != BookingStatus.Expired
+                && (b.Status != BookingStatus.Pending || b.HoldExpiresAt > now))
+            .Filter(f, zoneId, now);
+        var query = from b in bookings
+                    join s in db.Specialists on b.SpecialistId equals s.Id
+                    select new { b, s.DisplayName, s.Slug, Reviewed = db.Reviews.Any(r => r.BookingId == b.Id) };
+        var page = await (f.Past == true ? query.OrderByDescending(x => x.b.Start) : query.OrderBy(x => x.b.Start))
+            .ToPageAsync(f.Page, PageSize, ct);
+        return page.Map(x => new CustomerBookingRow(x.b, x.DisplayName, x.Slug, x.Reviewed));
+    }
+}
