@@ -8,7 +8,8 @@ using NodaTime;
 namespace Consulting.Tests.Support;
 
 /// <param name="Client">Signed in as this specialist.</param>
-public sealed record BookableSpecialist(Guid Id, string Slug, IReadOnlyList<Slot> Slots, HttpClient Client);
+/// <param name="Email">Signs in with <see cref="SpecialistAccounts.Password"/>.</param>
+public sealed record BookableSpecialist(Guid Id, string Slug, IReadOnlyList<Slot> Slots, HttpClient Client, string Email);
 
 /// <summary>Specialists with generated slots, the way the app makes them.</summary>
 public static class BookingScenario
@@ -29,7 +30,7 @@ public static class BookingScenario
         {
             var slug = (await db.Specialists.SingleAsync(p => p.Id == me.Id)).Slug;
             var slots = await db.Slots.AsNoTracking().Where(s => s.SpecialistId == me.Id).OrderBy(s => s.Start).ToListAsync();
-            return new BookableSpecialist(me.Id, slug, slots, me.Client);
+            return new BookableSpecialist(me.Id, slug, slots, me.Client, me.Email);
         });
     }
 

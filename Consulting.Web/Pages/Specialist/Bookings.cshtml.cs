@@ -64,6 +64,14 @@ public sealed class BookingsModel(CurrentSpecialist current, SpecialistBookings 
 
     public string ListUrl(int page) => Url.Page("/Specialist/Bookings", new { Past, Status, From, To, p = page })!;
 
+    /// <summary>An action form's route: the booking, and the list's filters so the specialist lands back on the same list.</summary>
+    public Dictionary<string, string> ActionRoute(Guid bookingId) => new[]
+        {
+            ("bookingId", bookingId.ToString()), ("Past", Past ? "true" : null), ("Status", Status?.ToString()), ("From", From),
+            ("To", To), ("p", PageNumber > 1 ? PageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) : null),
+        }
+        .Where(x => x.Item2 is not null).ToDictionary(x => x.Item1, x => x.Item2!);
+
     private async Task<IActionResult> ActAsync(Func<Guid, string, Task<string?>> action, string done, CancellationToken ct)
     {
         if (await current.GetAsync(User, ct) is not { } profile) return NotFound();
