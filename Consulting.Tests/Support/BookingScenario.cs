@@ -8,8 +8,7 @@ using NodaTime;
 namespace Consulting.Tests.Support;
 
 /// <param name="Client">Signed in as this specialist.</param>
-/// <param name="Email">Signs in with <see cref="SpecialistAccounts.Password"/>.</param>
-public sealed record BookableSpecialist(Guid Id, string Slug, IReadOnlyList<Slot> Slots, HttpClient Client, string Email);
+public sealed record BookableSpecialist(Guid Id, string Slug, string Email, IReadOnlyList<Slot> Slots, HttpClient Client);
 
 /// <summary>Specialists with generated slots, the way the app makes them.</summary>
 public static class BookingScenario
@@ -30,7 +29,7 @@ public static class BookingScenario
         {
             var slug = (await db.Specialists.SingleAsync(p => p.Id == me.Id)).Slug;
             var slots = await db.Slots.AsNoTracking().Where(s => s.SpecialistId == me.Id).OrderBy(s => s.Start).ToListAsync();
-            return new BookableSpecialist(me.Id, slug, slots, me.Client, me.Email);
+            return new BookableSpecialist(me.Id, slug, me.Email, slots, me.Client);
         });
     }
 
@@ -45,21 +44,35 @@ public static class BookingScenario
 /// <summary>Bookings in a given state, made through the app's own services.</summary>
 public static class Bookings
 {
-    /// <summary>
-    /// Holds <paramref name="slot"/> for a guest (or <paramref name="customer"/>), gives details, pays with
-    /// the test card: a confirmed booking.
-    /// </summary>
+    /// <summary>Holds <paramref name="slot"/> for a guest, or for <paramref name="customer"/>'s account: a pending booking.</summary>
+    public static async Task<Booking> HeldBookingAsync(this AppFactory app, Slot slot, string zone = "Asia/Tokyo", TestCustomer? customer = null)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var held = await scope.ServiceProvider.GetRequiredService<Consulting.Web.Bookings.BookingService>()
+            .HoldAsync(slot.Id, customer?.UserId, zone, CancellationToken.None);
+        return Assert.IsType<Consulting.Web.Bookings.HoldOutcome.Held>(held).Booking;
+    }
+
+    /// <summary>A held booking whose customer gave their details and went on to pay: waiting for the card.</summary>
+    public static async Task<Booking> AwaitingPaymentAsync(this AppFactory app, Slot slot, string zone = "Asia/Tokyo",
+        string email = "guest@example.com", TestCustomer? customer = null)
+    {
+        var booking = await app.HeldBookingAsync(slot, zone, customer);
+        await using var scope = app.Services.CreateAsyncScope();
+        var details = new CustomerDetails(customer?.Name ?? "Guest Customer", customer?.Email ?? email, null, zone, null);
+        Assert.IsType<Consulting.Web.Bookings.PaymentStartOutcome.Redirect>(await scope.ServiceProvider.GetRequiredService<Consulting.Web.Bookings.BookingService>()
+            .StartPaymentAsync(booking.Id, details, new Uri("http://localhost"), CancellationToken.None));
+        return booking;
+    }
+
+    /// <summary>Holds <paramref name="slot"/>, gives details, pays with the test card: a confirmed booking.</summary>
     public static async Task<Booking> ConfirmedBookingAsync(this AppFactory app, Slot slot, string zone = "Asia/Tokyo",
         string email = "guest@example.com", TestCustomer? customer = null)
     {
+        var booking = await app.AwaitingPaymentAsync(slot, zone, email, customer);
         await using var scope = app.Services.CreateAsyncScope();
-        var service = scope.ServiceProvider.GetRequiredService<Consulting.Web.Bookings.BookingService>();
-        var held = await service.HoldAsync(slot.Id, customer?.UserId, zone, CancellationToken.None);
-        var booking = Assert.IsType<Consulting.Web.Bookings.HoldOutcome.Held>(held).Booking;
-        Assert.IsType<Consulting.Web.Bookings.PaymentStartOutcome.Redirect>(await service.StartPaymentAsync(booking.Id,
-            new CustomerDetails(customer?.Name ?? "Guest Customer", customer?.Email ?? email, null, zone, null),
-            new Uri("http://localhost"), CancellationToken.None));
-        Assert.IsType<Consulting.Web.Bookings.TestCardOutcome.Paid>(await service.PayWithTestCardAsync(booking.Id, "4242424242424242", CancellationToken.None));
+        Assert.IsType<Consulting.Web.Bookings.TestCardOutcome.Paid>(await scope.ServiceProvider.GetRequiredService<Consulting.Web.Bookings.BookingService>()
+            .PayWithTestCardAsync(booking.Id, "4242424242424242", CancellationToken.None));
         return await app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.Id == booking.Id));
     }
 

@@ -54,6 +54,20 @@ public static class Html
         return client.SendAsync(request);
     }
 
+    /// <summary>
+    /// POSTs straight to <paramref name="url"/> with the page's antiforgery token and <paramref name="fields"/>
+    /// only: a hand-made request, for what the rendered forms don't offer (someone else's id, a repeat).
+    /// </summary>
+    public static Task<HttpResponseMessage> PostWithTokenAsync(this HttpClient client, IHtmlDocument page, string url,
+        IReadOnlyDictionary<string, string>? fields = null)
+    {
+        // Every form of one response carries the same token (signed-in pages have at least the sign-out form).
+        var token = page.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
+            ?? throw new InvalidOperationException($"{page.Url} has no antiforgery token.");
+        var values = new Dictionary<string, string>(fields ?? new Dictionary<string, string>()) { ["__RequestVerificationToken"] = token };
+        return client.PostAsync(url, new FormUrlEncodedContent(values));
+    }
+
     private static List<KeyValuePair<string, string>> FormFields(IHtmlFormElement form)
     {
         var fields = new List<KeyValuePair<string, string>>();

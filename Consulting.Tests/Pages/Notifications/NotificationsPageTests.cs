@@ -118,11 +118,9 @@ public sealed class NotificationsPageTests : IDisposable
         await CustomerWithNotificationsAsync();
         var client = await SignedInCustomerAsync();
         var page = await client.GetPageAsync("/notifications");
-        var token = page.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
         var foreign = await _app.WithDbAsync(db => db.Notifications.Where(n => n.Title == "Not yours").Select(n => n.Id).SingleAsync());
 
-        var response = await client.PostAsync($"/notifications?handler=Read&id={foreign}",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        var response = await client.PostWithTokenAsync(page, $"/notifications?handler=Read&id={foreign}");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Null(await _app.WithDbAsync(db => db.Notifications.Where(n => n.Id == foreign).Select(n => n.ReadAt).SingleAsync()));

@@ -219,10 +219,8 @@ public sealed class AvailabilityPageTests(SeededAppFactory app) : IClassFixture<
         var victimWindow = (await ScheduleAsync(victim.Id)).Windows.Single();
 
         var page = await attacker.Client.GetPageAsync("/specialist/availability");
-        var token = page.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var response = await attacker.Client.PostAsync(
-            $"/specialist/availability?handler=RemoveWindow&day=Monday&windowId={victimWindow.Id}",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        var response = await attacker.Client.PostWithTokenAsync(page,
+            $"/specialist/availability?handler=RemoveWindow&day=Monday&windowId={victimWindow.Id}");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Single((await ScheduleAsync(victim.Id)).Windows);

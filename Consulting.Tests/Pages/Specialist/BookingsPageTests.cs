@@ -44,9 +44,7 @@ public sealed class BookingsPageTests : IDisposable
         // Before the end there is nothing to mark; a forged post is refused and changes nothing.
         var early = await me.Client.GetPageAsync("/specialist/bookings");
         Assert.DoesNotContain("Completed", early.QuerySelector("tbody tr .row-actions").Text());
-        var token = early.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var refused = await me.Client.PostAsync($"/specialist/bookings?handler=Completed&bookingId={booking.Id}",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        var refused = await me.Client.PostWithTokenAsync(early, $"/specialist/bookings?handler=Completed&bookingId={booking.Id}");
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
         Assert.Contains("hasn't ended yet", (await me.Client.GetPageAsync(refused.Headers.Location!.OriginalString)).QuerySelector(".flash").Text());
         Assert.Equal(BookingStatus.Confirmed, (await ReloadAsync(booking.Id)).Status);
@@ -75,9 +73,7 @@ public sealed class BookingsPageTests : IDisposable
         var foreign = await _app.ConfirmedBookingAsync(other.Slots[3], email: "foreign@example.com");
 
         var page = await me.Client.GetPageAsync("/specialist/bookings");
-        var token = page.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var sneaky = await me.Client.PostAsync($"/specialist/bookings?handler=Cancel&bookingId={foreign.Id}",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        var sneaky = await me.Client.PostWithTokenAsync(page, $"/specialist/bookings?handler=Cancel&bookingId={foreign.Id}");
         Assert.Equal(HttpStatusCode.NotFound, sneaky.StatusCode);
         Assert.Equal(BookingStatus.Confirmed, (await ReloadAsync(foreign.Id)).Status);
 

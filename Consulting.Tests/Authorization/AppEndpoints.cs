@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consulting.Tests.Authorization;
+
+/// <summary>
+/// One thing a client can ask of the app: a method on a route, and for Razor Pages the named
+/// handler (<c>OnPostRefundAsync</c> is "POST /admin/payments?handler=Refund").
+/// </summary>
+/// <param name="Method">GET, POST, HEAD…, or ANY for an endpoint that takes every method (health checks).</param>
+/// <param name="Parameters">The handler's bound parameters (not services), by name and type.</param>
+public sealed record AppEndpoint(string Method, RoutePattern Route, string? Handler, IReadOnlyList<(string Name, Type Type)> Parameters)
+{
+    public const string AnyMethod = "ANY";
+
+    public string Path => "/" + Route.RawText!.TrimStart('/');
+
+    /// <summary>The stable name a matrix row uses, e.g. "POST /bookings/{id:guid}/cancel".</summary>
+    public string Key => $"{Method} {Path}{(Handler is null ? "" : "?handler=" + Handler)}";
+
+    public override string ToString() => Key;
+}
+
+public static class AppEndpoints
+{
+    /// <summary>Every route endpoint of the running app, one per method and page handler, by key.</summary>
+    public static async Task<IReadOnlyList<AppEndpoint>> ListAsync(IServiceProvider services)
+    {
+        var loader = services.GetRequiredService<PageLoader>();
+        var all = new List<AppEndpoint>();
+        foreach (var endpoint in services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is { } page)
+            {
+                // A page takes any method at routing; its handler methods are what it really answers.
+                var compiled = await loader.LoadAsync(page, endpoint.Metadata);
+                all.AddRange(compiled.HandlerMethods.Select(h => new AppEndpoint(h.HttpMethod.ToUpperInvariant(), endpoint.RoutePattern,
+                    string.IsNullOrEmpty(h.Name) ? null : h.Name,
+                    h.Parameters.Where(p => p.BindingInfo?.BindingSource?.IsFromRequest != false)
+                        .Select(p => (p.Name, p.ParameterType)).ToList())));
+                continue;
+            }
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [AppEndpoint.AnyMethod];
+            all.AddRange(methods.Select(m => new AppEndpoint(m, endpoint.RoutePattern, null, [])));
+        }
+        return [.. all.OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Key, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The endpoint's path with its route parameters filled in; an optional one without a value is left out.</summary>
+    public static string PathFor(this AppEndpoint endpoint, IReadOnlyDictionary<string, string> values)
+    {
+        var segments = new List<string>();
+        foreach (var segment in endpoint.Route.PathSegments)
+        {
+            var text = string.Concat(segment.Parts.Select(part => part switch
+            {
+                RoutePatternLiteralPart literal => literal.Content,
+                RoutePatternSeparatorPart separator => separator.Content,
+                RoutePatternParameterPart { IsOptional: true } optional => Uri.EscapeDataString(values.GetValueOrDefault(optional.Name, "")),
+                RoutePatternParameterPart parameter => values.TryGetValue(parameter.Name, out var value)
+                    ? Uri.EscapeDataString(value)
+                    : throw new InvalidOperationException($"{endpoint.Key}: no value for route parameter '{parameter.Name}'."),
+                _ => throw new NotSupportedException(part.GetType().Name),
+            }));
+            if (text.Length > 0) segments.Add(text);
+        }
+        return "/" + string.Join('/', segments);
+    }
+}
