@@ -23,7 +23,10 @@ public sealed class PageTourBrowserTests(BrowserFixture browser)
     [InlineData("maya@consulting.test", "/specialist/bookings", "Your bookings")]
     [InlineData("admin@consulting.test", "/admin/payments", "Payments")]
     [InlineData("admin@consulting.test", "/admin/notifications", "Failed notifications")]
+    [InlineData("admin@consulting.test", "/admin/bookings", "Bookings")]
+    [InlineData("admin@consulting.test", "/admin/reviews", "Reviews")]
     [InlineData("customer@consulting.test", "/find", "Find a time")]
+    [InlineData("customer@consulting.test", "/bookings", "My bookings")]
     public async Task Signed_in_pages_render_without_console_errors(string email, string path, string heading)
     {
         await browser.App.RunDueGenerationAsync();

@@ -44,6 +44,7 @@ public sealed class ReviewBrowserTests(BrowserFixture browser)
             await SignInAsync(page, customer.Email, CustomerAccounts.Password);
             await page.GetByRole(AriaRole.Link, new() { Name = "My bookings" }).ClickAsync();
             await page.GetByRole(AriaRole.Link, new() { Name = "Past" }).ClickAsync();
+            await BrowserFixture.ScreenshotAsync(page, $"my-bookings-past-js-{javaScript}");
             await page.GetByRole(AriaRole.Link, new() { Name = "Leave a review" }).ClickAsync();
             await page.Locator("label[for='rating-4']").ClickAsync();
             await page.GetByLabel("What was it like?").FillAsync(text);
