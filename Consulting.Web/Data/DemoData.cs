@@ -41,8 +41,22 @@ public sealed class DemoData(
             "Asia/Tokyo", "JPY", 12000, 15, MonFri, [new(T9, T12, 60)]),
     ];
 
+    /// <summary>Past sessions, all completed: (specialist email, customer, days ago, stars, review or null for none yet).</summary>
+    private static readonly (string Specialist, string Customer, int DaysAgo, int Stars, string? Review)[] History =
+    [
+        ("maya@consulting.test", "Tomás Rivera", 21, 5, "Maya rebuilt our seed deck's story in an hour. We closed the round six weeks later."),
+        ("maya@consulting.test", "Grace Liu", 12, 5, "Sharp questions about our model that our board hadn't asked yet. Worth it."),
+        ("maya@consulting.test", "Owen Price", 5, 4, "Very practical on SAFEs versus priced rounds; I'd have liked a written summary."),
+        ("maya@consulting.test", CustomerName, 2, 0, null),
+        ("jonas@consulting.test", "Sofia Marino", 15, 5, "We found the cause of our flaky deploys in the first twenty minutes."),
+        ("jonas@consulting.test", "Lukas Weber", 6, 4, "Clear advice on cluster sizing and on-call rotations. Good follow-up links."),
+        ("priya@consulting.test", "Daniel Okoro", 9, 5, "Candid and kind. Our onboarding flow is half as long now."),
+        ("priya@consulting.test", "Mei Tanaka", 4, 5, "The design-system review paid for itself the same week."),
+    ];
+
     public const string AdminEmail = "admin@consulting.test";
     public const string CustomerEmail = "customer@consulting.test";
+    private const string CustomerName = "Carla Customer";
 
     public async Task EnsureRolesAsync()
     {
@@ -58,7 +72,7 @@ public sealed class DemoData(
         var now = clock.GetCurrentInstant();
 
         await CreateUserAsync(AdminEmail, "Ada Admin", "Europe/London", Roles.Admin);
-        await CreateUserAsync(CustomerEmail, "Carla Customer", "Europe/Madrid", Roles.Customer);
+        var customer = await CreateUserAsync(CustomerEmail, CustomerName, "Europe/Madrid", Roles.Customer);
 
         foreach (var s in Specialists)
         {
@@ -74,14 +88,47 @@ public sealed class DemoData(
                 schedule.AddWindow(day, window, now);
         }
         await db.SaveChangesAsync();
+        await AddHistoryAsync(customer, now);
         log.LogInformation("Seeded demo data: {Count} specialists, an admin and a customer", Specialists.Length);
         return true;
     }
 
-    private async Task CreateUserAsync(string email, string name, string zone, string role)
+    /// <summary>
+    /// Completed past sessions (paid with the test provider) and their reviews, made with the domain's
+    /// own methods at the times they would have happened, so profiles and dashboards aren't empty.
+    /// </summary>
+    private async Task AddHistoryAsync(AppUser customer, Instant now)
+    {
+        foreach (var (email, name, daysAgo, stars, text) in History)
+        {
+            var demo = Specialists.Single(s => s.Email == email);
+            var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+            var profile = await db.Specialists.SingleAsync(p => p.UserId == userId);
+            var zone = TimeZones.Get(demo.Zone);
+            var day = now.InZone(zone).Date.PlusDays(-daysAgo);
+            // Demo windows start mid-morning, never in a DST gap.
+            var start = TimeZones.ResolveOrSkip(day.At(demo.Windows[0].Start), zone)!.Value;
+            var bookedAt = start - Duration.FromDays(7);
+            var slot = Slot.Create(profile.Id, start, start + Duration.FromMinutes(demo.Windows[0].SlotMinutes), demo.Zone,
+                new Money(demo.PriceMinor, demo.Currency), bookedAt);
+            var isCarla = name == CustomerName;
+            var details = new CustomerDetails(name, isCarla ? CustomerEmail : $"{name.Split(' ')[0].ToLowerInvariant()}@example.com",
+                null, isCarla ? "Europe/Madrid" : demo.Zone, null);
+            var booking = Booking.Place(Guid.NewGuid(), slot, details, isCarla ? customer.Id : null, bookedAt + Duration.FromMinutes(15), bookedAt);
+            var payment = Payment.Start(booking.Id, booking.Price, "test", bookedAt);
+            payment.MarkSucceeded(null, bookedAt + Duration.FromMinutes(2));
+            booking.Confirm(bookedAt + Duration.FromMinutes(2));
+            booking.MarkCompleted(Actor.Specialist(profile.UserId), booking.End + Duration.FromMinutes(10));
+            db.AddRange(booking, payment);
+            if (text is not null)
+                db.Reviews.Add(Review.Write(booking, profile.UserId, null, stars, text, booking.End + Duration.FromHours(20)));
+        }
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<AppUser> CreateUserAsync(string email, string name, string zone, string role)
     {
         var result = await registration.RegisterAsync(new NewAccount(email, name, Password, zone), role);
-        if (!result.Succeeded)
-            throw new InvalidOperationException("Demo user not created: " + result.Errors[0].Message);
+        return result.User ?? throw new InvalidOperationException("Demo user not created: " + result.Errors[0].Message);
     }
 }

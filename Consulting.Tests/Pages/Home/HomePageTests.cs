@@ -20,7 +20,10 @@ public sealed class HomePageTests(SeededAppFactory app) : IClassFixture<SeededAp
         Assert.StartsWith("$120.00", maya.QuerySelector(".price").Text());
         // 2 Nov 2026 is after the US fall-back (1 Nov), so New York is on EST, UTC−05:00.
         Assert.Equal("New York (UTC−05:00)", maya.QuerySelector(".zone").Text());
-        Assert.Equal("New", maya.QuerySelector(".rating").Text());
+        // The demo history: Maya's three reviews (5, 5, 4); Kenji has none yet.
+        Assert.Equal("★ 4.7 (3)", maya.QuerySelector(".rating").Text());
+        var kenji = cards.Single(c => c.QuerySelector(".specialist-name").Text() == "Kenji Sato");
+        Assert.Equal("New", kenji.QuerySelector(".rating").Text());
 
         var priya = cards.Single(c => c.QuerySelector(".specialist-name").Text() == "Priya Raman");
         Assert.StartsWith("₹2,500.00", priya.QuerySelector(".price").Text());

@@ -223,4 +223,19 @@ public sealed class ReviewPageTests : IDisposable
         Assert.Contains(bookings[0].Start.ToString(), second.QuerySelectorAll(".review")[1].TextContent);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/specialists/no-such-person/reviews")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_demo_has_reviewed_sessions_and_one_waiting_for_the_demo_customers_review()
+    {
+        var profile = await _app.CreateBrowserLikeClient().GetPageAsync("/specialists/maya-thompson");
+        Assert.Equal(3, profile.QuerySelectorAll("#reviews .review").Length);
+        Assert.Contains("4.7", profile.QuerySelector("#reviews .rating-summary").Text());
+
+        var carla = _app.CreateBrowserLikeClient();
+        await carla.SignInOrFailAsync(DemoData.CustomerEmail, DemoData.Password);
+        var past = await carla.GetPageAsync("/bookings?Past=true");
+        var row = Assert.Single(past.QuerySelectorAll("li.my-booking"));
+        Assert.Contains("Maya Thompson", row.Text());
+        Assert.Contains("Leave a review", row.Text());
+    }
 }
