@@ -13,7 +13,13 @@ public enum ZoneSource
     Default,
 }
 
-public sealed record ViewerZone(string Id, ZoneSource Source);
+/// <param name="Rejected">A picked name that is not a zone we know (the zone came from elsewhere).</param>
+public sealed record ViewerZone(string Id, ZoneSource Source, string? Rejected = null)
+{
+    public string? RejectedMessage => Rejected is null
+        ? null
+        : $"\u201C{Rejected}\u201D is not a time zone we know. Type its IANA name, like Europe/Madrid or America/New_York.";
+}
 
 /// <summary>The time zone a visitor sees times in: picked, else detected by the browser, else the account's, else UTC.</summary>
 public static class ViewerZones
@@ -23,10 +29,11 @@ public static class ViewerZones
     public static ViewerZone Resolve(HttpContext context, string? picked, string? accountZone)
     {
         if (TimeZones.IsKnown(picked)) return new ViewerZone(picked!.Trim(), ZoneSource.Picked);
+        var rejected = string.IsNullOrWhiteSpace(picked) ? null : picked.Trim();
         if (context.Request.Cookies.TryGetValue(CookieName, out var cookie) && TimeZones.IsKnown(cookie))
-            return new ViewerZone(cookie!, ZoneSource.Browser);
-        if (TimeZones.IsKnown(accountZone)) return new ViewerZone(accountZone!, ZoneSource.Account);
-        return new ViewerZone("UTC", ZoneSource.Default);
+            return new ViewerZone(cookie!, ZoneSource.Browser, rejected);
+        if (TimeZones.IsKnown(accountZone)) return new ViewerZone(accountZone!, ZoneSource.Account, rejected);
+        return new ViewerZone("UTC", ZoneSource.Default, rejected);
     }
 
     /// <summary>Remembers a picked zone, so the next page shows it too (without JavaScript as well).</summary>
