@@ -1,4 +1,6 @@
+using Consulting.Web.Data;
 using Consulting.Web.Domain;
+using Microsoft.AspNetCore.Identity;
 
 namespace Consulting.Web.Scheduling;
 
@@ -34,6 +36,18 @@ public static class ViewerZones
             return new ViewerZone(cookie!, ZoneSource.Browser, rejected);
         if (TimeZones.IsKnown(accountZone)) return new ViewerZone(accountZone!, ZoneSource.Account, rejected);
         return new ViewerZone("UTC", ZoneSource.Default, rejected);
+    }
+
+    /// <summary>
+    /// <see cref="Resolve"/>, looking the signed-in account's zone up only when neither the picker
+    /// nor the browser gives one (most requests then build no UserManager, see Pages/Shared/_Layout).
+    /// </summary>
+    public static async Task<ViewerZone> ResolveAsync(HttpContext context, string? picked)
+    {
+        var zone = Resolve(context, picked, null);
+        if (zone.Source != ZoneSource.Default || context.User.Identity?.IsAuthenticated != true) return zone;
+        var users = context.RequestServices.GetRequiredService<UserManager<AppUser>>();
+        return Resolve(context, picked, (await users.GetUserAsync(context.User))?.TimeZoneId);
     }
 
     /// <summary>Remembers a picked zone, so the next page shows it too (without JavaScript as well).</summary>

@@ -99,6 +99,19 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_signed_in_visitor_whose_browser_gave_no_zone_sees_times_in_their_accounts_zone()
+    {
+        var jonas = await app.CreateSpecialistWithSlotsAsync("Europe/Berlin");
+        var visitor = await app.CreateSignedInAsync("Asia/Tokyo");
+
+        var page = await visitor.Client.GetPageAsync($"/specialists/{jonas.Slug}?week=2026-11-09");
+
+        // 09:00 in Berlin (CET, UTC+1) is 17:00 in Tokyo (JST, UTC+9).
+        Assert.Equal("17:00 JST", page.QuerySelector(".slot-time")!.Text());
+        Assert.Equal(visitor.Email, page.QuerySelector(".nav-user")!.GetAttribute("title"));
+    }
+
+    [Fact]
     public async Task Week_navigation_returns_a_fragment_to_htmx_and_a_page_otherwise()
     {
         var specialist = await app.CreateSpecialistWithSlotsAsync();
