@@ -47,6 +47,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         // Public pages.
         Row("GET /", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
         Row("GET /find", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
+        Row("GET /zones/options", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
         Row("GET /specialists/{slug}", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
         Row("GET /specialists/{slug}/reviews", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
         // Reporting needs an account; any signed-in visitor may report.

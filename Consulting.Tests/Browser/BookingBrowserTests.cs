@@ -22,6 +22,8 @@ public sealed class BookingBrowserTests(BrowserFixture browser)
         {
             // site.js reported the browser's zone; the page shows Tokyo times without asking.
             await Assertions.Expect(page.Locator("[data-zone-label]")).ToContainTextAsync("Tokyo (UTC+09:00)");
+            // The picker's suggestions arrive on their own.
+            await Assertions.Expect(page.Locator("#zone-options option[value='Asia/Tokyo']")).ToHaveCountAsync(1);
         }
         else
         {

@@ -43,57 +43,40 @@ public sealed class BookingService(
     PaymentOutcomes outcomes,
     Jobs.FollowUps followUps,
     UserManager<AppUser> users,
-    Data.SqliteWriteGate gate,
+    HoldWriter writer,
     IClock clock,
     IOptions<BookingOptions> options)
 {
     /// <summary>
     /// Holds a slot for a new pending booking. The hold is one conditional UPDATE ("... WHERE State =
-    /// Available"): under any number of concurrent attempts exactly one matches the row; the others
-    /// get the nearest open alternatives.
+    /// Available", see <see cref="HoldWriter"/>): under any number of concurrent attempts exactly one
+    /// matches the row; the others get the nearest open alternatives.
     /// </summary>
     public async Task<HoldOutcome> HoldAsync(Guid slotId, string? userId, string customerZoneId, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
         var until = now + options.Value.Hold;
         var earliest = now + options.Value.MinimumNotice;
-        var bookingId = Guid.NewGuid();
 
-        // Everything but the decisive write happens before taking the write lock: the slot's times
-        // and price (which a free slot keeps) and the signed-in customer's details.
-        var slot = await db.Slots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == slotId, ct);
+        // Everything but the decisive write happens before it is queued: the slot (the write checks
+        // that it is still free and unchanged), the signed-in customer's details, the booking itself.
+        // A slot already seen taken can't be won, so only a free one goes to the writer.
+        var slot = await SlotById(db, slotId, ct);
         if (slot is null) return new HoldOutcome.NoSuchSlot();
-        var user = userId is null ? null : await users.FindByIdAsync(userId);
-
-        bool won;
-        await gate.WaitAsync(ct);
-        try
+        if (slot.State == SlotState.Available && slot.Start >= earliest)
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            won = await db.Slots
-                .Where(s => s.Id == slotId && s.State == SlotState.Available && s.Start >= earliest)
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(s => s.State, SlotState.Held)
-                    .SetProperty(s => s.BookingId, bookingId)
-                    .SetProperty(s => s.HeldUntil, until), ct) == 1;
-            if (won)
-            {
-                var booking = Booking.PlaceHold(bookingId, slot, userId, customerZoneId, until, now);
-                if (user is { Email: { } email })
-                    booking.UpdateCustomerDetails(new CustomerDetails(user.DisplayName, email, user.PhoneNumber, customerZoneId, null));
-                db.Bookings.Add(booking);
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-                return new HoldOutcome.Held(booking);
-            }
-        }
-        finally
-        {
-            gate.Release();
+            var booking = Booking.PlaceHold(Guid.NewGuid(), slot, userId, customerZoneId, until, now);
+            var user = userId is null ? null : await users.FindByIdAsync(userId);
+            if (user is { Email: { } email })
+                booking.UpdateCustomerDetails(new CustomerDetails(user.DisplayName, email, user.PhoneNumber, customerZoneId, null));
+            if (await writer.HoldAsync(booking, earliest, ct)) return new HoldOutcome.Held(booking);
         }
 
         return new HoldOutcome.Taken(slot.SpecialistId, await openSlots.NearestAsync(slot.SpecialistId, slot.Start, 6, ct));
     }
+
+    private static readonly Func<AppDbContext, Guid, CancellationToken, Task<Slot?>> SlotById =
+        EF.CompileAsyncQuery((AppDbContext db, Guid id, CancellationToken _) => db.Slots.AsNoTracking().SingleOrDefault(s => s.Id == id));
 
     /// <summary>
     /// Opens a booking from a signed link (or for its signed-in customer). Null with

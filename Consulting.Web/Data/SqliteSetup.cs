@@ -36,7 +36,7 @@ public static class SqliteSetup
 /// </summary>
 public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+    internal const string Pragmas = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
@@ -62,18 +62,4 @@ public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
         Configured.GetValue(handle, _ => { fresh = true; return new object(); });
         return fresh;
     }
-}
-
-/// <summary>
-/// Queues this process's hottest writers (slot holds) in memory instead of in SQLite's busy
-/// handler, whose sleeps waste most of the time under a burst. The database still decides who
-/// wins; this only orders the attempts (another process simply meets SQLite's own lock).
-/// </summary>
-public sealed class SqliteWriteGate
-{
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
-    public Task WaitAsync(CancellationToken ct) => _gate.WaitAsync(ct);
-
-    public void Release() => _gate.Release();
 }

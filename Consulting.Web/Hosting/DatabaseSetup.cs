@@ -16,7 +16,7 @@ public static class DatabaseSetup
             builder.Environment.ContentRootPath);
 
         builder.Services.AddSingleton<SqlitePragmaInterceptor>();
-        builder.Services.AddSingleton<SqliteWriteGate>();
+        builder.Services.AddSingleton(_ => new Bookings.HoldWriter(connectionString));
         // Pooled contexts: a page makes several queries, and building a context each time showed up in profiles.
         builder.Services.AddDbContextPool<AppDbContext>((sp, options) => options
             .UseSqlite(connectionString, sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))

@@ -1,4 +1,6 @@
+using Consulting.Web.Data;
 using Consulting.Web.Domain;
+using Microsoft.AspNetCore.Identity;
 
 namespace Consulting.Web.Scheduling;
 
@@ -13,7 +15,13 @@ public enum ZoneSource
     Default,
 }
 
-public sealed record ViewerZone(string Id, ZoneSource Source);
+/// <param name="Rejected">A picked name that is not a zone we know (the zone came from elsewhere).</param>
+public sealed record ViewerZone(string Id, ZoneSource Source, string? Rejected = null)
+{
+    public string? RejectedMessage => Rejected is null
+        ? null
+        : $"\u201C{Rejected}\u201D is not a time zone we know. Type its IANA name, like Europe/Madrid or America/New_York.";
+}
 
 /// <summary>The time zone a visitor sees times in: picked, else detected by the browser, else the account's, else UTC.</summary>
 public static class ViewerZones
@@ -23,10 +31,23 @@ public static class ViewerZones
     public static ViewerZone Resolve(HttpContext context, string? picked, string? accountZone)
     {
         if (TimeZones.IsKnown(picked)) return new ViewerZone(picked!.Trim(), ZoneSource.Picked);
+        var rejected = string.IsNullOrWhiteSpace(picked) ? null : picked.Trim();
         if (context.Request.Cookies.TryGetValue(CookieName, out var cookie) && TimeZones.IsKnown(cookie))
-            return new ViewerZone(cookie!, ZoneSource.Browser);
-        if (TimeZones.IsKnown(accountZone)) return new ViewerZone(accountZone!, ZoneSource.Account);
-        return new ViewerZone("UTC", ZoneSource.Default);
+            return new ViewerZone(cookie!, ZoneSource.Browser, rejected);
+        if (TimeZones.IsKnown(accountZone)) return new ViewerZone(accountZone!, ZoneSource.Account, rejected);
+        return new ViewerZone("UTC", ZoneSource.Default, rejected);
+    }
+
+    /// <summary>
+    /// <see cref="Resolve"/>, looking the signed-in account's zone up only when neither the picker
+    /// nor the browser gives one (most requests then build no UserManager, see Pages/Shared/_Layout).
+    /// </summary>
+    public static async Task<ViewerZone> ResolveAsync(HttpContext context, string? picked)
+    {
+        var zone = Resolve(context, picked, null);
+        if (zone.Source != ZoneSource.Default || context.User.Identity?.IsAuthenticated != true) return zone;
+        var users = context.RequestServices.GetRequiredService<UserManager<AppUser>>();
+        return Resolve(context, picked, (await users.GetUserAsync(context.User))?.TimeZoneId);
     }
 
     /// <summary>Remembers a picked zone, so the next page shows it too (without JavaScript as well).</summary>

@@ -41,4 +41,8 @@ public static class ZoneDisplay
     public static IReadOnlyList<string> PickableZones { get; } = TzdbDateTimeZoneSource.Default.ZoneLocations?
         .Select(l => l.ZoneId).Append("UTC").Distinct().Order(StringComparer.Ordinal).ToList()
         ?? DateTimeZoneProviders.Tzdb.Ids.ToList();
+
+    /// <summary>Changes whenever <see cref="PickableZones"/> does (a newer tz database): versions the list's URL.</summary>
+    public static string PickableZonesVersion { get; } =
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', PickableZones))))[..12];
 }

@@ -62,6 +62,56 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_zone_pickers_suggestions_load_from_one_long_cached_list_instead_of_with_every_page()
+    {
+        var specialist = await app.CreateSpecialistWithSlotsAsync();
+        var page = await app.CreateClient().GetPageAsync($"/specialists/{specialist.Slug}?week=2026-11-09&tz=UTC");
+
+        var list = page.QuerySelector("datalist#" + page.QuerySelector("#tz")!.GetAttribute("list"))!;
+        Assert.Empty(list.Children);
+        Assert.Equal("load", list.GetAttribute("hx-trigger"));
+        foreach (var htmx in new[] { false, true })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, list.GetAttribute("hx-get"));
+            if (htmx) request.Headers.Add("HX-Request", "true");
+            var response = await app.CreateClient().SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal((true, TimeSpan.FromDays(365)), (response.Headers.CacheControl!.Public, response.Headers.CacheControl.MaxAge));
+            var zones = (await Html.ParseAsync(response)).QuerySelectorAll("option").Select(o => o.GetAttribute("value")).ToList();
+            Assert.Superset(new HashSet<string?> { "Asia/Tokyo", "America/Argentina/Buenos_Aires", "UTC" }, zones.ToHashSet());
+            Assert.DoesNotContain("US/Eastern", zones);
+        }
+    }
+
+    [Fact]
+    public async Task A_zone_name_we_dont_know_is_named_beside_the_picker_and_times_stay_in_a_known_zone()
+    {
+        var jonas = await app.CreateSpecialistWithSlotsAsync("Europe/Berlin");
+
+        var page = await app.CreateClient().GetPageAsync($"/specialists/{jonas.Slug}?week=2026-11-09&tz=Asia%2FTokio");
+
+        var input = page.QuerySelector("#tz")!;
+        Assert.Equal(("Asia/Tokio", "true"), (input.GetAttribute("value"), input.GetAttribute("aria-invalid")));
+        Assert.StartsWith("\u201CAsia/Tokio\u201D is not a time zone we know", page.QuerySelector("#" + input.GetAttribute("aria-describedby"))!.Text());
+        // No zone from the browser or an account: UTC, where 09:00 in Berlin (CET, UTC+1) is 08:00.
+        Assert.Equal("08:00 UTC", page.QuerySelector(".slot-time")!.Text());
+    }
+
+    [Fact]
+    public async Task A_signed_in_visitor_whose_browser_gave_no_zone_sees_times_in_their_accounts_zone()
+    {
+        var jonas = await app.CreateSpecialistWithSlotsAsync("Europe/Berlin");
+        var visitor = await app.CreateSignedInAsync("Asia/Tokyo");
+
+        var page = await visitor.Client.GetPageAsync($"/specialists/{jonas.Slug}?week=2026-11-09");
+
+        // 09:00 in Berlin (CET, UTC+1) is 17:00 in Tokyo (JST, UTC+9).
+        Assert.Equal("17:00 JST", page.QuerySelector(".slot-time")!.Text());
+        Assert.Equal(visitor.Email, page.QuerySelector(".nav-user")!.GetAttribute("title"));
+    }
+
+    [Fact]
     public async Task Week_navigation_returns_a_fragment_to_htmx_and_a_page_otherwise()
     {
         var specialist = await app.CreateSpecialistWithSlotsAsync();

@@ -45,6 +45,20 @@ public sealed class FindPageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_zone_name_we_dont_know_is_named_beside_the_field_and_the_search_runs_in_a_known_zone()
+    {
+        await TwoSpecialistsAsync();
+
+        var page = await _app.CreateClient().GetPageAsync("/find?From=2026-11-03&To=2026-11-13&tz=Europe%2FBerlim");
+
+        var input = page.QuerySelector("#find-tz")!;
+        Assert.Equal(("Europe/Berlim", "true"), (input.GetAttribute("value"), input.GetAttribute("aria-invalid")));
+        Assert.StartsWith("\u201CEurope/Berlim\u201D is not a time zone we know", page.QuerySelector("#" + input.GetAttribute("aria-describedby"))!.Text());
+        Assert.Equal("08:00 UTC", page.QuerySelector(".result .slot-time").Text());
+        Assert.Empty(page.QuerySelector("datalist#" + input.GetAttribute("list"))!.Children);
+    }
+
+    [Fact]
     public async Task Session_length_and_max_price_filter_the_results()
     {
         await TwoSpecialistsAsync();

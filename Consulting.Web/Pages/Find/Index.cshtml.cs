@@ -3,7 +3,6 @@ using Consulting.Web.Domain;
 using Consulting.Web.Hosting;
 using Consulting.Web.Scheduling;
 using Htmx;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NodaTime;
@@ -11,7 +10,7 @@ using NodaTime;
 namespace Consulting.Web.Pages.Find;
 
 /// <summary>Find a time across all specialists: date range, session length, maximum price, 20 a page.</summary>
-public sealed class IndexModel(SlotSearch search, UserManager<Data.AppUser> users, IClock clock) : PageModel
+public sealed class IndexModel(SlotSearch search, IClock clock) : PageModel
 {
     public static readonly int[] Lengths = [15, 30, 45, 60, 90, 120];
 
@@ -28,8 +27,7 @@ public sealed class IndexModel(SlotSearch search, UserManager<Data.AppUser> user
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        var account = User.Identity?.IsAuthenticated == true ? (await users.GetUserAsync(User))?.TimeZoneId : null;
-        Zone = ViewerZones.Resolve(HttpContext, Tz, account);
+        Zone = await ViewerZones.ResolveAsync(HttpContext, Tz);
         ViewerZones.Remember(HttpContext, Zone);
         ViewData["ViewerZone"] = Zone;
 

@@ -17,8 +17,7 @@ namespace Consulting.Web.Pages.Specialists;
 public sealed class ProfileModel(
     SpecialistDirectory directory,
     WeekViews weeks,
-    ReviewService reviews,
-    UserManager<AppUser> users) : PageModel
+    ReviewService reviews) : PageModel
 {
     public PublicProfile Specialist { get; private set; } = null!;
     public WeekView Week { get; private set; } = null!;
@@ -41,7 +40,7 @@ public sealed class ProfileModel(
 
     [EnableRateLimiting(WebUi.BookingRateLimit)]
     public async Task<IActionResult> OnPostHoldAsync(string slug, Guid slotId, string? tz, [FromServices] BookingService booking,
-        CancellationToken ct)
+        [FromServices] UserManager<AppUser> users, CancellationToken ct)
     {
         // Hold first: the winner goes straight to checkout; only a loser needs the page (and its queries).
         var zoneId = Domain.TimeZones.IsKnown(tz) ? tz!.Trim() : ViewerZones.Resolve(HttpContext, null, null).Id;
@@ -65,10 +64,7 @@ public sealed class ProfileModel(
     {
         if (await directory.ProfileAsync(slug, ct) is not { } profile) return false;
         Specialist = profile;
-        // Only a signed-in visitor with no browser-detected zone needs the account lookup.
-        var account = User.Identity?.IsAuthenticated == true && !Request.Cookies.ContainsKey(ViewerZones.CookieName)
-            ? (await users.GetUserAsync(User))?.TimeZoneId : null;
-        Zone = ViewerZones.Resolve(HttpContext, tz, account);
+        Zone = await ViewerZones.ResolveAsync(HttpContext, tz);
         ViewerZones.Remember(HttpContext, Zone);
         ViewData["ViewerZone"] = Zone;
         Week = await weeks.WeekAsync(profile.Profile.Id, Zone.Id, TimeInput.Date(week), ct);
