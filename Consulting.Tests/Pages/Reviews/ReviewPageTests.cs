@@ -168,13 +168,16 @@ public sealed class ReviewPageTests : IDisposable
         await ben.Client.SubmitAsync(await ben.Client.GetPageAsync($"/bookings/{second.Id:N}"), "form.review-form", Review(1, "Buy my crypto course!"));
         var spam = Assert.Single(await ReviewsAsync(second.Id));
 
-        // Anonymous visitors are sent to sign in before reporting; a signed-in visitor's report is recorded.
+        // Anonymous visitors are offered sign-in first, which brings them back to the review.
         var anonymous = _app.CreateBrowserLikeClient();
         var publicPage = await anonymous.GetPageAsync($"/specialists/{specialist.Slug}/reviews");
         var spamForm = $"li[data-review-id='{spam.Id}'] form.report-form";
-        var challenged = await anonymous.SubmitAsync(publicPage, spamForm, new Dictionary<string, string> { ["reason"] = "spam" });
-        Assert.Equal(HttpStatusCode.Redirect, challenged.StatusCode);
-        Assert.StartsWith("/account/sign-in", challenged.Headers.Location!.PathAndQuery);
+        Assert.Null(publicPage.QuerySelector(spamForm));
+        var signInLink = publicPage.QuerySelector($"li[data-review-id='{spam.Id}'] a.report-link")!;
+        Assert.Equal("Sign in to report", signInLink.Text().Trim());
+        var signInPage = await anonymous.GetPageAsync(signInLink.GetAttribute("href")!);
+        Assert.Equal($"/specialists/{specialist.Slug}/reviews#review-{spam.Id}",
+            signInPage.QuerySelector("input[name='ReturnUrl']")?.GetAttribute("value"));
         var reported = await ana.Client.SubmitAsync(await ana.Client.GetPageAsync($"/specialists/{specialist.Slug}/reviews"), spamForm,
             new Dictionary<string, string> { ["reason"] = "Spam, not about the session" });
         Assert.Equal(HttpStatusCode.Redirect, reported.StatusCode);
