@@ -18,6 +18,7 @@ public sealed class AvailabilityBrowserTests(BrowserFixture browser)
         var name = (javaScript ? "Jay Script " : "Nico Nojs ") + Guid.NewGuid().ToString("N")[..5];
 
         await page.GotoAsync("/account/specialist-sign-up");
+        if (javaScript) await Assertions.Expect(page.Locator("#zone-list option[value='Europe/Madrid']")).ToHaveCountAsync(1);
         await page.GetByLabel("Name shown to customers").FillAsync(name);
         await page.GetByLabel("Email").FillAsync(AccountPages.UniqueEmail("spec"));
         await page.GetByLabel("Password").FillAsync("a long enough password");
@@ -25,6 +26,8 @@ public sealed class AvailabilityBrowserTests(BrowserFixture browser)
         await page.GetByLabel("Price per session").FillAsync("80");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create my profile" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/specialist/availability"));
+        // The settings form's zone suggestions come from the same cached list as every other picker.
+        if (javaScript) await Assertions.Expect(page.Locator("#zone-list option[value='Asia/Tokyo']")).ToHaveCountAsync(1);
 
         // Mondays 09:00–12:00 in 60-minute slots.
         var monday = page.Locator("#day-monday");
