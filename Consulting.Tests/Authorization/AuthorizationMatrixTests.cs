@@ -53,8 +53,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         // Reporting needs an account; any signed-in visitor may report.
         Row("POST /specialists/{slug}/reviews?handler=Report", anon: SignIn, a: RedirectTo("/specialists"), b: RedirectTo("/specialists"),
             x: RedirectTo("/specialists"), y: RedirectTo("/specialists"), admin: RedirectTo("/specialists")).With("reviewId", NewReviewOfX),
-        // Anyone may hold a slot (guests check out with a signed link); each visit holds another of X's slots.
-        Row("POST /specialists/{slug}?handler=Hold", anon: ToCheckout, a: ToCheckout, b: ToCheckout, x: ToCheckout, y: ToCheckout, admin: ToCheckout),
+        // Anyone may hold a slot (guests check out with a signed link) but X, whose slots they are;
+        // each visit holds another of X's slots.
+        Row("POST /specialists/{slug}?handler=Hold", anon: ToCheckout, a: ToCheckout, b: ToCheckout, x: OwnTime, y: ToCheckout, admin: ToCheckout),
 
         // A booking's pages: its signed-in customer or its signed link (not tested here: no ?t=).
         Row("GET /checkout/{id:guid}", anon: NotFound, a: Ok, b: NotFound, x: NotFound, y: NotFound, admin: NotFound).With("id", HeldBookingOfA),
@@ -251,13 +252,15 @@ public sealed record MatrixRow(string Endpoint, Outcome Anon, Outcome A, Outcome
 }
 
 /// <summary>What a visitor gets: a status, and where a redirect goes, or what refused them.</summary>
-public sealed record Outcome(HttpStatusCode Status, string? Location = null, bool Form = false, string? Body = null)
+public sealed record Outcome(HttpStatusCode Status, string? Location = null, bool Form = false, string? Body = null, string? Notice = null)
 {
     public static readonly Outcome Ok = new(HttpStatusCode.OK);
     /// <summary>302 to the sign-in page, which returns to the page asked for.</summary>
     public static readonly Outcome SignIn = new(HttpStatusCode.Redirect, "/account/sign-in");
     /// <summary>A signed-in user without the role: 403 with the "You can't open this page" page.</summary>
     public static readonly Outcome Forbidden = new(HttpStatusCode.Forbidden);
+    /// <summary>A specialist choosing one of their own times: 403 on their page, with a notice saying why.</summary>
+    public static readonly Outcome OwnTime = new(HttpStatusCode.Forbidden, Notice: "You can't book your own time");
     public static readonly Outcome NotFound = new(HttpStatusCode.NotFound);
     /// <summary>
     /// 400 with the form shown again beside its messages: the handler ran (past authorization and
@@ -283,7 +286,9 @@ public sealed record Outcome(HttpStatusCode Status, string? Location = null, boo
             if (this == SignIn)
                 Assert.Equal(requested, QueryHelpers.ParseQuery(new Uri("http://x" + location).Query)["ReturnUrl"].ToString());
         }
-        if (Status == HttpStatusCode.Forbidden)
+        if (Notice is not null)
+            Assert.Equal(Notice, (await Html.ParseAsync(response)).QuerySelector(".notice h2")?.Text());
+        else if (Status == HttpStatusCode.Forbidden)
             Assert.Equal("You can't open this page", (await Html.ParseAsync(response)).QuerySelector("h1").Text());
         if (Body is not null) Assert.Equal(Body, await response.Content.ReadAsStringAsync());
         if (Form)

@@ -14,6 +14,8 @@ public abstract record HoldOutcome
     /// <summary>Someone else got there first (or it is too late); the nearest open times instead.</summary>
     public sealed record Taken(Guid SpecialistId, IReadOnlyList<OpenSlot> Alternatives) : HoldOutcome;
     public sealed record NoSuchSlot : HoldOutcome;
+    /// <summary>A specialist chose one of their own times: they block it in their calendar instead.</summary>
+    public sealed record OwnSlot : HoldOutcome;
 }
 
 /// <summary>A booking as its pages show it.</summary>
@@ -63,6 +65,8 @@ public sealed class BookingService(
         // A slot already seen taken can't be won, so only a free one goes to the writer.
         var slot = await SlotById(db, slotId, ct);
         if (slot is null) return new HoldOutcome.NoSuchSlot();
+        if (userId is not null && await db.Specialists.AnyAsync(s => s.Id == slot.SpecialistId && s.UserId == userId, ct))
+            return new HoldOutcome.OwnSlot();
         if (slot.State == SlotState.Available && slot.Start >= earliest)
         {
             var booking = Booking.PlaceHold(Guid.NewGuid(), slot, userId, customerZoneId, until, now);

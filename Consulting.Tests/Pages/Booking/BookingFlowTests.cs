@@ -196,6 +196,23 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_specialist_cannot_book_their_own_time_and_is_pointed_to_their_calendar()
+    {
+        var specialist = await app.CreateSpecialistWithSlotsAsync();
+        var page = await specialist.Client.GetPageAsync($"/specialists/{specialist.Slug}?week=2026-11-09");
+        var slot = specialist.Slots.First(s => s.Start >= Instant.FromUtc(2026, 11, 9, 0, 0));
+
+        var response = await specialist.Client.SubmitAsync(page, "form.week-grid", new Dictionary<string, string> { ["slotId"] = slot.Id.ToString() });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var refused = await Html.ParseAsync(response);
+        Assert.Equal("You can't book your own time", refused.QuerySelector("#own-heading").Text());
+        Assert.Equal("/specialist/calendar", refused.QuerySelector(".notice a")!.GetAttribute("href"));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Bookings.CountAsync(b => b.SlotId == slot.Id)));
+        Assert.Equal(SlotState.Available, await app.WithDbAsync(db => db.Slots.Where(s => s.Id == slot.Id).Select(s => s.State).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Checkout_refuses_forged_altered_and_foreign_links()
     {
         var specialist = await app.CreateSpecialistWithSlotsAsync();

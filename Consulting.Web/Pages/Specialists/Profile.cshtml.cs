@@ -25,6 +25,8 @@ public sealed class ProfileModel(
     public IReadOnlyList<PublicReview> LatestReviews { get; private set; } = [];
     /// <summary>Set when the chosen slot was just taken: the nearest open times instead.</summary>
     public IReadOnlyList<SlotCell>? Alternatives { get; private set; }
+    /// <summary>Set when the specialist tried to book their own time.</summary>
+    public bool OwnSlotRefused { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string slug, string? week, string? tz, CancellationToken ct)
     {
@@ -48,12 +50,21 @@ public sealed class ProfileModel(
         if (outcome is HoldOutcome.Held held)
             return Redirect($"/checkout/{held.Booking.Id:N}?t={Uri.EscapeDataString(booking.CheckoutToken(held.Booking))}");
         if (!await LoadAsync(slug, null, tz, ct)) return NotFound();
-        if (outcome is not HoldOutcome.Taken taken || taken.SpecialistId != Specialist.Profile.Id) return NotFound();
-        var zone = Domain.TimeZones.Get(Zone.Id);
-        Alternatives = taken.Alternatives.Select(s => SlotCell.For(s, zone)).ToList();
+        var status = StatusCodes.Status409Conflict;
+        if (outcome is HoldOutcome.OwnSlot && Specialist.Profile.UserId == users.GetUserId(User))
+        {
+            OwnSlotRefused = true;
+            status = StatusCodes.Status403Forbidden;
+        }
+        else if (outcome is HoldOutcome.Taken taken && taken.SpecialistId == Specialist.Profile.Id)
+        {
+            var zone = Domain.TimeZones.Get(Zone.Id);
+            Alternatives = taken.Alternatives.Select(s => SlotCell.For(s, zone)).ToList();
+        }
+        else return NotFound();
         LatestReviews = await reviews.LatestAsync(Specialist.Profile.Id, ct);
         var page = Page();
-        page.StatusCode = StatusCodes.Status409Conflict;
+        page.StatusCode = status;
         return page;
     }
 
