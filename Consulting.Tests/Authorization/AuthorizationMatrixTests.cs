@@ -80,10 +80,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         // Accounts: open to everyone; the posts get an empty form, refused beside its fields.
         Row("GET /account/sign-in", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
         Row("POST /account/sign-in", anon: InvalidForm, a: InvalidForm, b: InvalidForm, x: InvalidForm, y: InvalidForm, admin: InvalidForm),
-        Row("GET /account/sign-up", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
-        Row("POST /account/sign-up", anon: InvalidForm, a: InvalidForm, b: InvalidForm, x: InvalidForm, y: InvalidForm, admin: InvalidForm),
-        Row("GET /account/specialist-sign-up", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
-        Row("POST /account/specialist-sign-up", anon: InvalidForm, a: InvalidForm, b: InvalidForm, x: InvalidForm, y: InvalidForm, admin: InvalidForm),
+        // Signing up while signed in would quietly switch accounts: home, with a note.
+        Row("GET /account/sign-up", anon: Ok, a: ToHome, b: ToHome, x: ToHome, y: ToHome, admin: ToHome),
+        Row("POST /account/sign-up", anon: InvalidForm, a: ToHome, b: ToHome, x: ToHome, y: ToHome, admin: ToHome),
+        Row("GET /account/specialist-sign-up", anon: Ok, a: ToHome, b: ToHome, x: ToHome, y: ToHome, admin: ToHome),
+        Row("POST /account/specialist-sign-up", anon: InvalidForm, a: ToHome, b: ToHome, x: ToHome, y: ToHome, admin: ToHome),
         Row("GET /account/sign-out", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
         Row("POST /account/sign-out", anon: ToHome, a: ToHome, b: ToHome, x: ToHome, y: ToHome, admin: ToHome).InOwnSession(),
         // The refusal page itself.

@@ -30,6 +30,31 @@ public sealed class AccountFlowTests(SeededAppFactory app) : IClassFixture<Seede
         Assert.Equal("Asia/Tokyo", zone);
     }
 
+    [Theory]
+    [InlineData("/account/sign-up")]
+    [InlineData("/account/specialist-sign-up")]
+    public async Task A_signed_in_visitor_is_not_switched_to_a_new_account_by_the_sign_up_pages(string signUp)
+    {
+        var client = app.CreateBrowserLikeClient();
+        var email = AccountPages.UniqueEmail("carol");
+        await client.SignUpAsync("Carol Jones", email, GoodPassword);
+        var usersBefore = await app.WithDbAsync(db => db.Users.CountAsync());
+
+        var opened = await client.GetAsync(signUp);
+        Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
+        Assert.Equal("/", opened.Headers.Location?.OriginalString);
+        var home = await client.GetPageAsync("/");
+        Assert.Equal($"You're already signed in as {email}. To create another account, sign out first.", home.QuerySelector(".flash").Text());
+
+        var posted = await client.PostWithTokenAsync(home, signUp, new Dictionary<string, string>
+        {
+            ["Input.DisplayName"] = "Second Me", ["Input.Email"] = AccountPages.UniqueEmail("second"), ["Input.Password"] = GoodPassword,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal(usersBefore, await app.WithDbAsync(db => db.Users.CountAsync()));
+        Assert.Equal("Carol Jones", (await client.GetPageAsync("/")).QuerySelector(".nav-user").Text());
+    }
+
     [Fact]
     public async Task Sign_up_with_a_taken_email_shows_the_error_beside_email_and_creates_nothing()
     {

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Consulting.Web.Pages.Account;
 
 [EnableRateLimiting(WebUi.SignInRateLimit)]
+[SignedOutOnly]
 public sealed class SignUpModel(Registration registration, SignInManager<AppUser> signIn) : PageModel
 {
     public sealed class InputModel

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Consulting.Web.Pages.Account;
 
 [EnableRateLimiting(WebUi.SignInRateLimit)]
+[SignedOutOnly]
 public sealed class SpecialistSignUpModel(Registration registration, SignInManager<AppUser> signIn) : PageModel
 {
     public sealed class InputModel
