@@ -123,6 +123,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
 
         // Admin pages.
         Row("GET /admin/bookings", anon: SignIn, a: Forbidden, b: Forbidden, x: Forbidden, y: Forbidden, admin: Ok),
+        Row("GET /admin/bookings/{id:guid}", anon: SignIn, a: Forbidden, b: Forbidden, x: Forbidden, y: Forbidden, admin: Ok),
+        Row("POST /admin/bookings/{id:guid}?handler=Refund", anon: SignIn, a: Forbidden, b: Forbidden, x: Forbidden, y: Forbidden, admin: RedirectTo("/admin/bookings"))
+            .With("id", NewBookingOfA).With("paymentId", async w => (await w.PaymentOfLatestNewBookingOfAAsync()).ToString()),
         Row("GET /admin/reviews", anon: SignIn, a: Forbidden, b: Forbidden, x: Forbidden, y: Forbidden, admin: Ok),
         Row("POST /admin/reviews?handler=Hide", anon: SignIn, a: Forbidden, b: Forbidden, x: Forbidden, y: Forbidden, admin: ToReviews)
             .With("reviewId", NewReviewOfX),

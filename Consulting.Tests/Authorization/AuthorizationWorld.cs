@@ -94,7 +94,12 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         .Where(s => s.SpecialistId == X.Id && s.State == SlotState.Available).OrderBy(s => s.Start).FirstAsync());
 
     public async Task<Guid> NewBookingOfAAsync() =>
-        (await App.ConfirmedBookingAsync(await FreeSlotOfXAsync(), customer: _customers[Who.CustomerA])).Id;
+        LatestNewBookingOfA = (await App.ConfirmedBookingAsync(await FreeSlotOfXAsync(), customer: _customers[Who.CustomerA])).Id;
+
+    /// <summary>The booking <see cref="NewBookingOfAAsync"/> made last (rows fill route values before the query's).</summary>
+    public Guid LatestNewBookingOfA { get; private set; }
+
+    public Task<Guid> PaymentOfLatestNewBookingOfAAsync() => PaymentOfAsync(LatestNewBookingOfA);
 
     /// <summary>A's new session with X, completed as of its end through the domain rule, without moving the clock every other row shares.</summary>
     public async Task<Guid> NewCompletedBookingOfAAsync()

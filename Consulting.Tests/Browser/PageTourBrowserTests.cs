@@ -43,4 +43,24 @@ public sealed class PageTourBrowserTests(BrowserFixture browser)
         Assert.Empty(errors);
         await BrowserFixture.ScreenshotAsync(page, "tour" + path.Replace('/', '-'));
     }
+
+    [Fact]
+    public async Task An_admin_opens_a_demo_booking_from_the_list_and_sees_its_whole_story()
+    {
+        await browser.App.RunDueGenerationAsync();
+        var page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        await SignInAsync(page, DemoData.AdminEmail);
+        await page.GotoAsync("/admin/bookings?Status=Completed");
+
+        await page.Locator("tbody tr a").First.ClickAsync();
+
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync(" with ");
+        await Assertions.Expect(page.Locator(".page-head .badge")).ToHaveTextAsync("completed");
+        await Assertions.Expect(page.Locator(".history .badge")).ToHaveTextAsync(["pending", "confirmed", "completed"]);
+        await Assertions.Expect(page.Locator("tr[data-payment-id] .badge").First).ToHaveTextAsync("Succeeded");
+        Assert.Empty(errors);
+        await BrowserFixture.ScreenshotAsync(page, "tour-admin-booking");
+    }
 }

@@ -9,6 +9,10 @@ public sealed record AdminBookingRow(Booking Booking, string SpecialistName, Pay
 
 public sealed record SpecialistOption(Guid Id, string Name);
 
+/// <summary>One booking with everything that happened to it: payments and refunds, messages, the review.</summary>
+public sealed record AdminBookingDetail(Booking Booking, SpecialistProfile Specialist, IReadOnlyList<Payment> Payments,
+    IReadOnlyList<Notification> Notifications, Review? Review);
+
 /// <summary>Every booking, for admins: filtered by status, specialist, dates (UTC) and customer, newest session first.</summary>
 public sealed class AdminBookings(AppDbContext db, IClock clock)
 {
@@ -30,6 +34,17 @@ public sealed class AdminBookings(AppDbContext db, IClock clock)
         var page = await query.ToPageAsync(f.Page, PageSize, ct);
         var payments = await db.LatestPaymentStatusesAsync(page.Rows.Select(x => x.b.Id), ct);
         return page.Map(x => new AdminBookingRow(x.b, x.DisplayName, payments.TryGetValue(x.b.Id, out var s) ? s : null));
+    }
+
+    public async Task<AdminBookingDetail?> DetailAsync(Guid id, CancellationToken ct)
+    {
+        var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
+        if (booking is null) return null;
+        var specialist = await db.Specialists.AsNoTracking().SingleAsync(s => s.Id == booking.SpecialistId, ct);
+        var payments = await db.Payments.AsNoTracking().Where(p => p.BookingId == id).OrderBy(p => p.CreatedAt).ToListAsync(ct);
+        var notifications = await db.Notifications.AsNoTracking().Where(n => n.BookingId == id).OrderBy(n => n.CreatedAt).ToListAsync(ct);
+        var review = await db.Reviews.AsNoTracking().SingleOrDefaultAsync(r => r.BookingId == id, ct);
+        return new AdminBookingDetail(booking, specialist, payments, notifications, review);
     }
 
     public async Task<IReadOnlyList<SpecialistOption>> SpecialistsAsync(CancellationToken ct) =>

@@ -30,7 +30,11 @@ public static class ZoneDisplay
     {
         var zone = DateTimeZoneProviders.Tzdb[zoneId];
         var local = at.InZone(zone);
-        return $"{local.ToString("ddd d MMM yyyy, HH:mm", System.Globalization.CultureInfo.InvariantCulture)} {Abbreviation(zone, at)} ({City(zoneId)})";
+        var abbreviation = Abbreviation(zone, at);
+        var city = City(zoneId);
+        // "UTC (UTC)" says nothing twice; a city is only added where it tells the reader more.
+        var suffix = city == abbreviation ? abbreviation : $"{abbreviation} ({city})";
+        return $"{local.ToString("ddd d MMM yyyy, HH:mm", System.Globalization.CultureInfo.InvariantCulture)} {suffix}";
     }
 
     /// <summary>"9 Nov 2026": the day alone, in the reader's zone.</summary>
