@@ -156,7 +156,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         Row("POST /status/{code:int}", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
 
         // Endpoints outside Razor Pages.
-        Row("ANY /healthz", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
+        Row("GET /healthz", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
+        Row("HEAD /healthz", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
         Row("GET /_htmx/antiforgery.js", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
         // Authenticated by Stripe's signature alone (StripeWebhookTests); no cookie makes up for its absence.
         Row("POST /webhooks/stripe", anon: Unsigned, a: Unsigned, b: Unsigned, x: Unsigned, y: Unsigned, admin: Unsigned),

@@ -137,7 +137,8 @@ public static class WebUi
 
     public static WebApplication MapWebUi(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz");
+        // Probes read; anything else is a mistake worth a 405, not a health check.
+        app.MapHealthChecks("/healthz").WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
         app.MapHtmxAntiforgeryScript();
         app.MapPaymentWebhooks();
         app.MapCalendarFeeds();

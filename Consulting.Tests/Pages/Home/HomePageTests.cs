@@ -47,6 +47,8 @@ public sealed class HomePageTests(SeededAppFactory app) : IClassFixture<SeededAp
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Head, "/healthz"))).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await app.CreateClient().PostAsync("/healthz", null)).StatusCode);
     }
 
     [Fact]
