@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using AngleSharp;
 using AngleSharp.Html.Dom;
 using Consulting.Tests.Support;
@@ -262,10 +263,11 @@ public sealed class EmailComposerTests : IDisposable
     [InlineData(NotificationType.PaymentReceived)]
     [InlineData(NotificationType.RefundProcessed)]
     [InlineData(NotificationType.MeetingProblem)]
+    [InlineData(NotificationType.ReviewReceived)]
     public async Task Every_booking_type_has_a_text_and_an_html_part_with_the_recipients_time(NotificationType type)
     {
         var s = await ConfirmedAsync();
-        var toSpecialist = type == NotificationType.MeetingProblem;
+        var toSpecialist = type is NotificationType.MeetingProblem or NotificationType.ReviewReceived;
         var recipient = toSpecialist
             ? new Recipient(null, s.SpecialistEmail, null, "America/New_York")
             : new Recipient(null, "guest@example.com", null, "Asia/Tokyo");
@@ -284,6 +286,8 @@ public sealed class EmailComposerTests : IDisposable
         if (type == NotificationType.PaymentReceived) Assert.Equal("€50.00", html.QuerySelector("[data-field=paid]")!.TextContent.Trim());
         if (toSpecialist) Assert.Contains($"{SiteUrl}specialist/calendar", message.TextBody);
         else Assert.Contains($"{SiteUrl}bookings/{s.Booking.Id:N}/cancel?t=", message.TextBody);
+        if (type == NotificationType.ReviewReceived)
+            Assert.Matches($"See your reviews: {Regex.Escape(SiteUrl)}specialists/[a-z0-9-]+/reviews", message.TextBody);
     }
 
     [Fact]

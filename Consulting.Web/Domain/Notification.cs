@@ -16,6 +16,8 @@ public enum NotificationType
     RecordingReady = 9,
     /// <summary>To the specialist: the meeting provider keeps failing for a booking.</summary>
     MeetingProblem = 10,
+    /// <summary>To the specialist: a customer reviewed a session (once, not on edits).</summary>
+    ReviewReceived = 11,
 }
 
 public enum Channel

@@ -126,7 +126,7 @@ public sealed class EmailComposer(
     /// <summary>Types that go to one side only say so; for the others the recipient is the specialist's account or not.</summary>
     private static bool IsForSpecialist(Notification n, Facts facts) => n.Type switch
     {
-        NotificationType.NewBooking or NotificationType.MeetingProblem => true,
+        NotificationType.NewBooking or NotificationType.MeetingProblem or NotificationType.ReviewReceived => true,
         NotificationType.BookingConfirmation or NotificationType.PaymentReceived or NotificationType.RefundProcessed
             or NotificationType.SessionCompleted or NotificationType.RecordingReady => false,
         _ => n.RecipientUserId is not null && n.RecipientUserId == facts.Specialist.UserId
@@ -198,7 +198,9 @@ public sealed class EmailComposer(
             PolicyHours = (int)policy.Window.TotalHours,
             CalendarUrl = calendarUrl,
             BookAgainUrl = toSpecialist ? null : Url($"/specialists/{specialist.Slug}"),
-            ReviewUrl = !toSpecialist && b.Status == BookingStatus.Completed ? viewUrl : null,
+            // The customer's link writes a review; the specialist's shows the ones they have.
+            ReviewUrl = !toSpecialist && b.Status == BookingStatus.Completed ? viewUrl
+                : n.Type == NotificationType.ReviewReceived ? Url($"/specialists/{specialist.Slug}/reviews") : null,
             RecordingUrl = b.RecordingUrl,
             GoogleCalendarUrl = upcoming ? CalendarLinks.Google(linkData) : null,
             OutlookCalendarUrl = upcoming ? CalendarLinks.Outlook(linkData) : null,

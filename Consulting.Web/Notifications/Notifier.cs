@@ -45,6 +45,15 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock)
             $"recording:{booking.Id:N}:{booking.RecordingUrl}", ct);
     }
 
+    public async Task ReviewReceivedAsync(Booking booking, Review review, CancellationToken ct)
+    {
+        var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
+        await AddOnceAsync(NotificationType.ReviewReceived, specialist.Recipient, booking.Id,
+            $"New review: {review.Rating} of 5 stars from {review.AuthorName}",
+            $"{review.AuthorName} reviewed your session on {Describe(booking.Start, specialist.Recipient.TimeZoneId)}: “{review.Text}”",
+            $"review:{review.Id:N}", ct);
+    }
+
     /// <summary>The customer's receipt, beside the confirmation.</summary>
     public async Task PaymentReceivedAsync(Booking booking, Payment payment, CancellationToken ct)
     {

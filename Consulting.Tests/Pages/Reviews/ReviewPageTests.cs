@@ -98,6 +98,12 @@ public sealed class ReviewPageTests : IDisposable
         var review = Assert.Single(await ReviewsAsync(booking.Id));
         Assert.Equal(5, review.Rating);
         Assert.Equal("Better than I said: the follow-up helped.", review.Text);
+        // The specialist heard of the review once, when it was written, not again for the edit.
+        var told = await specialist.Client.GetPageAsync("/notifications");
+        var news = told.QuerySelectorAll("li.notification").Where(li => li.Text().Contains("New review")).ToList();
+        Assert.Single(news);
+        Assert.Contains($"New review: 3 of 5 stars from {review.AuthorName}", news[0].Text());
+        Assert.Contains("“Good.”", news[0].Text());
 
         // Past the window the page shows the review without a form, and a post changes nothing.
         _app.Clock.AdvanceDays(2);
