@@ -76,6 +76,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
             .With("id", NewBookingOfA),
         // The booking's own specialist opens the session page too.
         Row("GET /bookings/{id:guid}/session", anon: NotFound, a: Ok, b: NotFound, x: Ok, y: NotFound, admin: NotFound),
+        // The host's start link, asked of the provider at the click: Jitsi has none, so X goes straight to the room.
+        Row("GET /bookings/{id:guid}/session?handler=Host", anon: SignIn, a: NotFound, b: NotFound, x: RedirectTo("https://meet.jit.si"),
+            y: NotFound, admin: NotFound),
 
         // Accounts: open to everyone; the posts get an empty form, refused beside its fields.
         Row("GET /account/sign-in", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
@@ -275,12 +278,16 @@ public sealed record Outcome(HttpStatusCode Status, string? Location = null, boo
     /// <summary>A webhook refused for its missing signature.</summary>
     public static readonly Outcome Unsigned = new(HttpStatusCode.BadRequest, Body: "Missing Stripe-Signature header.");
 
-    /// <summary>302 to <paramref name="path"/> or below it (any query).</summary>
+    /// <summary>302 to <paramref name="path"/> or below it (any query); an https address for another site.</summary>
     public static Outcome RedirectTo(string path) => new(HttpStatusCode.Redirect, path);
 
     public async Task AssertAsync(HttpResponseMessage response, string requested, string context)
     {
-        var location = response.Headers.Location is { } l ? (l.IsAbsoluteUri ? l.PathAndQuery + l.Fragment : l.OriginalString) : null;
+        // Another site's address is compared whole; our own by its path.
+        var elsewhere = Location?.StartsWith("https://", StringComparison.Ordinal) == true;
+        var location = response.Headers.Location is { } l
+            ? (l.IsAbsoluteUri ? (elsewhere ? l.AbsoluteUri : l.PathAndQuery + l.Fragment) : l.OriginalString)
+            : null;
         Assert.True(response.StatusCode == Status,
             $"{context}: expected {(int)Status}{(Location is null ? "" : " to " + Location)}, got {(int)response.StatusCode}{(location is null ? "" : " to " + location)}");
         if (Location is not null)

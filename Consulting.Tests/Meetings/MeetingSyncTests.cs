@@ -30,6 +30,8 @@ public sealed class MeetingSyncTests
         public Task<MeetingInfo> UpdateAsync(MeetingInfo meeting, MeetingRequest request, CancellationToken ct) => Task.FromResult(meeting);
 
         public Task DeleteAsync(MeetingInfo meeting, CancellationToken ct) => Task.CompletedTask;
+
+        public Task<string?> HostUrlAsync(MeetingInfo meeting, CancellationToken ct) => Task.FromResult<string?>(null);
     }
 
     private sealed class FlakyApp(FlakyProvider provider) : AppFactory

@@ -199,7 +199,35 @@ public sealed class ZoomMeetingProviderTests : IAsyncLifetime
         await _provider.DeleteAsync(jitsi, default);
 
         Assert.Same(jitsi, moved);
+        Assert.Null(await _provider.HostUrlAsync(jitsi, default));
         Assert.Empty(_zoom.Requests);
+    }
+
+    [Fact]
+    public async Task The_host_link_is_asked_of_Zoom_when_needed_since_the_one_from_creation_expires()
+    {
+        var meeting = await _provider.CreateAsync(SessionAt(2026, 11, 9, 9), default);
+        _clock.AdvanceDays(6);
+
+        var first = await _provider.HostUrlAsync(meeting, default);
+        var second = await _provider.HostUrlAsync(meeting, default);
+
+        Assert.Equal([("GET", $"/v2/meetings/{meeting.ExternalId}", 200), ("GET", $"/v2/meetings/{meeting.ExternalId}", 200)],
+            _zoom.ApiRequests.Skip(1).Select(r => (r.Method, r.Path, r.Status)));
+        Assert.StartsWith($"https://us05web.zoom.us/s/{meeting.ExternalId}?zak=", first);
+        Assert.NotEqual(meeting.HostUrl, first);
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
+    public async Task A_host_link_for_a_meeting_deleted_in_Zoom_is_a_MeetingProviderException()
+    {
+        var meeting = await _provider.CreateAsync(SessionAt(2026, 11, 9, 9), default);
+        _zoom.DeleteMeeting(long.Parse(meeting.ExternalId!));
+
+        var e = await Assert.ThrowsAsync<MeetingProviderException>(() => _provider.HostUrlAsync(meeting, default));
+
+        Assert.Equal($"Zoom refused to get the host link (HTTP 404, code 3001): Meeting does not exist: {meeting.ExternalId}.", e.Message);
     }
 
     [Fact]

@@ -37,7 +37,8 @@ public sealed record ZoomRequest(
 /// A local stand-in for the parts of Zoom the app calls, on a real loopback socket, written from
 /// Zoom's API reference: the Server-to-Server OAuth token endpoint (<c>POST /oauth/token</c>, Basic
 /// auth, <c>grant_type=account_credentials</c>, tokens that last an hour) and, under <c>/v2</c>,
-/// <c>POST /users/me/meetings</c> (201 with the meeting), <c>PATCH /meetings/{id}</c> and
+/// <c>POST /users/me/meetings</c> (201 with the meeting), <c>GET /meetings/{id}</c> (with a new
+/// start_url each time, as Zoom's expire after two hours), <c>PATCH /meetings/{id}</c> and
 /// <c>DELETE /meetings/{id}</c> (204, or 404 with code 3001). Meeting ids are 64-bit numbers.
 /// Errors are Zoom's JSON: <c>{"code":…,"message":…}</c> from the API, <c>{"reason":…,"error":…}</c> from OAuth.
 /// </summary>
@@ -211,6 +212,7 @@ public sealed class ZoomStandIn : IAsyncDisposable
             ("POST", ["v2", "users", "me", "meetings"]) => WithJsonBody(headers, body, Create),
             ("PATCH", ["v2", "meetings", var id]) => WithJsonBody(headers, body, b => Update(id, b)),
             ("DELETE", ["v2", "meetings", var id]) => Delete(id),
+            ("GET", ["v2", "meetings", var id]) => Get(id),
             _ => ApiError(404, 404, $"Unrecognized request URL ({method}: {path})."),
         };
     }
@@ -251,7 +253,7 @@ public sealed class ZoomStandIn : IAsyncDisposable
             ["duration"] = body["duration"]?.GetValue<int>() ?? 60,
             ["timezone"] = body["timezone"]?.GetValue<string>() ?? "UTC",
             ["created_at"] = FormatUtc(_now()),
-            ["start_url"] = $"https://us05web.zoom.us/s/{id}?zak={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}",
+            ["start_url"] = StartUrl(id),
             ["join_url"] = $"https://us05web.zoom.us/j/{id}?pwd={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}",
             ["password"] = password,
             ["settings"] = settings,
@@ -272,6 +274,16 @@ public sealed class ZoomStandIn : IAsyncDisposable
             foreach (var (name, value) in settings) meeting["settings"]![name] = value?.DeepClone();
         return (204, null);
     }
+
+    /// <summary>"Get a meeting": the meeting with a newly issued start_url (Zoom's last two hours).</summary>
+    private (int, string?) Get(string idText)
+    {
+        if (!TryFind(idText, out var meeting)) return MeetingMissing(idText);
+        meeting["start_url"] = StartUrl(meeting["id"]!.GetValue<long>());
+        return (200, meeting.ToJsonString());
+    }
+
+    private static string StartUrl(long id) => $"https://us05web.zoom.us/s/{id}?zak={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
 
     private (int, string?) Delete(string idText) =>
         TryFind(idText, out _) && _meetings.Remove(long.Parse(idText, CultureInfo.InvariantCulture)) ? (204, null) : MeetingMissing(idText);

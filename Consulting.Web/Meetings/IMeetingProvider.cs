@@ -12,4 +12,11 @@ public interface IMeetingProvider
     Task<MeetingInfo> CreateAsync(MeetingRequest request, CancellationToken ct);
     Task<MeetingInfo> UpdateAsync(MeetingInfo meeting, MeetingRequest request, CancellationToken ct);
     Task DeleteAsync(MeetingInfo meeting, CancellationToken ct);
+
+    /// <summary>
+    /// A link that starts the meeting as its host, good right now, or null when the provider has no
+    /// such thing (or the meeting is another provider's). Zoom's expire two hours after issue, so
+    /// one stored at booking time is no use in a reminder: ask when the host is about to start.
+    /// </summary>
+    Task<string?> HostUrlAsync(MeetingInfo meeting, CancellationToken ct);
 }

@@ -32,4 +32,7 @@ public sealed class JitsiMeetingProvider(IOptions<JitsiOptions> options) : IMeet
         Task.FromResult(meeting);
 
     public Task DeleteAsync(MeetingInfo meeting, CancellationToken ct) => Task.CompletedTask;
+
+    // Whoever opens a Jitsi room first runs it: there is no separate host link.
+    public Task<string?> HostUrlAsync(MeetingInfo meeting, CancellationToken ct) => Task.FromResult<string?>(null);
 }

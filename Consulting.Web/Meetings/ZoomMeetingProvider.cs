@@ -79,6 +79,27 @@ public sealed class ZoomMeetingProvider : IMeetingProvider
         await ThrowIfFailedAsync(response, "delete the meeting", ct);
     }
 
+    /// <summary>Zoom's "Get a meeting" answers with a newly issued start_url each time.</summary>
+    public async Task<string?> HostUrlAsync(MeetingInfo meeting, CancellationToken ct)
+    {
+        if (ZoomId(meeting) is not { } id) return null;
+        using var response = await SendAsync(HttpMethod.Get, $"/meetings/{id}", null, "get the host link", ct);
+        await ThrowIfFailedAsync(response, "get the host link", ct);
+        string? startUrl;
+        try
+        {
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            startUrl = Text(doc.RootElement, "start_url");
+        }
+        catch (JsonException e)
+        {
+            throw new MeetingProviderException(ProviderName, "Zoom's answer for the host link was not understood.", response.StatusCode, innerException: e);
+        }
+        if (!Uri.TryCreate(startUrl, UriKind.Absolute, out var start) || start.Scheme != Uri.UriSchemeHttps)
+            throw new MeetingProviderException(ProviderName, $"Zoom gave no https host link for meeting {id}.", response.StatusCode);
+        return startUrl;
+    }
+
     /// <summary>
     /// Sends with the shared access token. Zoom can reject a token our cache still trusts (revoked,
     /// credentials rotated, clocks apart): then one new token and one retry — a 401 means Zoom did

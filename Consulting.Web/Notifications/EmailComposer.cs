@@ -191,7 +191,8 @@ public sealed class EmailComposer(
             Minutes = (int)(b.End - b.Start).TotalMinutes,
             Status = b.Status,
             MeetingUrl = b.Meeting?.JoinUrl,
-            HostUrl = toSpecialist ? b.Meeting?.HostUrl : null,
+            // Our own link, which asks the provider for a host link when clicked: the stored one expires.
+            HostUrl = toSpecialist && b.Meeting?.HostUrl is not null ? Url($"/bookings/{b.Id:N}/session?handler=Host") : null,
             ViewUrl = viewUrl,
             RescheduleUrl = rescheduleUrl,
             CancelUrl = cancelUrl,

@@ -1,5 +1,6 @@
 using Consulting.Web.Bookings;
 using Consulting.Web.Domain;
+using Consulting.Web.Meetings;
 using Consulting.Web.Specialists;
 using Htmx;
 using Microsoft.AspNetCore.Identity;
@@ -44,5 +45,30 @@ public sealed class SessionModel(BookingService bookings, CurrentSpecialist curr
         if (!Request.IsHtmx()) return Page();
         Response.Headers.Vary = "HX-Request";
         return Partial("_Join", this);
+    }
+
+    /// <summary>
+    /// The specialist's "Start the meeting" (on this page and in their emails): a host link asked of
+    /// the provider at the moment of the click, as Zoom's expire two hours after they are issued.
+    /// </summary>
+    public async Task<IActionResult> OnGetHostAsync(Guid id, [FromServices] IMeetingProvider provider,
+        [FromServices] ILogger<SessionModel> log, CancellationToken ct)
+    {
+        if (User.Identity?.IsAuthenticated != true) return Challenge();
+        if (await current.GetAsync(User, ct) is not { } specialist
+            || await bookings.OpenForSpecialistAsync(id, specialist.Id, ct) is not { } own) return NotFound();
+        var sessionPage = Url.Page("/Bookings/Session", new { id = id.ToString("N") })!;
+        var b = own.Booking;
+        if (b.Status != BookingStatus.Confirmed || b.Meeting is not { } meeting || clock.GetCurrentInstant() >= b.End) return Redirect(sessionPage);
+        try
+        {
+            return Redirect(await provider.HostUrlAsync(meeting, ct) ?? meeting.JoinUrl);
+        }
+        catch (MeetingProviderException e)
+        {
+            log.LogWarning(e, "No host link for booking {BookingId}", id);
+            TempData["Flash"] = $"{e.Message} You can still join with the meeting link and sign in to {meeting.Provider switch { "zoom" => "Zoom", var p => p }} as the host.";
+            return Redirect(sessionPage);
+        }
     }
 }
