@@ -44,11 +44,13 @@ public sealed class PageTourBrowserTests(BrowserFixture browser)
         await BrowserFixture.ScreenshotAsync(page, "tour" + path.Replace('/', '-'));
     }
 
-    [Fact]
-    public async Task An_admin_opens_a_demo_booking_from_the_list_and_sees_its_whole_story()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_admin_opens_a_demo_booking_from_the_list_and_sees_its_whole_story(bool javaScript)
     {
         await browser.App.RunDueGenerationAsync();
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(javaScript);
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
         await SignInAsync(page, DemoData.AdminEmail);
@@ -61,6 +63,23 @@ public sealed class PageTourBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.Locator(".history .badge")).ToHaveTextAsync(["pending", "confirmed", "completed"]);
         await Assertions.Expect(page.Locator("tr[data-payment-id] .badge").First).ToHaveTextAsync("Succeeded");
         Assert.Empty(errors);
-        await BrowserFixture.ScreenshotAsync(page, "tour-admin-booking");
+        await BrowserFixture.ScreenshotAsync(page, $"tour-admin-booking-js-{javaScript}");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_specialist_choosing_one_of_their_own_times_is_told_why_and_where_to_block_it(bool javaScript)
+    {
+        await browser.App.RunDueGenerationAsync();
+        var page = await browser.NewPageAsync(javaScript);
+        await SignInAsync(page, "maya@consulting.test");
+        await page.GotoAsync("/specialists/maya-thompson");
+
+        await page.Locator("form.week-grid button.slot-button").First.ClickAsync();
+
+        await Assertions.Expect(page.Locator("#own-heading")).ToHaveTextAsync("You can't book your own time");
+        await Assertions.Expect(page.Locator(".notice a[href='/specialist/calendar']")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, $"own-time-js-{javaScript}");
     }
 }
