@@ -67,7 +67,8 @@ public sealed class SessionModel(BookingService bookings, CurrentSpecialist curr
         catch (MeetingProviderException e)
         {
             log.LogWarning(e, "No host link for booking {BookingId}", id);
-            TempData["Flash"] = $"{e.Message} You can still join with the meeting link and sign in to {meeting.Provider switch { "zoom" => "Zoom", var p => p }} as the host.";
+            var service = meeting.Provider == ZoomMeetingProvider.ProviderName ? "Zoom" : meeting.Provider;
+            TempData["Flash"] = $"{e.Message} You can still join with the meeting link and sign in to {service} as the host.";
             return Redirect(sessionPage);
         }
     }
