@@ -81,6 +81,10 @@ public static class DatabaseSetup
                 Path.Combine(app.Environment.ContentRootPath, app.Configuration["App:DataDirectory"] ?? "data", "keys"),
                 app.Logger, CancellationToken.None);
 
+            // The first instance makes the key ring's first key, the others find it there: otherwise
+            // instances starting together on an empty ring would each make and use a key of their own.
+            app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("Consulting.KeyRing").Protect([]);
+
             var seeder = scope.ServiceProvider.GetRequiredService<DemoData>();
             await seeder.EnsureRolesAsync();
             seeded = wantDemo && await seeder.SeedIfEmptyAsync();
