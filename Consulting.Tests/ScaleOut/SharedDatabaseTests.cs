@@ -154,3 +154,32 @@ public sealed class SharedDatabaseTests
             await app.WithDbAsync(db => db.DataProtectionKeys.CountAsync()));
     }
 }
+
+/// <summary>EF Core's own migration lock, which start-up's lock (Data/StartupLock.cs) wraps.</summary>
+public sealed class MigrationLockTests
+{
+    [Fact]
+    public async Task Two_contexts_migrating_one_empty_database_at_once_apply_each_migration_once()
+    {
+        // A database nobody opened yet: on PostgreSQL a fresh empty one, on SQLite a new file.
+        var folder = Path.Combine(Path.GetTempPath(), "consulting-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var name = TestDatabase.NameFor(folder);
+        if (TestDatabase.IsPostgres) await TestDatabase.EnsureCreatedAsync(name, empty: true);
+        AppDbContext Context() => TestDatabase.IsPostgres
+            ? new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(TestDatabase.ConnectionString(name)).Options)
+            : new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "app.db")}").Options);
+
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            await using var db = Context();
+            await db.Database.MigrateAsync();
+        })));
+
+        await using (var check = Context())
+            Assert.Equal(check.Database.GetMigrations(), await check.Database.GetAppliedMigrationsAsync());
+        if (TestDatabase.IsPostgres) await TestDatabase.DropAsync(name);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+}

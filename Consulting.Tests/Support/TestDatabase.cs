@@ -52,9 +52,10 @@ public static class TestDatabase
         {
             await ExecuteAsync(connection, $"""CREATE DATABASE "{database}" TEMPLATE "{template}" """);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
         {
-            // A second app on the same database made it a moment earlier.
+            // A second app on the same database made it a moment earlier (at the same moment, the
+            // catalog's unique index says so).
         }
     }
 

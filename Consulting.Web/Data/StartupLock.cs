@@ -34,7 +34,8 @@ public static class StartupLock
         if (!await creator.ExistsAsync(ct))
         {
             try { await creator.CreateAsync(ct); }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase) { }
+            // At the very same moment, the catalog's unique index is what says so.
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation) { }
         }
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         try
