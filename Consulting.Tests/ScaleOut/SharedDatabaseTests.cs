@@ -17,8 +17,6 @@ namespace Consulting.Tests.ScaleOut;
 /// </summary>
 public sealed class SharedDatabaseTests
 {
-    private sealed record Attempt(string Host, HttpStatusCode Status, string? Location, string Body);
-
     [Fact]
     public async Task Two_hundred_holds_for_one_slot_through_two_hosts_give_one_winner_and_199_just_taken()
     {
@@ -28,33 +26,8 @@ public sealed class SharedDatabaseTests
         var specialist = await a.CreateSpecialistWithSlotsAsync();
         var slot = specialist.Slots.First(s => s.Start >= Instant.FromUtc(2026, 11, 9, 0, 0));
 
-        // One visitor's antiforgery cookie and token, both made by host A, posted to both hosts.
-        using var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 256 };
-        using var http = new HttpClient(handler);
-        var get = await http.GetAsync($"{hosts[0]}/specialists/{specialist.Slug}?week=2026-11-09&tz=UTC");
-        var cookie = string.Join("; ", get.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-        var page = await Html.ParseAsync(get);
-        var token = page.QuerySelector("form.week-grid input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var action = page.QuerySelector("form.week-grid")!.GetAttribute("action")!;
-
-        using var start = new ManualResetEventSlim(false);
-        var tasks = Enumerable.Range(0, 200).Select(async i =>
-        {
-            var host = hosts[i % 2];
-            var request = new HttpRequestMessage(HttpMethod.Post, host + action)
-            {
-                Content = new FormUrlEncodedContent(new Dictionary<string, string>
-                {
-                    ["__RequestVerificationToken"] = token, ["slotId"] = slot.Id.ToString(),
-                }),
-            };
-            request.Headers.Add("Cookie", cookie);
-            await Task.Run(() => start.Wait());
-            var response = await http.SendAsync(request);
-            return new Attempt(host, response.StatusCode, response.Headers.Location?.OriginalString, await response.Content.ReadAsStringAsync());
-        }).ToList();
-        start.Set();
-        var attempts = await Task.WhenAll(tasks);
+        // One visitor's antiforgery cookie and token, both made by host A, posted to both hosts in turn.
+        var attempts = await HoldRace.RunAsync(hosts, specialist.Slug, Enumerable.Repeat(slot.Id, 200).ToList());
 
         Assert.DoesNotContain(attempts, x => (int)x.Status >= 500);
         Assert.Single(attempts, x => x.Status == HttpStatusCode.Redirect && x.Location!.StartsWith("/checkout/"));

@@ -204,8 +204,11 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
     private const string ExistingSql = """
         SELECT "Start", "End", "Id", "State", "BlockReason", "PriceMinor", "Currency", "TimeZoneId" FROM "Slots"
         WHERE "SpecialistId" = @specialist AND "Start" > @from AND "Start" < @to AND "End" > @after
-        ORDER BY "Start";
+        ORDER BY "Start"
         """;
+
+    // PostgreSQL: the rows read stay as read until the transaction ends (holds of them wait).
+    private const string ExistingForUpdateSql = ExistingSql + " FOR UPDATE";
 
     private const string ExistingTimesSql = """
         SELECT "Start", "End" FROM "Slots"
@@ -224,7 +227,7 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = transaction;
         // Without overwrite nothing that exists is changed or reported: only its times matter.
-        cmd.CommandText = overwrite ? lockRows ? ExistingSql.TrimEnd().TrimEnd(';') + " FOR UPDATE;" : ExistingSql : ExistingTimesSql;
+        cmd.CommandText = !overwrite ? ExistingTimesSql : lockRows ? ExistingForUpdateSql : ExistingSql;
         Add(cmd, "@specialist", specialistId);
         Add(cmd, "@from", from.ToUnixTimeTicks());
         Add(cmd, "@to", to.ToUnixTimeTicks());
