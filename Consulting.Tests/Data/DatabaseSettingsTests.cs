@@ -40,4 +40,10 @@ public sealed class DatabaseSettingsTests
     {
         Assert.Contains("ConnectionStrings:Default (ConnectionStrings__Default) must be set when Database:Provider is Postgres", StartUpError("Postgres", ""));
     }
+
+    [Fact]
+    public void Postgres_with_a_sqlite_connection_string_stops_start_up_naming_the_setting()
+    {
+        Assert.Contains("ConnectionStrings:Default (ConnectionStrings__Default) is not a PostgreSQL connection string", StartUpError("Postgres", "Data Source=data/consulting.db"));
+    }
 }

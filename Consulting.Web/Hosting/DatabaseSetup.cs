@@ -38,9 +38,19 @@ public static class DatabaseSetup
         }
         else
         {
+            const string example = "\"Host=db.internal;Database=consulting;Username=consulting;Password=…\"";
             if (string.IsNullOrWhiteSpace(configured))
                 throw new InvalidOperationException("ConnectionStrings:Default (ConnectionStrings__Default) must be set when " +
-                    "Database:Provider is Postgres, e.g. \"Host=db.internal;Database=consulting;Username=consulting;Password=…\".");
+                    $"Database:Provider is Postgres, e.g. {example}.");
+            try
+            {
+                if (string.IsNullOrEmpty(new Npgsql.NpgsqlConnectionStringBuilder(configured).Host)) throw new ArgumentException("it names no Host");
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException("ConnectionStrings:Default (ConnectionStrings__Default) is not a PostgreSQL " +
+                    $"connection string ({e.Message}); with Database:Provider Postgres it looks like {example}.");
+            }
             builder.Services.AddDbContextPool<AppDbContext, PostgresAppDbContext>(options => options
                 .UseNpgsql(configured, npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
             builder.Services.AddSingleton<HoldWriter, TransactionalHoldWriter>();
