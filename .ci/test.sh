@@ -64,14 +64,14 @@ CONSULTING_TEST_DATABASE=Postgres CONSULTING_TEST_POSTGRES="$PG_SERVER" \
 
 # One plain closing line, whatever the runner printed above it; before it, each pass's own count
 # and the tests that failed in it, by name.
-count() { # trx file, counter → the number
-    grep -o '<Counters [^>]*>' "$1" 2>/dev/null | head -1 | sed -n "s/.* $2=\"\([0-9]*\)\".*/\1/p"
+count() { # trx file, counter → the number (nothing when the pass wrote no results)
+    { grep -o '<Counters [^>]*>' "$1" 2>/dev/null || true; } | head -1 | sed -n "s/.* $2=\"\([0-9]*\)\".*/\1/p"
 }
 passed=0 failed=0
 for name in SQLite PostgreSQL; do
     trx="$results/$name.trx"
     p="$(count "$trx" passed)"; f="$(count "$trx" failed)"
-    echo "$name pass: ${p:-0} passed, ${f:-0} failed"
+    if [ -z "$p" ]; then echo "$name pass: no results (it did not finish)"; else echo "$name pass: $p passed, ${f:-0} failed"; fi
     grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" 2>/dev/null \
         | sed -n 's/.*testName="\([^"]*\)".*/   failed on '"$name"': \1/p' || true
     passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0}))

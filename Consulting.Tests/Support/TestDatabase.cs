@@ -25,13 +25,17 @@ public static class TestDatabase
         : throw new InvalidOperationException($"{ProviderVariable}=Postgres needs {ServerVariable} (a server connection string); .ci/test.sh sets both.");
 
     /// <summary>Made once per test run: a database per app is then a quick copy of it.</summary>
-    private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
+    private static string? _template;
+    private static readonly SemaphoreSlim TemplateLock = new(1, 1);
 
     public static string ConnectionString(string database) => new NpgsqlConnectionStringBuilder(Server)
     {
         Database = database,
         // Hundreds of apps come and go; each one's idle connections are closed when it is disposed.
         MaxPoolSize = 60,
+        // A machine busy with other builds can take a while to fork a server process.
+        Timeout = 60,
+        CommandTimeout = 120,
     }.ConnectionString;
 
     /// <summary>A database name for the app whose files live in <paramref name="dataDirectory"/>.</summary>
@@ -45,7 +49,7 @@ public static class TestDatabase
     /// </summary>
     public static async Task EnsureCreatedAsync(string database, bool empty)
     {
-        var template = empty ? "template0" : await Template.Value;
+        var template = empty ? "template0" : await TemplateAsync();
         await using var connection = await OpenServerAsync();
         if (await ExistsAsync(connection, database)) return;
         try
@@ -64,6 +68,21 @@ public static class TestDatabase
         NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString(database)));
         await using var connection = await OpenServerAsync();
         await ExecuteAsync(connection, $"""DROP DATABASE IF EXISTS "{database}" WITH (FORCE)""");
+    }
+
+    /// <summary>The template, made by the first app that needs it (and tried again by the next should that fail).</summary>
+    private static async Task<string> TemplateAsync()
+    {
+        if (_template is { } made) return made;
+        await TemplateLock.WaitAsync();
+        try
+        {
+            return _template ??= await CreateTemplateAsync();
+        }
+        finally
+        {
+            TemplateLock.Release();
+        }
     }
 
     private static async Task<string> CreateTemplateAsync()
@@ -86,7 +105,7 @@ public static class TestDatabase
 
     private static async Task<NpgsqlConnection> OpenServerAsync()
     {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Database = "postgres", Pooling = false }.ConnectionString);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         return connection;
     }
