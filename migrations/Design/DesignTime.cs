@@ -1,12 +1,16 @@
+using Consulting.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Migrations.Design;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace Consulting.Web.Data;
+namespace Consulting.Migrations.Design;
 
-// What `dotnet ef` uses (README, Operations). Each provider's context is made here, not by starting the
-// app, so `--context PostgresAppDbContext` works without a PostgreSQL server or app settings; a
-// connection string is only needed by commands that connect (pass `-- --ConnectionStrings:Default=…`).
+// What `dotnet ef` uses (README, Operations) as its startup project. Each provider's context is made
+// here, not by starting the app, so `--context PostgresAppDbContext` works without a PostgreSQL server
+// or app settings; a connection string is only needed by commands that connect (pass
+// `-- --ConnectionStrings:Default=…`).
 
 public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<AppDbContext>
 {
@@ -30,8 +34,8 @@ public sealed class DesignTime : IDesignTimeServices
         .AddEnvironmentVariables().AddCommandLine(args).Build().GetConnectionString("Default");
 
     /// <summary>
-    /// EF looks for the previous migration and the snapshot only inside the project folder, and would
-    /// write a new snapshot there; these live beside the project, in migrations/&lt;Provider&gt;/.
+    /// EF looks for the previous migration and the snapshot only inside the target project's folder
+    /// (Consulting.Web), and would write a new snapshot there; these live beside it, in migrations/&lt;Provider&gt;/.
     /// </summary>
     private sealed class TopLevelMigrationsScaffolder(MigrationsScaffolderDependencies dependencies) : MigrationsScaffolder(dependencies)
     {
