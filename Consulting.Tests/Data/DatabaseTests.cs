@@ -114,6 +114,14 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public void The_app_needs_no_design_time_assembly_which_publishing_leaves_out()
+    {
+        // migrations/Design holds what dotnet ef needs; a type of the app built on it would fail the
+        // published app's type scans at start-up.
+        Assert.DoesNotContain(typeof(AppDbContext).Assembly.GetReferencedAssemblies(), a => a.Name == "Microsoft.EntityFrameworkCore.Design");
+    }
+
+    [Fact]
     public void The_first_sqlite_migration_keeps_its_id_so_existing_databases_upgrade()
     {
         using var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseSqlite("Data Source=:memory:").Options);
