@@ -15,6 +15,8 @@ public sealed class TransactionalHoldWriter(IServiceScopeFactory scopes) : HoldW
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        // All or nothing: a savepoint around the INSERTs would only cost round trips.
+        db.Database.AutoSavepointsEnabled = false;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The slot must still be free and still be the slot the booking was made from (a regeneration
         // may change a free slot's end or price): otherwise the hold lost.
