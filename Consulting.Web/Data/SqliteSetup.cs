@@ -31,10 +31,11 @@ public static class SqliteSetup
 
 /// <summary>
 /// Per-connection settings: wait for a busy writer instead of failing at once; in WAL mode,
-/// synchronous=NORMAL is durable across crashes and much cheaper per commit; lower() and upper()
-/// for every letter, not only ASCII's, so a case-insensitive search finds "Émile" as it does on
-/// PostgreSQL. They belong to the native SQLite handle, which Microsoft.Data.Sqlite pools, so they
-/// are set once per handle.
+/// synchronous=NORMAL is durable across crashes and much cheaper per commit. The pragmas belong to
+/// the native SQLite handle, which Microsoft.Data.Sqlite pools, so they are set once per handle.
+/// lower() and upper() for every letter, not only ASCII's (so a case-insensitive search finds
+/// "Émile" as it does on PostgreSQL), are registered at every open: a connection that closes takes
+/// the functions it registered with it, also from a pooled handle.
 /// </summary>
 public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
@@ -43,8 +44,8 @@ public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        if (!NeedsPragmas(connection)) return;
         AddFunctions(connection);
+        if (!NeedsPragmas(connection)) return;
         using var cmd = connection.CreateCommand();
         cmd.CommandText = Pragmas;
         cmd.ExecuteNonQuery();
@@ -52,8 +53,8 @@ public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (!NeedsPragmas(connection)) return;
         AddFunctions(connection);
+        if (!NeedsPragmas(connection)) return;
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = Pragmas;
         await cmd.ExecuteNonQueryAsync(cancellationToken);
