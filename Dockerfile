@@ -12,7 +12,7 @@ RUN dotnet publish Consulting.Web/Consulting.Web.csproj -c Release -o /app --no-
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
-# The SQLite file, data-protection keys and the email pickup folder live on the volume.
+# The SQLite file (data-protection keys included) and the email pickup folder live on the volume.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ConnectionStrings__Default="Data Source=/app/data/consulting.db" \
     App__DataDirectory=/app/data \

@@ -5,6 +5,7 @@ using NodaTime;
 namespace Consulting.Tests.Calendar;
 
 /// <summary>The .ics invites, read back by Mozilla's ical.js the way a calendar app reads them.</summary>
+[NoDatabase]
 public sealed class BookingInvitesTests
 {
     private static readonly Guid BookingId = Guid.Parse("0b7f1f0e-4a4e-4d43-9c55-3d1c5b0a2f11");

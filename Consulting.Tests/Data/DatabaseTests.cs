@@ -1,36 +1,65 @@
 using Consulting.Tests.Support;
-using Consulting.Web.Bookings;
+using Consulting.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Consulting.Tests.Data;
 
 public sealed class DatabaseTests
 {
     [Fact]
-    public async Task The_model_has_no_changes_missing_from_the_migrations()
+    public async Task Start_up_applies_every_migration_of_its_provider()
     {
-        using var app = new AppFactory();
-        await app.WithDbAsync(db =>
-        {
-            Assert.False(db.Database.HasPendingModelChanges(),
-                "The model differs from migrations/: add a migration (see README).");
-            return Task.CompletedTask;
-        });
+        using var app = new AppFactory { EmptyDatabase = true };
+        var (applied, pending, all) = await app.WithDbAsync(async db => (
+            (await db.Database.GetAppliedMigrationsAsync()).ToList(),
+            (await db.Database.GetPendingMigrationsAsync()).ToList(),
+            db.Database.GetMigrations().ToList()));
+
+        Assert.Empty(pending);
+        Assert.Equal(all, applied);
+        Assert.Equal(TestDatabase.IsPostgres, app.GetService<AppDbContext>() is PostgresAppDbContext);
     }
 
-    [Fact]
-    public async Task Start_up_applies_every_migration_to_a_new_file_in_wal_mode()
+    [SqliteFact]
+    public async Task A_new_sqlite_file_is_in_wal_mode()
     {
         using var app = new AppFactory();
-        var pending = await app.WithDbAsync(db => db.Database.GetPendingMigrationsAsync());
-        Assert.Empty(pending);
+        await app.WithDbAsync(_ => Task.CompletedTask);
 
         await using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
         await connection.OpenAsync();
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string?)await cmd.ExecuteScalarAsync());
+    }
+
+    [SqliteFact]
+    public async Task A_sqlite_database_of_the_first_release_is_brought_up_to_date_with_its_data_kept()
+    {
+        // What an existing deployment has: the database as the first migration left it, with people in it.
+        var folder = Path.Combine(Path.GetTempPath(), "consulting-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "app.db")}").Options;
+        await using (var db = new AppDbContext(options))
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261124083021_Initial");
+            db.Users.Add(new AppUser { UserName = "old@example.com", NormalizedUserName = "OLD@EXAMPLE.COM", Email = "old@example.com", DisplayName = "Old Timer" });
+            await db.SaveChangesAsync();
+        }
+        SqliteConnection.ClearAllPools();
+
+        using var app = new AppFactory(folder) { KeepData = false };
+        var (applied, all, user) = await app.WithDbAsync(async db => (
+            (await db.Database.GetAppliedMigrationsAsync()).ToList(),
+            db.Database.GetMigrations().ToList(),
+            await db.Users.SingleAsync()));
+
+        Assert.Equal("20261124083021_Initial", all[0]);
+        Assert.Equal(all, applied);
+        Assert.Equal("Old Timer", user.DisplayName);
     }
 
     [Fact]
@@ -42,26 +71,61 @@ public sealed class DatabaseTests
     }
 
     [Fact]
-    public async Task The_hold_writer_names_every_column_of_the_tables_it_inserts_into()
+    public async Task A_model_insert_writes_every_column_of_the_bookings_tables_but_those_the_database_makes()
     {
         using var app = new AppFactory();
-        await app.WithDbAsync(_ => Task.CompletedTask);
+        var (bookings, history) = await app.WithDbAsync(async db =>
+        {
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            var type = db.Model.FindEntityType(typeof(Web.Domain.Booking))!;
+            using var booking = ModelInsert.Prepare(connection, type);
+            using var statusHistory = ModelInsert.Prepare(connection, type.FindNavigation(nameof(Web.Domain.Booking.StatusHistory))!.TargetEntityType);
+            return (booking.ColumnNames, statusHistory.ColumnNames);
+        });
 
-        // Its INSERTs are raw SQL: a column added to the model must be added to them too.
-        Assert.Equal((await ColumnsAsync(app, "Bookings")).Order(), HoldWriter.BookingColumns.Order());
-        Assert.Equal((await ColumnsAsync(app, "BookingStatusHistory")).Where(c => c != "Id").Order(),
-            HoldWriter.StatusHistoryColumns.Order());
+        // The raw hold writer's INSERTs come from the model: a column added to the model is written too.
+        Assert.Equal((await ColumnsAsync(app, "Bookings")).Order(), bookings.Order());
+        Assert.Equal((await ColumnsAsync(app, "BookingStatusHistory")).Where(c => c != "Id").Order(), history.Order());
     }
 
-    private static async Task<List<string>> ColumnsAsync(AppFactory app, string table)
+    private static Task<List<string>> ColumnsAsync(AppFactory app, string table) => app.WithDbAsync(db =>
+        (TestDatabase.IsPostgres
+            ? db.Database.SqlQuery<string>($"SELECT column_name AS \"Value\" FROM information_schema.columns WHERE table_name = {table}")
+            : db.Database.SqlQuery<string>($"SELECT name AS \"Value\" FROM pragma_table_info({table})"))
+        .ToListAsync());
+}
+
+/// <summary>Each provider's migrations against the model; no database needed.</summary>
+[NoDatabase]
+public sealed class MigrationTests
+{
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public void The_model_has_no_changes_missing_from_the_migrations_of(string provider)
     {
-        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
-        await connection.OpenAsync();
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
-        var columns = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) columns.Add(reader.GetString(0));
-        return columns;
+        using AppDbContext db = provider == "Sqlite"
+            ? new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseSqlite("Data Source=:memory:").Options)
+            : new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql("Host=unused").Options);
+
+        Assert.False(db.Database.HasPendingModelChanges(),
+            $"The model differs from migrations/{provider}: add a migration for each provider (README, Operations).");
+    }
+
+    [Fact]
+    public void The_app_needs_no_design_time_assembly_which_publishing_leaves_out()
+    {
+        // migrations/Design holds what dotnet ef needs; a type of the app built on it would fail the
+        // published app's type scans at start-up.
+        Assert.DoesNotContain(typeof(AppDbContext).Assembly.GetReferencedAssemblies(), a => a.Name == "Microsoft.EntityFrameworkCore.Design");
+    }
+
+    [Fact]
+    public void The_first_sqlite_migration_keeps_its_id_so_existing_databases_upgrade()
+    {
+        using var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseSqlite("Data Source=:memory:").Options);
+
+        Assert.Equal("20261124083021_Initial", db.Database.GetMigrations().First());
     }
 }

@@ -5,6 +5,7 @@ using NodaTime;
 
 namespace Consulting.Tests.Data;
 
+[NoDatabase]
 public class NodaConverterTests
 {
     private static TProvider ToProvider<TModel, TProvider>(ValueConverter<TModel, TProvider> converter, TModel value) =>

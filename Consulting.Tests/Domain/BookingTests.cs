@@ -3,6 +3,7 @@ using NodaTime;
 
 namespace Consulting.Tests.Domain;
 
+[NoDatabase]
 public class BookingTests
 {
     private static readonly Guid SpecialistId = Guid.NewGuid();
@@ -739,6 +740,7 @@ public class BookingTests
     }
 }
 
+[NoDatabase]
 public class CustomerDetailsTests
 {
     [Fact]

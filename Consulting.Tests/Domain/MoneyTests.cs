@@ -2,6 +2,7 @@ using Consulting.Web.Domain;
 
 namespace Consulting.Tests.Domain;
 
+[NoDatabase]
 public class MoneyTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using NodaTime;
 
 namespace Consulting.Tests.Domain;
 
+[NoDatabase]
 public class NotificationTests
 {
     private static readonly Instant Now = Instant.FromUtc(2026, 3, 1, 9, 0);
@@ -241,6 +242,7 @@ public class NotificationTests
     }
 }
 
+[NoDatabase]
 public class ReviewTests
 {
     private static readonly Instant SessionStart = Instant.FromUtc(2026, 3, 10, 15, 0);

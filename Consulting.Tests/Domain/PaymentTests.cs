@@ -3,6 +3,7 @@ using NodaTime;
 
 namespace Consulting.Tests.Domain;
 
+[NoDatabase]
 public class PaymentTests
 {
     private static readonly Instant Now = Instant.FromUtc(2026, 3, 1, 9, 0);

@@ -3,6 +3,7 @@ using NodaTime;
 
 namespace Consulting.Tests.Domain;
 
+[NoDatabase]
 public class TimeWindowTests
 {
     private static TimeWindow Window(int startHour, int endHour, int slotMinutes) =>
@@ -106,6 +107,7 @@ public class TimeWindowTests
     }
 }
 
+[NoDatabase]
 public class AvailabilityScheduleTests
 {
     // 2026-03-09 is a Monday, 2026-03-10 a Tuesday.
@@ -490,6 +492,7 @@ public class AvailabilityScheduleTests
     }
 }
 
+[NoDatabase]
 public class WeekdaySetTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using NodaTime;
 
 namespace Consulting.Tests.Domain;
 
+[NoDatabase]
 public class SlotTests
 {
     private static readonly Instant Start = Instant.FromUtc(2026, 3, 10, 15, 0);

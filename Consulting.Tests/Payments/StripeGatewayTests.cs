@@ -10,6 +10,7 @@ using Stripe;
 namespace Consulting.Tests.Payments;
 
 /// <summary>What <see cref="StripePaymentGateway"/> puts on the wire, checked at a local Stripe stand-in.</summary>
+[NoDatabase]
 public sealed class StripeGatewayTests : IAsyncLifetime
 {
     private const string SecretKey = "sk_test_gateway";

@@ -114,19 +114,27 @@ public sealed class SlotGeneratorTests : IDisposable
         var byId = await _app.WithDbAsync(db => db.Slots.AsNoTracking().SingleAsync(s => s.Id == first.Id));
         Assert.Equal(first.Start, byId.Start);
 
-        // The raw columns hold what EF itself writes: the specialist id joins, as text, to the id EF
-        // stored in Specialists; instants and the state are integers.
+        // The raw columns hold what EF itself writes: the specialist id joins to the id EF stored in
+        // Specialists (on SQLite as upper-case text, on PostgreSQL as uuid); instants and the state are integers.
         var (joined, textIds, integerTimes) = await _app.WithDbAsync(async db =>
         {
             var connection = db.Database.GetDbConnection();
             await db.Database.OpenConnectionAsync();
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = """
-                SELECT
-                  (SELECT COUNT(*) FROM "Slots" s JOIN "Specialists" p ON p."Id" = s."SpecialistId"),
-                  (SELECT COUNT(*) FROM "Slots" WHERE typeof("Id") = 'text' AND "Id" = upper("Id")),
-                  (SELECT COUNT(*) FROM "Slots" WHERE typeof("Start") = 'integer' AND typeof("End") = 'integer' AND typeof("State") = 'integer')
-                """;
+            cmd.CommandText = TestDatabase.IsPostgres
+                ? """
+                  SELECT
+                    (SELECT COUNT(*) FROM "Slots" s JOIN "Specialists" p ON p."Id" = s."SpecialistId"),
+                    (SELECT COUNT(*) FROM "Slots" WHERE pg_typeof("Id") = 'uuid'::regtype),
+                    (SELECT COUNT(*) FROM "Slots" WHERE pg_typeof("Start") = 'bigint'::regtype AND pg_typeof("End") = 'bigint'::regtype
+                       AND pg_typeof("State") = 'integer'::regtype)
+                  """
+                : """
+                  SELECT
+                    (SELECT COUNT(*) FROM "Slots" s JOIN "Specialists" p ON p."Id" = s."SpecialistId"),
+                    (SELECT COUNT(*) FROM "Slots" WHERE typeof("Id") = 'text' AND "Id" = upper("Id")),
+                    (SELECT COUNT(*) FROM "Slots" WHERE typeof("Start") = 'integer' AND typeof("End") = 'integer' AND typeof("State") = 'integer')
+                  """;
             await using var reader = await cmd.ExecuteReaderAsync();
             await reader.ReadAsync();
             return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
@@ -347,7 +355,14 @@ public sealed class SlotGeneratorTests : IDisposable
         await SetWeekdaysAsync(specialistId, Window(14, 16, 60));
         // The database refuses Friday's last new slot, after the removals and most inserts ran.
         // (DDL takes no parameters; the value is a number we made.)
-        var trigger = $"""CREATE TRIGGER "FailOneSlot" BEFORE INSERT ON "Slots" WHEN NEW."Start" = {At(NextFriday, 15).ToUnixTimeTicks()} BEGIN SELECT RAISE(ABORT, 'refused'); END;""";
+        var refused = At(NextFriday, 15).ToUnixTimeTicks();
+        var trigger = TestDatabase.IsPostgres
+            ? $"""
+              CREATE FUNCTION fail_one_slot() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN IF NEW."Start" = {refused} THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+              CREATE TRIGGER "FailOneSlot" BEFORE INSERT ON "Slots" FOR EACH ROW EXECUTE FUNCTION fail_one_slot();
+              """
+            : $"""CREATE TRIGGER "FailOneSlot" BEFORE INSERT ON "Slots" WHEN NEW."Start" = {refused} BEGIN SELECT RAISE(ABORT, 'refused'); END;""";
         await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(trigger));
 
         await Assert.ThrowsAnyAsync<Exception>(() => GenerateAsync(specialistId, NextMonday, NextFriday, overwrite: true));

@@ -4,6 +4,7 @@ using NodaTime;
 
 namespace Consulting.Tests.Scheduling;
 
+[NoDatabase]
 public class SlotPlannerTests
 {
     private static readonly Instant Now = Instant.FromUtc(2026, 1, 1, 0, 0);

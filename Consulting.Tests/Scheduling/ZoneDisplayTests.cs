@@ -3,6 +3,7 @@ using NodaTime;
 
 namespace Consulting.Tests.Scheduling;
 
+[NoDatabase]
 public sealed class ZoneDisplayTests
 {
     private static readonly Instant Winter = Instant.FromUtc(2026, 11, 9, 14, 0);

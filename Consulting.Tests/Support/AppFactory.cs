@@ -12,8 +12,11 @@ using NodaTime.Testing;
 namespace Consulting.Tests.Support;
 
 /// <summary>
-/// The real app pipeline on a fresh SQLite file in a temp folder, with a <see cref="FakeClock"/>.
-/// Each instance is its own app with its own database.
+/// The real app pipeline on a fresh database, with a <see cref="FakeClock"/>: a SQLite file in a temp
+/// folder, or on .ci/test.sh's PostgreSQL pass a database of its own on the test server
+/// (<see cref="TestDatabase"/>). Each instance is its own app with its own database, unless it is
+/// given another app's <see cref="DataDirectory"/>: then it is a second instance on the same database
+/// (and so the same data-protection keys), or the same server started again.
 /// </summary>
 public class AppFactory : WebApplicationFactory<Program>
 {
@@ -25,7 +28,17 @@ public class AppFactory : WebApplicationFactory<Program>
     public bool SeedDemoData { get; init; }
     /// <summary>Off by default: tests run jobs themselves (e.g. GenerationJobs.RunDueAsync) so timing can't vary.</summary>
     public bool RunJobsInBackground { get; init; }
+    /// <summary>The SQLite file (on the SQLite pass).</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "app.db");
+    /// <summary>The PostgreSQL database (on the PostgreSQL pass), named after <see cref="DataDirectory"/>.</summary>
+    public string DatabaseName => TestDatabase.NameFor(DataDirectory);
+    /// <summary>The app's connection string, for either provider.</summary>
+    public string ConnectionString => TestDatabase.IsPostgres ? TestDatabase.ConnectionString(DatabaseName) : $"Data Source={DatabasePath}";
+    /// <summary>
+    /// Start on an empty database, which start-up migrates, rather than on a copy of the migrated
+    /// template (PostgreSQL; a new SQLite file is always empty).
+    /// </summary>
+    public bool EmptyDatabase { get; init; }
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
 
     private string? _serverAddress;
@@ -38,7 +51,10 @@ public class AppFactory : WebApplicationFactory<Program>
         Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
     }
 
-    /// <param name="dataDirectory">Another app's folder, to start "the same server" again after a restart.</param>
+    /// <param name="dataDirectory">
+    /// Another app's folder: this app then runs on that app's database — "the same server" started
+    /// again after a restart, or a second instance beside it while it runs.
+    /// </param>
     public AppFactory(string? dataDirectory = null)
     {
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "consulting-tests", Guid.NewGuid().ToString("N"));
@@ -52,7 +68,9 @@ public class AppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Default", $"Data Source={DatabasePath}");
+        builder.UseSetting("Database:Provider", TestDatabase.Provider);
+        builder.UseSetting("ConnectionStrings:Default", ConnectionString);
+        if (TestDatabase.IsPostgres) TestDatabase.EnsureCreatedAsync(DatabaseName, EmptyDatabase).GetAwaiter().GetResult();
         builder.UseSetting("App:DataDirectory", DataDirectory);
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
         builder.UseSetting("Seed:Demo", SeedDemoData ? "true" : "false");
@@ -111,6 +129,7 @@ public class AppFactory : WebApplicationFactory<Program>
         if (!disposing) return;
         SqliteConnection.ClearAllPools();
         if (KeepData) return;
+        if (TestDatabase.IsPostgres) TestDatabase.DropAsync(DatabaseName).GetAwaiter().GetResult();
         try { Directory.Delete(DataDirectory, recursive: true); }
         catch (IOException) { /* a straggling file handle; the temp folder is cleaned by the OS */ }
     }

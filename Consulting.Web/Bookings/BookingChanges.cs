@@ -49,6 +49,8 @@ public sealed class BookingChanges(
         var now = clock.GetCurrentInstant();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
+            // A payment, a reschedule or another cancel of this booking waits for this one, and the reverse.
+            await db.LockRowAsync<Booking>(bookingId, ct);
             var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
             RefundDecision refund;
             try
@@ -89,6 +91,7 @@ public sealed class BookingChanges(
         Guid specialistId;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
+            await db.LockRowAsync<Booking>(bookingId, ct);
             var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
             specialistId = booking.SpecialistId;
             if (RescheduleRefusal(booking, by.Role) is { } refusal) return new ChangeOutcome.Refused(refusal);

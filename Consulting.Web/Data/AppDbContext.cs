@@ -1,12 +1,23 @@
 using Consulting.Web.Domain;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
 namespace Consulting.Web.Data;
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+/// <summary>
+/// The app's database. This type is the SQLite (default) context, with its migrations in
+/// migrations/Sqlite; <see cref="PostgresAppDbContext"/> is the same model on PostgreSQL with its own
+/// migrations. Services always ask for <see cref="AppDbContext"/>.
+/// </summary>
+public class AppDbContext : IdentityDbContext<AppUser>, IDataProtectionKeyContext
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
+
+    /// <summary>For the provider subtypes, whose options are typed to themselves.</summary>
+    protected AppDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<SpecialistProfile> Specialists => Set<SpecialistProfile>();
     public DbSet<AvailabilitySchedule> Schedules => Set<AvailabilitySchedule>();
     public DbSet<Slot> Slots => Set<Slot>();
@@ -18,6 +29,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<Review> Reviews => Set<Review>();
     public DbSet<GenerationJob> GenerationJobs => Set<GenerationJob>();
     public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
+    /// <summary>The data-protection key ring, shared by every instance (sign-in cookies, signed links).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

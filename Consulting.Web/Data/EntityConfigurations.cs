@@ -57,6 +57,8 @@ internal sealed class AvailabilityScheduleConfiguration : IEntityTypeConfigurati
 
 internal sealed class SlotConfiguration : IEntityTypeConfiguration<Slot>
 {
+    internal const string LengthTicksSql = "\"End\" - \"Start\"";
+
     public void Configure(EntityTypeBuilder<Slot> b)
     {
         b.ToTable("Slots");
@@ -68,8 +70,8 @@ internal sealed class SlotConfiguration : IEntityTypeConfiguration<Slot>
         // Every tracked change of a slot is written "... WHERE State = <the state we read>", so two
         // requests racing for one slot can't both win (STYLE rule 7).
         b.Property(s => s.State).IsConcurrencyToken();
-        // Length in ticks, kept by SQLite itself, so searches can filter on session length.
-        b.Property<long>(Slot.LengthTicksColumn).HasComputedColumnSql("\"End\" - \"Start\"", stored: false);
+        // Length in ticks, kept by the database itself, so searches can filter on session length.
+        b.Property<long>(Slot.LengthTicksColumn).HasComputedColumnSql(LengthTicksSql, stored: false);
         // One slot per specialist and start: makes generation idempotent at the database.
         b.HasIndex(s => new { s.SpecialistId, s.Start }).IsUnique();
         // Customer search: open slots by time.

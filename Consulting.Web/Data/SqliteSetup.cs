@@ -31,8 +31,11 @@ public static class SqliteSetup
 
 /// <summary>
 /// Per-connection settings: wait for a busy writer instead of failing at once; in WAL mode,
-/// synchronous=NORMAL is durable across crashes and much cheaper per commit. They belong to the
-/// native SQLite handle, which Microsoft.Data.Sqlite pools, so they are set once per handle.
+/// synchronous=NORMAL is durable across crashes and much cheaper per commit. The pragmas belong to
+/// the native SQLite handle, which Microsoft.Data.Sqlite pools, so they are set once per handle.
+/// lower() and upper() for every letter, not only ASCII's (so a case-insensitive search finds
+/// "Émile" as it does on PostgreSQL), are registered at every open: a connection that closes takes
+/// the functions it registered with it, also from a pooled handle.
 /// </summary>
 public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
@@ -41,6 +44,7 @@ public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        AddFunctions(connection);
         if (!NeedsPragmas(connection)) return;
         using var cmd = connection.CreateCommand();
         cmd.CommandText = Pragmas;
@@ -49,10 +53,18 @@ public sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        AddFunctions(connection);
         if (!NeedsPragmas(connection)) return;
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = Pragmas;
         await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddFunctions(DbConnection connection)
+    {
+        if (connection is not SqliteConnection sqlite) return;
+        sqlite.CreateFunction("lower", (string? text) => text?.ToLowerInvariant(), isDeterministic: true);
+        sqlite.CreateFunction("upper", (string? text) => text?.ToUpperInvariant(), isDeterministic: true);
     }
 
     private static bool NeedsPragmas(DbConnection connection)

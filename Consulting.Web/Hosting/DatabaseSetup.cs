@@ -1,51 +1,106 @@
+using Consulting.Web.Bookings;
 using Consulting.Web.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Consulting.Web.Hosting;
 
+public enum DatabaseProvider { Sqlite, Postgres }
+
 public static class DatabaseSetup
 {
     public const string DefaultConnectionString = "Data Source=data/consulting.db";
 
+    /// <summary>Database:Provider, checked: an unknown name stops start-up with a message naming the setting.</summary>
+    public static DatabaseProvider ProviderOf(IConfiguration configuration)
+    {
+        var name = configuration["Database:Provider"];
+        if (string.IsNullOrWhiteSpace(name) || name.Equals("Sqlite", StringComparison.OrdinalIgnoreCase)) return DatabaseProvider.Sqlite;
+        if (name.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || name.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase))
+            return DatabaseProvider.Postgres;
+        throw new InvalidOperationException($"Database:Provider (Database__Provider) is '{name}'; use Sqlite or Postgres.");
+    }
+
     public static WebApplicationBuilder AddAppDatabase(this WebApplicationBuilder builder)
     {
         var configured = builder.Configuration.GetConnectionString("Default");
-        var connectionString = SqliteSetup.ResolveConnectionString(
-            string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured,
-            builder.Environment.ContentRootPath);
-
-        builder.Services.AddSingleton<SqlitePragmaInterceptor>();
-        builder.Services.AddSingleton(_ => new Bookings.HoldWriter(connectionString));
         // Pooled contexts: a page makes several queries, and building a context each time showed up in profiles.
-        builder.Services.AddDbContextPool<AppDbContext>((sp, options) => options
-            .UseSqlite(connectionString, sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
-            .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>()));
+        if (ProviderOf(builder.Configuration) == DatabaseProvider.Sqlite)
+        {
+            var connectionString = SqliteSetup.ResolveConnectionString(
+                string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured,
+                builder.Environment.ContentRootPath);
+            builder.Services.AddSingleton<SqlitePragmaInterceptor>();
+            builder.Services.AddDbContextPool<AppDbContext>((sp, options) => options
+                .UseSqlite(connectionString, sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+                .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>()));
+            builder.Services.AddSingleton<HoldWriter>(sp => new SqliteHoldWriter(connectionString, ModelOf(sp)));
+        }
+        else
+        {
+            const string example = "\"Host=db.internal;Database=consulting;Username=consulting;Password=…\"";
+            if (string.IsNullOrWhiteSpace(configured))
+                throw new InvalidOperationException("ConnectionStrings:Default (ConnectionStrings__Default) must be set when " +
+                    $"Database:Provider is Postgres, e.g. {example}.");
+            try
+            {
+                if (string.IsNullOrEmpty(new Npgsql.NpgsqlConnectionStringBuilder(configured).Host)) throw new ArgumentException("it names no Host");
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException("ConnectionStrings:Default (ConnectionStrings__Default) is not a PostgreSQL " +
+                    $"connection string ({e.Message}); with Database:Provider Postgres it looks like {example}.");
+            }
+            builder.Services.AddDbContextPool<AppDbContext, PostgresAppDbContext>(options => options
+                .UseNpgsql(configured, npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
+            builder.Services.AddSingleton<HoldWriter, TransactionalHoldWriter>();
+        }
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database",
             customTestQuery: (db, ct) => db.Database.ExecuteSqlRawAsync("SELECT 1", ct).ContinueWith(t => !t.IsFaulted, ct));
 
-        // Keys beside the database: sign-in cookies and signed links survive a restart.
-        var keysDir = Path.Combine(builder.Environment.ContentRootPath,
-            builder.Configuration["App:DataDirectory"] ?? "data", "keys");
+        // The key ring lives in the database, so a sign-in cookie or a signed link made by one instance
+        // works on every other, and after a restart.
         builder.Services.AddDataProtection()
             .SetApplicationName("Consulting")
-            .PersistKeysToFileSystem(new DirectoryInfo(keysDir));
+            .PersistKeysToDbContext<AppDbContext>();
         return builder;
     }
 
-    /// <summary>Applies pending migrations, seeds roles, and on an empty database the demo data when asked.</summary>
+    private static Microsoft.EntityFrameworkCore.Metadata.IModel ModelOf(IServiceProvider services)
+    {
+        using var scope = services.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<AppDbContext>().Model;
+    }
+
+    /// <summary>
+    /// Applies pending migrations, brings over a key ring from the old key folder, seeds roles, and on
+    /// an empty database the demo data when asked. Instances starting together take turns (a lock in
+    /// the database), so the later ones find it all done.
+    /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app, bool seedRequested)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await db.Database.MigrateAsync();
-        SqliteSetup.EnableWriteAheadLog(db);
-
-        var seeder = scope.ServiceProvider.GetRequiredService<DemoData>();
-        await seeder.EnsureRolesAsync();
         var wantDemo = seedRequested || (app.Configuration.GetValue<bool?>("Seed:Demo") ?? app.Environment.IsDevelopment());
+        bool seeded;
+        await using (await StartupLock.AcquireAsync(db, CancellationToken.None))
+        {
+            await db.Database.MigrateAsync();
+            if (db.Database.IsSqlite()) SqliteSetup.EnableWriteAheadLog(db);
+            await KeyRingImport.ImportFolderAsync(db,
+                Path.Combine(app.Environment.ContentRootPath, app.Configuration["App:DataDirectory"] ?? "data", "keys"),
+                app.Logger, CancellationToken.None);
+
+            // The first instance makes the key ring's first key, the others find it there: otherwise
+            // instances starting together on an empty ring would each make and use a key of their own.
+            app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("Consulting.KeyRing").Protect([]);
+
+            var seeder = scope.ServiceProvider.GetRequiredService<DemoData>();
+            await seeder.EnsureRolesAsync();
+            seeded = wantDemo && await seeder.SeedIfEmptyAsync();
+        }
         // Demo specialists get their slots from the same jobs a specialist's own request would use.
-        if (wantDemo && await seeder.SeedIfEmptyAsync())
+        if (seeded)
         {
             var jobs = scope.ServiceProvider.GetRequiredService<Jobs.GenerationJobs>();
             await jobs.QueueHorizonAsync("demo", CancellationToken.None);

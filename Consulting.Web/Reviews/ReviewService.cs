@@ -138,7 +138,8 @@ public sealed class ReviewService(AppDbContext db, SpecialistDirectory directory
     {
         var rows = await db.Reviews.AsNoTracking()
             .Where(r => r.SpecialistId == specialistId && !r.IsHidden)
-            .OrderByDescending(r => r.CreatedAt)
+            // The id breaks ties, so that pages don't overlap: the database's own order of equals can change between queries.
+            .OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
             .Select(r => new { r.Id, r.AuthorName, r.Rating, r.Text, r.CreatedAt, r.UpdatedAt })
             .ToPageAsync(page, pageSize, ct);
         return rows.Map(r => new PublicReview(r.Id, PublicReview.ShortName(r.AuthorName), r.Rating, r.Text, r.CreatedAt, r.UpdatedAt is not null));

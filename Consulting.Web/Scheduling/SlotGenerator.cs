@@ -33,10 +33,15 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
         var now = clock.GetCurrentInstant();
         var earliest = now + booking.Value.MinimumNotice;
 
-        // Microsoft.Data.Sqlite begins transactions IMMEDIATE: the write lock is taken before the
-        // slots are read, so no hold or booking can change a slot between this read and the writes.
+        // No hold or booking may change a slot between the read below and the writes. On SQLite the
+        // transaction begins IMMEDIATE: the database's write lock is taken before the read. PostgreSQL
+        // locks rows instead: the specialist's row, so their generations run one at a time (NO KEY
+        // UPDATE leaves the foreign-key checks of new bookings alone), and with overwrite the slots read.
         var ownTransaction = db.Database.CurrentTransaction is null;
         await using var tx = ownTransaction ? await db.Database.BeginTransactionAsync(ct) : null;
+        var postgres = db.Database.IsNpgsql();
+        if (postgres)
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Specialists\" WHERE \"Id\" = {specialistId} FOR NO KEY UPDATE", ct);
 
         var schedule = await ScheduleOf(db, specialistId, ct)
             ?? throw new DomainException("Set up your availability first.");
@@ -61,7 +66,7 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
 
         var connection = db.Database.GetDbConnection();
         var dbTransaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        var existing = await LoadExistingAsync(connection, dbTransaction, specialistId, loadFrom, loadEnd, rangeStart, overwrite, ct);
+        var existing = await LoadExistingAsync(connection, dbTransaction, specialistId, loadFrom, loadEnd, rangeStart, overwrite, postgres, ct);
 
         var outcome = Reconcile(plan, existing, overwrite, rangeStart, rangeEnd, schedule.TimeZoneId);
 
@@ -180,30 +185,34 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
     }
 
     // The raw statements below read and bind values exactly as EF Core stores them (see
-    // NodaConverters and EntityConfigurations): Instants as INTEGER Unix ticks, SlotState as INTEGER,
-    // Guids as the upper-case "D" TEXT that Microsoft.Data.Sqlite writes for a Guid parameter.
+    // NodaConverters and EntityConfigurations): Instants as integer Unix ticks, SlotState as an
+    // integer, Guids as the provider stores a Guid parameter (SQLite: upper-case "D" text; PostgreSQL:
+    // uuid). Their @names are parameters to both Microsoft.Data.Sqlite and Npgsql.
     private const string InsertColumns = """
         INSERT INTO "Slots" ("Id", "SpecialistId", "Start", "End", "TimeZoneId", "PriceMinor", "Currency", "State", "BlockReason", "HeldUntil", "BookingId", "CreatedAt")
         VALUES
         """;
 
     // "State" = Available in the statement itself: a slot a customer has just held is never touched.
-    private const string DeleteSql = """DELETE FROM "Slots" WHERE "Id" = $id AND "State" = $free;""";
+    private const string DeleteSql = """DELETE FROM "Slots" WHERE "Id" = @id AND "State" = @free;""";
 
     private const string UpdateSql = """
-        UPDATE "Slots" SET "End" = $end, "PriceMinor" = $price, "Currency" = $currency, "TimeZoneId" = $zone
-        WHERE "Id" = $id AND "State" = $free;
+        UPDATE "Slots" SET "End" = @end, "PriceMinor" = @price, "Currency" = @currency, "TimeZoneId" = @zone
+        WHERE "Id" = @id AND "State" = @free;
         """;
 
     private const string ExistingSql = """
         SELECT "Start", "End", "Id", "State", "BlockReason", "PriceMinor", "Currency", "TimeZoneId" FROM "Slots"
-        WHERE "SpecialistId" = $specialist AND "Start" > $from AND "Start" < $to AND "End" > $after
-        ORDER BY "Start";
+        WHERE "SpecialistId" = @specialist AND "Start" > @from AND "Start" < @to AND "End" > @after
+        ORDER BY "Start"
         """;
+
+    // PostgreSQL: the rows read stay as read until the transaction ends (holds of them wait).
+    private const string ExistingForUpdateSql = ExistingSql + " FOR UPDATE";
 
     private const string ExistingTimesSql = """
         SELECT "Start", "End" FROM "Slots"
-        WHERE "SpecialistId" = $specialist AND "Start" > $from AND "Start" < $to AND "End" > $after
+        WHERE "SpecialistId" = @specialist AND "Start" > @from AND "Start" < @to AND "End" > @after
         ORDER BY "Start";
         """;
 
@@ -213,16 +222,16 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
     /// long through an EF projection.
     /// </summary>
     private static async Task<List<ExistingSlot>> LoadExistingAsync(DbConnection connection, DbTransaction transaction,
-        Guid specialistId, Instant from, Instant to, Instant after, bool overwrite, CancellationToken ct)
+        Guid specialistId, Instant from, Instant to, Instant after, bool overwrite, bool lockRows, CancellationToken ct)
     {
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = transaction;
         // Without overwrite nothing that exists is changed or reported: only its times matter.
-        cmd.CommandText = overwrite ? ExistingSql : ExistingTimesSql;
-        Add(cmd, "$specialist", specialistId);
-        Add(cmd, "$from", from.ToUnixTimeTicks());
-        Add(cmd, "$to", to.ToUnixTimeTicks());
-        Add(cmd, "$after", after.ToUnixTimeTicks());
+        cmd.CommandText = !overwrite ? ExistingTimesSql : lockRows ? ExistingForUpdateSql : ExistingSql;
+        Add(cmd, "@specialist", specialistId);
+        Add(cmd, "@from", from.ToUnixTimeTicks());
+        Add(cmd, "@to", to.ToUnixTimeTicks());
+        Add(cmd, "@after", after.ToUnixTimeTicks());
         var slots = new List<ExistingSlot>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -297,22 +306,22 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
             var sql = new System.Text.StringBuilder(InsertColumns, InsertColumns.Length + rows * 96);
             for (var r = 0; r < rows; r++)
                 sql.Append(r == 0 ? "\n" : ",\n")
-                    .Append($"($id{r}, $specialist, $start{r}, $end{r}, $zone, $price, $currency, $state, NULL, NULL, NULL, $created)");
+                    .Append($"(@id{r}, @specialist, @start{r}, @end{r}, @zone, @price, @currency, @state, NULL, NULL, NULL, @created)");
             Command.CommandText = sql.Append(';').ToString();
 
             (_ids, _starts, _ends) = (new DbParameter[rows], new DbParameter[rows], new DbParameter[rows]);
             for (var r = 0; r < rows; r++)
             {
-                _ids[r] = Add(Command, $"$id{r}", Guid.Empty);
-                _starts[r] = Add(Command, $"$start{r}", 0L);
-                _ends[r] = Add(Command, $"$end{r}", 0L);
+                _ids[r] = Add(Command, $"@id{r}", Guid.Empty);
+                _starts[r] = Add(Command, $"@start{r}", 0L);
+                _ends[r] = Add(Command, $"@end{r}", 0L);
             }
-            Add(Command, "$specialist", specialistId);
-            Add(Command, "$zone", timeZoneId);
-            _price = Add(Command, "$price", 0L);
-            _currency = Add(Command, "$currency", "");
-            Add(Command, "$state", (long)SlotState.Available);
-            Add(Command, "$created", now.ToUnixTimeTicks());
+            Add(Command, "@specialist", specialistId);
+            Add(Command, "@zone", timeZoneId);
+            _price = Add(Command, "@price", 0L);
+            _currency = Add(Command, "@currency", "");
+            Add(Command, "@state", (int)SlotState.Available);
+            Add(Command, "@created", now.ToUnixTimeTicks());
         }
 
         public async Task ExecuteAsync(List<PlannedSlot> slots, int offset, CancellationToken ct)
@@ -339,8 +348,8 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = transaction;
         cmd.CommandText = DeleteSql;
-        var id = Add(cmd, "$id", Guid.Empty);
-        Add(cmd, "$free", (long)SlotState.Available);
+        var id = Add(cmd, "@id", Guid.Empty);
+        Add(cmd, "@free", (int)SlotState.Available);
         await cmd.PrepareAsync(ct);
 
         var removed = 0;
@@ -349,8 +358,9 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
             id.Value = slotId;
             removed += await cmd.ExecuteNonQueryAsync(ct);
         }
-        // The transaction holds SQLite's write lock since before the read, so every slot read as free
-        // is still free; a shortfall means that guarantee broke, and new slots could overlap.
+        // The transaction holds SQLite's write lock, or PostgreSQL's locks on these rows, since before
+        // the read, so every slot read as free is still free; a shortfall means that guarantee broke,
+        // and new slots could overlap.
         if (removed != ids.Count)
             throw new InvalidOperationException("Slots changed while generating; nothing was saved. Run the generation again.");
         return removed;
@@ -362,12 +372,12 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = transaction;
         cmd.CommandText = UpdateSql;
-        var id = Add(cmd, "$id", Guid.Empty);
-        var end = Add(cmd, "$end", 0L);
-        var price = Add(cmd, "$price", 0L);
-        var currency = Add(cmd, "$currency", "");
-        Add(cmd, "$zone", timeZoneId);
-        Add(cmd, "$free", (long)SlotState.Available);
+        var id = Add(cmd, "@id", Guid.Empty);
+        var end = Add(cmd, "@end", 0L);
+        var price = Add(cmd, "@price", 0L);
+        var currency = Add(cmd, "@currency", "");
+        Add(cmd, "@zone", timeZoneId);
+        Add(cmd, "@free", (int)SlotState.Available);
         await cmd.PrepareAsync(ct);
 
         foreach (var (slotId, plan) in updates)

@@ -1,8 +1,10 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace BookingLoad;
 
@@ -21,8 +23,10 @@ internal sealed record Sample(int Status, long StartTicks, long EndTicks, string
 /// Hold load against a running app (started by ../booking-load.sh): collects open slots and
 /// antiforgery pairs from the public week pages, fires concurrent holds over distinct slots, then a
 /// contention round where every client races for the same few slots, and finally counts double
-/// bookings directly in the SQLite file. Prints its figures and writes them as key=value lines to
-/// --results for the script's summary.
+/// bookings directly in the database (the SQLite file of --db, or the PostgreSQL database of
+/// --postgres). With several --base-url addresses (comma-separated: instances on one database) the
+/// clients take turns among them, using pages and tokens that the first one handed out.
+/// Prints its figures and writes them as key=value lines to --results for the script's summary.
 /// </summary>
 internal static partial class Program
 {
@@ -43,8 +47,13 @@ internal static partial class Program
 
     public static async Task<int> Main(string[] args)
     {
-        var baseUrl = StringOption(args, "--base-url") ?? throw new ArgumentException("--base-url is required");
-        var dbPath = StringOption(args, "--db") ?? throw new ArgumentException("--db is required");
+        var baseUrls = (StringOption(args, "--base-url") ?? throw new ArgumentException("--base-url is required"))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Func<DbConnection> open = StringOption(args, "--postgres") is { } postgres
+            ? () => new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgres) { Pooling = false }.ConnectionString)
+            : StringOption(args, "--db") is { } dbPath
+                ? () => new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = dbPath, Pooling = false, DefaultTimeout = 30 }.ToString())
+                : throw new ArgumentException("--db (a SQLite file) or --postgres (a connection string) is required");
         var results = StringOption(args, "--results");
         var tz = StringOption(args, "--tz") ?? "Asia/Tokyo";
         var clients = IntOption(args, "--clients", 200);
@@ -61,10 +70,11 @@ internal static partial class Program
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.None,
         };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        var hosts = baseUrls.Select(url => new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) }).ToArray();
+        var http = hosts[0];
 
         // 1. Open slots and antiforgery pairs from the week pages, week after week, until there are enough.
-        var slugs = await SpecialistSlugsAsync(dbPath);
+        var slugs = await SpecialistSlugsAsync(open);
         var needed = clients * holdsPerClient + contentionSlots + warmUpHolds;
         var collectWatch = Stopwatch.StartNew();
         var (slots, pages) = await CollectAsync(http, slugs, tz, needed, maxWeeks);
@@ -88,31 +98,32 @@ internal static partial class Program
         var distinct = shuffled.Skip(warmUpHolds + contentionSlots).Take(clients * holdsPerClient).ToList();
 
         // 2. Warm-up outside the timing: open the connections, JIT and compile the hold path's queries.
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
-            using var response = await http.GetAsync("/healthz");
+            using var response = await hosts[c % hosts.Length].GetAsync("/healthz");
             CountServerError((int)response.StatusCode);
         })));
         var warmWins = 0;
-        foreach (var slot in warmUp)
-            if ((await HoldAsync(http, slot, tz)).Status == 302) warmWins++;
+        for (var i = 0; i < warmUp.Count; i++)
+            if ((await HoldAsync(hosts[i % hosts.Length], warmUp[i], tz)).Status == 302) warmWins++;
 
         // 3. Holds over distinct slots: every client holds its own slots one after the other.
         var perClient = Enumerable.Range(0, clients)
             .Select(c => distinct.Skip(c * holdsPerClient).Take(holdsPerClient).ToList()).ToList();
-        var (holdSamples, holdWall) = await RunRoundAsync(http, perClient, tz, checkTakenNotice: false);
+        var (holdSamples, holdWall) = await RunRoundAsync(hosts, perClient, tz, checkTakenNotice: false);
         var held = holdSamples.Count(IsCheckoutRedirect);
         var holdOthers = holdSamples.GroupBy(s => s.Status).Where(g => g.Key != 302).Select(g => $"{g.Count()}×{g.Key}").ToList();
         var holdsPerSecond = held / holdWall.TotalSeconds;
         var holdLatency = Percentiles(holdSamples);
-        Console.WriteLine($"holds: {clients} concurrent clients × {holdsPerClient} distinct slots = {holdSamples.Count:N0} requests in {holdWall.TotalSeconds:F3} s");
+        Console.WriteLine($"holds: {clients} concurrent clients × {holdsPerClient} distinct slots = {holdSamples.Count:N0} requests in {holdWall.TotalSeconds:F3} s" +
+                          (hosts.Length > 1 ? $", spread over {hosts.Length} instances" : ""));
         Console.WriteLine($"  held (302 → /checkout/…): {held:N0} = {holdsPerSecond:N0} holds/s{(holdOthers.Count > 0 ? "; other answers: " + string.Join(", ", holdOthers) : "")}");
         Console.WriteLine($"  latency ms: p50 {holdLatency.P50:F1}  p90 {holdLatency.P90:F1}  p99 {holdLatency.P99:F1}  max {holdLatency.Max:F1}");
 
         // 4. Contention: every client tries every contested slot (in its own order) at the same moment.
         var raceOrders = Enumerable.Range(0, clients)
             .Select(c => { var r = new Random(c); return contested.OrderBy(_ => r.Next()).ToList(); }).ToList();
-        var (raceSamples, raceWall) = await RunRoundAsync(http, raceOrders, tz, checkTakenNotice: true);
+        var (raceSamples, raceWall) = await RunRoundAsync(hosts, raceOrders, tz, checkTakenNotice: true);
         var raceWins = raceSamples.Count(IsCheckoutRedirect);
         var raceTaken = raceSamples.Count(s => s.Status == 409);
         var raceOthers = raceSamples.Count(s => s.Status is not (302 or 409));
@@ -122,7 +133,7 @@ internal static partial class Program
         Console.WriteLine($"  latency ms: p50 {raceLatency.P50:F1}  p90 {raceLatency.P90:F1}  p99 {raceLatency.P99:F1}  max {raceLatency.Max:F1}");
 
         // 5. The database itself: live bookings per slot and overlapping live bookings per specialist.
-        var check = await CheckDatabaseAsync(dbPath);
+        var check = await CheckDatabaseAsync(open);
         var expectedLive = warmWins + held + raceWins;
         Console.WriteLine($"database: {check.LiveBookings:N0} live bookings (expected {expectedLive:N0} from the 302s), " +
                           $"slots with > 1 live booking: {check.SlotDoubles}, overlapping live bookings of one specialist: {check.OverlapDoubles}, " +
@@ -175,16 +186,19 @@ internal static partial class Program
         if (status >= 500) Interlocked.Increment(ref _serverErrors);
     }
 
-    /// <summary>All clients start together; each posts its holds one after the other. Wall time is first start to last answer.</summary>
-    private static async Task<(List<Sample> Samples, TimeSpan Wall)> RunRoundAsync(HttpClient http,
+    /// <summary>
+    /// All clients start together; each posts its holds one after the other, client c to host c mod
+    /// the hosts. Wall time is first start to last answer.
+    /// </summary>
+    private static async Task<(List<Sample> Samples, TimeSpan Wall)> RunRoundAsync(HttpClient[] hosts,
         IReadOnlyList<List<SeenSlot>> perClient, string tz, bool checkTakenNotice)
     {
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tasks = perClient.Select(mine => Task.Run(async () =>
+        var tasks = perClient.Select((mine, c) => Task.Run(async () =>
         {
             await go.Task;
             var samples = new List<Sample>(mine.Count);
-            foreach (var slot in mine) samples.Add(await HoldAsync(http, slot, tz, checkTakenNotice));
+            foreach (var slot in mine) samples.Add(await HoldAsync(hosts[c % hosts.Length], slot, tz, checkTakenNotice));
             return samples;
         })).ToList();
         await Task.Delay(200); // let every client reach the start line
@@ -256,9 +270,9 @@ internal static partial class Program
 
     private sealed record DatabaseCheck(long LiveBookings, long SlotDoubles, long OverlapDoubles, long OrphanHolds);
 
-    private static async Task<List<string>> SpecialistSlugsAsync(string dbPath)
+    private static async Task<List<string>> SpecialistSlugsAsync(Func<DbConnection> open)
     {
-        await using var connection = Open(dbPath);
+        await using var connection = open();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT \"Slug\" FROM \"Specialists\" ORDER BY \"Slug\"";
@@ -268,16 +282,16 @@ internal static partial class Program
         return slugs;
     }
 
-    private static async Task<DatabaseCheck> CheckDatabaseAsync(string dbPath)
+    private static async Task<DatabaseCheck> CheckDatabaseAsync(Func<DbConnection> open)
     {
         const string live = "(0, 1)"; // BookingStatus.Pending, BookingStatus.Confirmed
-        await using var connection = Open(dbPath);
+        await using var connection = open();
         await connection.OpenAsync();
         return new DatabaseCheck(
             await ScalarAsync(connection, $"SELECT COUNT(*) FROM \"Bookings\" WHERE \"Status\" IN {live}"),
             await ScalarAsync(connection, $"""
                 SELECT COUNT(*) FROM (SELECT "SlotId" FROM "Bookings" WHERE "Status" IN {live}
-                                      GROUP BY "SlotId" HAVING COUNT(*) > 1)
+                                      GROUP BY "SlotId" HAVING COUNT(*) > 1) AS doubled
                 """),
             await ScalarAsync(connection, $"""
                 SELECT COUNT(*) FROM "Bookings" a JOIN "Bookings" b
@@ -292,10 +306,7 @@ internal static partial class Program
                 """));
     }
 
-    private static SqliteConnection Open(string dbPath) =>
-        new(new SqliteConnectionStringBuilder { DataSource = dbPath, Pooling = false, DefaultTimeout = 30 }.ToString());
-
-    private static async Task<long> ScalarAsync(SqliteConnection connection, string sql)
+    private static async Task<long> ScalarAsync(DbConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

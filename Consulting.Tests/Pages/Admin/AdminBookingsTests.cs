@@ -59,6 +59,21 @@ public sealed class AdminBookingsTests : IDisposable
     }
 
     [Fact]
+    public async Task The_customer_search_ignores_the_case_of_every_letter_on_either_database()
+    {
+        var specialist = await _app.CreateSpecialistWithSlotsAsync();
+        var emile = await _app.CreateCustomerAsync("Émile Ørsted");
+        var booking = await _app.ConfirmedBookingAsync(specialist.Slots[3], customer: emile);
+        var admin = await AdminAsync();
+
+        foreach (var term in new[] { "émile ørsted", "ÉMILE", "Ørsted" })
+        {
+            var rows = (await admin.GetPageAsync($"/admin/bookings?Customer={Uri.EscapeDataString(term)}")).QuerySelectorAll("tbody tr");
+            Assert.Equal(booking.Id.ToString(), Assert.Single(rows).GetAttribute("data-booking-id"));
+        }
+    }
+
+    [Fact]
     public async Task A_booking_opens_from_the_list_with_its_times_customer_history_payment_and_messages_and_can_be_refunded()
     {
         var specialist = await _app.CreateSpecialistWithSlotsAsync();

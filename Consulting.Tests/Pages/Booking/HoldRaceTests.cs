@@ -6,43 +6,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Consulting.Tests.Pages.Booking;
 
 /// <summary>
-/// Concurrent holds through real HTTP on a loopback socket (Kestrel), against the real SQLite file:
+/// Concurrent holds through real HTTP on a loopback socket (Kestrel), against the real database:
 /// the database decides who wins, and every loser gets "just taken", never an error.
 /// </summary>
 public sealed class HoldRaceTests
 {
-    private sealed record Attempt(HttpStatusCode Status, string? Location, string Body);
-
-    /// <summary>One antiforgery cookie/token pair, then all posts released at once.</summary>
-    private static async Task<List<Attempt>> RaceAsync(AppFactory app, string slug, IReadOnlyList<Guid> slotIds)
-    {
-        var baseUrl = app.StartKestrel();
-        using var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 256 };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl) };
-        var get = await http.GetAsync($"/specialists/{slug}?week=2026-11-09&tz=UTC");
-        var cookie = string.Join("; ", get.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-        var page = await Html.ParseAsync(get);
-        var token = page.QuerySelector("form.week-grid input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var action = page.QuerySelector("form.week-grid")!.GetAttribute("action")!;
-
-        using var start = new ManualResetEventSlim(false);
-        var tasks = slotIds.Select(async slotId =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, action)
-            {
-                Content = new FormUrlEncodedContent(new Dictionary<string, string>
-                {
-                    ["__RequestVerificationToken"] = token, ["slotId"] = slotId.ToString(),
-                }),
-            };
-            request.Headers.Add("Cookie", cookie);
-            await Task.Run(() => start.Wait());
-            var response = await http.SendAsync(request);
-            return new Attempt(response.StatusCode, response.Headers.Location?.OriginalString, await response.Content.ReadAsStringAsync());
-        }).ToList();
-        start.Set();
-        return [.. await Task.WhenAll(tasks)];
-    }
+    private static Task<List<HoldAttempt>> RaceAsync(AppFactory app, string slug, IReadOnlyList<Guid> slotIds) =>
+        HoldRace.RunAsync([app.StartKestrel()], slug, slotIds);
 
     [Fact]
     public async Task Fifty_concurrent_holds_on_one_slot_give_exactly_one_booking_and_49_just_taken()

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Consulting.Web.Migrations
+namespace Consulting.Web.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration

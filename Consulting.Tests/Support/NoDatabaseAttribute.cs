@@ -1,0 +1,28 @@
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+// In the root namespace: every test file sees it without a using.
+namespace Consulting.Tests;
+
+/// <summary>
+/// Marks a test class that never touches a database (no app host): .ci/test.sh's PostgreSQL pass
+/// leaves it out (<c>--filter Database!=None</c>). Every class without it runs on SQLite and on
+/// PostgreSQL, so a new test that starts an app is covered on both without asking.
+/// </summary>
+[TraitDiscoverer("Consulting.Tests.NoDatabaseDiscoverer", "Consulting.Tests")]
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class NoDatabaseAttribute : Attribute, ITraitAttribute;
+
+public sealed class NoDatabaseDiscoverer : ITraitDiscoverer
+{
+    public IEnumerable<KeyValuePair<string, string>> GetTraits(IAttributeInfo traitAttribute) => [new("Database", "None")];
+}
+
+/// <summary>A test of SQLite's own behaviour (its file, its upgrade path): skipped on the PostgreSQL pass.</summary>
+public sealed class SqliteFactAttribute : FactAttribute
+{
+    public SqliteFactAttribute()
+    {
+        if (Support.TestDatabase.IsPostgres) Skip = "SQLite only (this is the PostgreSQL pass)";
+    }
+}
