@@ -1,5 +1,6 @@
 using Consulting.Tests.Support;
 using Consulting.Web.Domain;
+using Consulting.Web.Jobs;
 using Consulting.Web.Notifications;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -124,12 +125,8 @@ public sealed class OutboxTests
             await BookAsync(before, 3);
             // A dispatcher that died after claiming a delivery (before sending it) left its lease behind.
             var orphan = (await EmailDeliveriesAsync(before)).Last().Id;
-            await before.WithDbAsync(async db =>
-            {
-                var d = await db.NotificationDeliveries.SingleAsync(x => x.Id == orphan);
-                d.Claim(before.Clock.GetCurrentInstant(), OutboxDispatcher.Lease);
-                await db.SaveChangesAsync();
-            });
+            await using (var scope = before.Services.CreateAsyncScope())
+                Assert.NotNull(await scope.ServiceProvider.GetRequiredService<WorkRunner>().ClaimAsync(OutboxDispatcher.Table, orphan, CancellationToken.None));
 
             await DispatchAsync(before, stop.Token);
             Assert.Single(await smtp.MessagesAsync(1));
@@ -141,7 +138,7 @@ public sealed class OutboxTests
         await DispatchAsync(after);
         // The orphaned claim waits for its lease to run out, then goes like the rest.
         Assert.Equal(8, (await EmailDeliveriesAsync(after)).Count(d => d.State == DeliveryState.Sent));
-        after.Clock.Advance(OutboxDispatcher.Lease);
+        after.Clock.Advance(JobsOptions.DefaultLease);
         await DispatchAsync(after);
         Assert.Equal(0, await DispatchAsync(after));
 

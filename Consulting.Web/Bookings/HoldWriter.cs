@@ -28,7 +28,7 @@ public sealed class HoldWriter : IAsyncDisposable
         "CustomerTimeZoneId", "Notes", "Start", "End", "PriceMinor", "Currency", "Status", "HoldExpiresAt", "CreatedAt",
         "Sequence", "MeetingProvider", "MeetingExternalId", "MeetingJoinUrl", "MeetingHostUrl", "CancelledByRole",
         "CancelledByUserId", "CancelledAt", "CancelReason", "CancelRefund", "RecordingUrl", "MeetingSync",
-        "MeetingSyncAttempts", "MeetingSyncDueAt", "MeetingSyncError",
+        "MeetingSyncAttempts", "MeetingSyncDueAt", "MeetingSyncError", "MeetingSyncLeaseOwner", "MeetingSyncLeaseUntil",
     ];
 
     /// <summary>Without "Id", which SQLite assigns.</summary>
@@ -233,6 +233,9 @@ public sealed class HoldWriter : IAsyncDisposable
             Bind(_booking, "MeetingSyncAttempts", b.MeetingSyncAttempts);
             Bind(_booking, "MeetingSyncDueAt", b.MeetingSyncDueAt?.ToUnixTimeTicks());
             Bind(_booking, "MeetingSyncError", b.MeetingSyncError);
+            // A new booking's meeting work is not claimed by anyone yet.
+            Bind(_booking, "MeetingSyncLeaseOwner", null);
+            Bind(_booking, "MeetingSyncLeaseUntil", null);
             _insertBooking.ExecuteNonQuery();
 
             // A new booking has its status history only (no reschedules yet).

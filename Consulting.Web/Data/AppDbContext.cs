@@ -17,6 +17,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
     public DbSet<Review> Reviews => Set<Review>();
     public DbSet<GenerationJob> GenerationJobs => Set<GenerationJob>();
+    public DbSet<ScheduledTask> ScheduledTasks => Set<ScheduledTask>();
     public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
