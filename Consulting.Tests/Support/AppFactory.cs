@@ -20,7 +20,8 @@ public class AppFactory : WebApplicationFactory<Program>
     /// <summary>Monday 2 November 2026, 12:00 UTC: just after the US and EU autumn DST changes.</summary>
     public static readonly Instant DefaultNow = Instant.FromUtc(2026, 11, 2, 12, 0);
 
-    public FakeClock Clock { get; } = new(DefaultNow);
+    /// <summary>Set to another app's clock for a second instance on the same database: servers agree on the time.</summary>
+    public FakeClock Clock { get; init; } = new(DefaultNow);
     public string DataDirectory { get; }
     public bool SeedDemoData { get; init; }
     /// <summary>Off by default: tests run jobs themselves (e.g. GenerationJobs.RunDueAsync) so timing can't vary.</summary>

@@ -84,7 +84,8 @@ public sealed class WorkRunner(
         return candidate is null ? null : await ClaimAsync(table, candidate, ct);
     }
 
-    private async Task<WorkLease<TKey>?> ClaimAsync<T, TKey>(WorkTable<T, TKey> table, WorkCandidate<TKey> candidate, CancellationToken ct)
+    /// <summary>Claims the row as <paramref name="candidate"/> saw it; null if anything changed since (internal: tests replay a stale read).</summary>
+    internal async Task<WorkLease<TKey>?> ClaimAsync<T, TKey>(WorkTable<T, TKey> table, WorkCandidate<TKey> candidate, CancellationToken ct)
         where T : class where TKey : notnull
     {
         var now = clock.GetCurrentInstant();
