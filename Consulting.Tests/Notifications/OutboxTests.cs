@@ -14,8 +14,6 @@ namespace Consulting.Tests.Notifications;
 /// <summary>An app that sends email over SMTP to 127.0.0.1:<c>port</c>, whether or not a server listens there.</summary>
 public sealed class SmtpAppFactory(int port, string? dataDirectory = null) : AppFactory(dataDirectory)
 {
-    public Action<IServiceCollection>? TestServices { get; init; }
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -23,7 +21,6 @@ public sealed class SmtpAppFactory(int port, string? dataDirectory = null) : App
         builder.UseSetting("Smtp:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Smtp:Security", "None");
         builder.UseSetting("Smtp:TimeoutSeconds", "5");
-        if (TestServices is not null) builder.ConfigureTestServices(TestServices);
     }
 }
 
@@ -165,13 +162,8 @@ public sealed class OutboxTests
 internal static class StoppingTransport
 {
     /// <summary>Wraps the email transport so that <paramref name="stop"/> is cancelled after the first send.</summary>
-    public static void Decorate(this IServiceCollection services, CancellationTokenSource stop)
-    {
-        var inner = services.Last(d => d.ServiceType == typeof(IEmailTransport));
-        services.Remove(inner);
-        services.AddSingleton<IEmailTransport>(sp => new Stopping(
-            (IEmailTransport)(inner.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!)), stop));
-    }
+    public static void Decorate(this IServiceCollection services, CancellationTokenSource stop) =>
+        services.Decorate<IEmailTransport>(inner => new Stopping(inner, stop));
 
     private sealed class Stopping(IEmailTransport inner, CancellationTokenSource stop) : IEmailTransport
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,6 +27,8 @@ public class AppFactory : WebApplicationFactory<Program>
     public bool SeedDemoData { get; init; }
     /// <summary>Off by default: tests run jobs themselves (e.g. GenerationJobs.RunDueAsync) so timing can't vary.</summary>
     public bool RunJobsInBackground { get; init; }
+    /// <summary>Services a test swaps in (stand-ins, counters), applied after the app's own.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
     public string DatabasePath => Path.Combine(DataDirectory, "app.db");
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
 
@@ -69,6 +72,7 @@ public class AppFactory : WebApplicationFactory<Program>
             services.RemoveAll<IClock>();
             services.AddSingleton<IClock>(Clock);
         });
+        if (TestServices is not null) builder.ConfigureTestServices(TestServices);
     }
 
     /// <summary>A client that keeps cookies but does not follow redirects, so tests see each 302.</summary>

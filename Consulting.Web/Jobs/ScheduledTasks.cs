@@ -21,16 +21,14 @@ public abstract record TaskSchedule
         public override Instant Next(Instant started) => started + Interval;
     }
 
-    /// <summary>Once a day at <paramref name="TimeUtc"/> (UTC), starting with the next one.</summary>
+    /// <summary>Once a day at <paramref name="TimeUtc"/> (UTC), starting with the next one (or this very one).</summary>
     public sealed record DailyAt(LocalTime TimeUtc) : TaskSchedule
     {
-        public override Instant First(Instant now) => Next(now);
+        public override Instant First(Instant now) => Today(now) >= now ? Today(now) : Today(now) + Duration.FromDays(1);
 
-        public override Instant Next(Instant started)
-        {
-            var at = started.InUtc().Date.At(TimeUtc).InUtc().ToInstant();
-            return at > started ? at : at + Duration.FromDays(1);
-        }
+        public override Instant Next(Instant started) => Today(started) > started ? Today(started) : Today(started) + Duration.FromDays(1);
+
+        private Instant Today(Instant at) => at.InUtc().Date.At(TimeUtc).InUtc().ToInstant();
     }
 }
 
