@@ -6,7 +6,7 @@ namespace Consulting.Tests.Support;
 /// </summary>
 public static class Eventually
 {
-    public static async Task HoldsAsync(Func<Task<bool>> condition, int timeoutSeconds = 15)
+    public static async Task HoldsAsync(Func<Task<bool>> condition, int timeoutSeconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (!await condition())
