@@ -161,8 +161,7 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         var notification = Notification.Create(NotificationType.BookingConfirmation,
             new Recipient(CustomerAId, _accounts[Who.CustomerA].Email, null, "Europe/Paris"), null, "Undeliverable", "", [Channel.Email], now);
         var delivery = notification.Deliveries.Single();
-        delivery.Claim(now, Duration.FromMinutes(1));
-        delivery.MarkAttemptFailed("550 mailbox unavailable", now, maxAttempts: 1, Duration.FromMinutes(1));
+        delivery.MarkFailedForGood("550 mailbox unavailable");
         db.Notifications.Add(notification);
         await db.SaveChangesAsync();
         return delivery.Id;

@@ -8,7 +8,6 @@ public class NotificationTests
 {
     private static readonly Instant Now = Instant.FromUtc(2026, 3, 1, 9, 0);
     private static readonly Channel[] AllChannels = [Channel.Email, Channel.InApp, Channel.Sms];
-    private static readonly Duration Lease = Duration.FromMinutes(5);
     private static readonly Duration BaseDelay = Duration.FromMinutes(1);
 
     private static Notification Create(Recipient recipient, IEnumerable<Channel>? channels = null) =>
@@ -96,133 +95,70 @@ public class NotificationTests
         Assert.Equal(Now + Duration.FromMinutes(1), notification.ReadAt);
     }
 
-    // --- Delivery ---
+    // --- Delivery (claiming it is the job runner's: Jobs/WorkRunnerTests) ---
+
+    private static readonly RetryPolicy Retry = new(BaseDelay, Duration.FromHours(1), MaxAttempts: 6);
 
     [Fact]
-    public void Claim_due_delivery_leases_it_and_counts_the_attempt()
+    public void MarkSent_records_the_sent_time()
     {
         var delivery = EmailDelivery();
-
-        Assert.True(delivery.IsDue(Now));
-        delivery.Claim(Now, Lease);
-
-        Assert.Equal(DeliveryState.Sending, delivery.State);
-        Assert.Equal(Now + Lease, delivery.LeaseUntil);
-        Assert.Equal(1, delivery.Attempts);
-        Assert.False(delivery.IsDue(Now + Lease - Duration.FromSeconds(1)));
-    }
-
-    [Fact]
-    public void Claim_before_next_attempt_time_throws()
-    {
-        var delivery = EmailDelivery();
-
-        Assert.False(delivery.IsDue(Now - Duration.FromSeconds(1)));
-        Assert.Throws<DomainException>(() => delivery.Claim(Now - Duration.FromSeconds(1), Lease));
-        Assert.Equal(0, delivery.Attempts);
-    }
-
-    [Fact]
-    public void Claim_while_leased_throws()
-    {
-        var delivery = EmailDelivery();
-        delivery.Claim(Now, Lease);
-
-        Assert.Throws<DomainException>(() => delivery.Claim(Now + Duration.FromMinutes(1), Lease));
-        Assert.Equal(1, delivery.Attempts);
-    }
-
-    [Fact]
-    public void Claim_after_lease_ran_out_reclaims_and_counts_another_attempt()
-    {
-        var delivery = EmailDelivery();
-        delivery.Claim(Now, Lease);
-
-        delivery.Claim(Now + Lease, Lease);
-
-        Assert.Equal(2, delivery.Attempts);
-        Assert.Equal(Now + Lease + Lease, delivery.LeaseUntil);
-    }
-
-    [Fact]
-    public void MarkSent_after_claim_records_sent_time_and_clears_lease()
-    {
-        var delivery = EmailDelivery();
-        delivery.Claim(Now, Lease);
         var sentAt = Now + Duration.FromSeconds(3);
 
         delivery.MarkSent(sentAt);
 
         Assert.Equal(DeliveryState.Sent, delivery.State);
         Assert.Equal(sentAt, delivery.SentAt);
-        Assert.Null(delivery.LeaseUntil);
-        Assert.False(delivery.IsDue(sentAt + Duration.FromDays(1)));
-    }
-
-    [Fact]
-    public void MarkSent_without_claim_throws()
-    {
-        var delivery = EmailDelivery();
-
-        Assert.Throws<DomainException>(() => delivery.MarkSent(Now));
+        Assert.False(delivery.IsOpen);
     }
 
     [Fact]
     public void MarkSent_twice_throws()
     {
         var delivery = EmailDelivery();
-        delivery.Claim(Now, Lease);
         delivery.MarkSent(Now);
 
         Assert.Throws<DomainException>(() => delivery.MarkSent(Now));
     }
 
     [Fact]
-    public void MarkAttemptFailed_without_claim_throws()
+    public void A_finished_delivery_can_not_fail_afterwards()
     {
         var delivery = EmailDelivery();
+        delivery.MarkSent(Now);
 
-        Assert.Throws<DomainException>(() => delivery.MarkAttemptFailed("smtp down", Now, 5, BaseDelay));
+        Assert.Throws<DomainException>(() => delivery.MarkAttemptFailed("smtp down", Now, Retry));
+        Assert.Throws<DomainException>(() => delivery.MarkFailedForGood("no such number"));
+        Assert.Equal(DeliveryState.Sent, delivery.State);
     }
 
     [Fact]
-    public void Failed_attempts_back_off_exponentially_then_fail_for_good_after_max_attempts()
+    public void A_failed_attempt_waits_as_the_policy_says()
     {
         var delivery = EmailDelivery();
-        var now = Now;
-        var delays = new List<Duration>();
 
-        for (var attempt = 1; attempt < 4; attempt++)
-        {
-            delivery.Claim(now, Lease);
-            delivery.MarkAttemptFailed($"smtp down {attempt}", now, maxAttempts: 4, BaseDelay);
-            Assert.Equal(DeliveryState.Pending, delivery.State);
-            Assert.Null(delivery.LeaseUntil);
-            delays.Add(delivery.NextAttemptAt - now);
-            Assert.False(delivery.IsDue(delivery.NextAttemptAt - Duration.FromSeconds(1)));
-            now = delivery.NextAttemptAt;
-        }
+        delivery.MarkAttemptFailed("smtp down", Now, Retry);
 
-        Assert.Equal([BaseDelay, BaseDelay * 2, BaseDelay * 4], delays);
+        Assert.Equal((DeliveryState.Pending, Now + BaseDelay, "smtp down"), (delivery.State, delivery.NextAttemptAt, delivery.LastError));
+    }
 
-        delivery.Claim(now, Lease);
-        delivery.MarkAttemptFailed("smtp down 4", now, maxAttempts: 4, BaseDelay);
+    [Fact]
+    public void A_refusal_that_can_not_change_fails_for_good_and_an_admin_can_start_it_over()
+    {
+        var delivery = EmailDelivery();
 
-        Assert.Equal(DeliveryState.Failed, delivery.State);
-        Assert.Equal(4, delivery.Attempts);
-        Assert.Equal("smtp down 4", delivery.LastError);
-        Assert.Null(delivery.LeaseUntil);
-        Assert.False(delivery.IsDue(now + Duration.FromDays(365)));
-        Assert.Throws<DomainException>(() => delivery.Claim(now + Duration.FromDays(1), Lease));
+        delivery.MarkFailedForGood("21211 invalid number");
+        Assert.Equal((DeliveryState.Failed, "21211 invalid number"), (delivery.State, delivery.LastError));
+
+        delivery.Retry(Now + Duration.FromHours(1));
+        Assert.Equal((DeliveryState.Pending, 0, Now + Duration.FromHours(1)), (delivery.State, delivery.Attempts, delivery.NextAttemptAt));
     }
 
     [Fact]
     public void Sent_after_a_failed_attempt_clears_the_error()
     {
         var delivery = EmailDelivery();
-        delivery.Claim(Now, Lease);
-        delivery.MarkAttemptFailed("timeout", Now, 3, BaseDelay);
-        delivery.Claim(delivery.NextAttemptAt, Lease);
+        delivery.MarkAttemptFailed("timeout", Now, Retry);
 
         delivery.MarkSent(delivery.NextAttemptAt);
 
@@ -234,11 +170,41 @@ public class NotificationTests
     public void MarkAttemptFailed_keeps_at_most_1000_characters_of_the_error()
     {
         var delivery = EmailDelivery();
-        delivery.Claim(Now, Lease);
 
-        delivery.MarkAttemptFailed(new string('e', 5000), Now, 3, BaseDelay);
+        delivery.MarkAttemptFailed(new string('e', 5000), Now, Retry);
 
         Assert.Equal(1000, delivery.LastError!.Length);
+    }
+}
+
+[NoDatabase]
+public class RetryPolicyTests
+{
+    private static readonly Instant Now = Instant.FromUtc(2026, 3, 1, 9, 0);
+
+    [Fact]
+    public void Delays_double_from_the_first_up_to_the_cap()
+    {
+        var policy = new RetryPolicy(Duration.FromMinutes(1), Duration.FromMinutes(10));
+
+        Assert.Equal(new double[] { 1, 2, 4, 8, 10, 10 }, Enumerable.Range(1, 6).Select(a => policy.DelayAfter(a).TotalMinutes));
+    }
+
+    [Fact]
+    public void After_the_last_allowed_attempt_there_is_no_next_one()
+    {
+        var policy = new RetryPolicy(Duration.FromMinutes(1), Duration.FromHours(1), MaxAttempts: 3);
+
+        Assert.Equal(Now + Duration.FromMinutes(2), policy.NextAttempt(2, Now));
+        Assert.Null(policy.NextAttempt(3, Now));
+    }
+
+    [Fact]
+    public void Without_a_maximum_it_never_gives_up()
+    {
+        var policy = new RetryPolicy(Duration.FromMinutes(1), Duration.FromHours(1));
+
+        Assert.Equal(Now + Duration.FromHours(1), policy.NextAttempt(1000, Now));
     }
 }
 

@@ -134,16 +134,18 @@ public sealed class GenerationJobTests
         using var app = new AppFactory();
         var me = await app.CreateSignedInAsync(schedule: Weekdays9To12);
         await RequestGenerationAsync(me, "2026-11-03", "2026-11-03");
-        var startedAt = app.Clock.GetCurrentInstant();
         // What a crash leaves behind: claimed (Running, lease taken) but never finished.
-        await app.WithDbAsync(db => db.GenerationJobs.ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.State, JobState.Running)
-            .SetProperty(j => j.Attempts, 1)
-            .SetProperty(j => j.LeaseUntil, startedAt + GenerationJobs.Lease)));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var jobId = Assert.Single(await JobsAsync(app, me.Id)).Id;
+            Assert.NotNull(await scope.ServiceProvider.GetRequiredService<WorkRunner>().ClaimAsync(GenerationJobs.Table, jobId, CancellationToken.None));
+        }
+        Assert.Equal(JobState.Running, Assert.Single(await JobsAsync(app, me.Id)).State);
 
+        app.Clock.Advance(JobsOptions.DefaultLease - Duration.FromSeconds(1));
         Assert.Equal(0, await RunDueAsync(app));
 
-        app.Clock.Advance(GenerationJobs.Lease);
+        app.Clock.Advance(Duration.FromSeconds(1));
         Assert.Equal(1, await RunDueAsync(app));
         var job = Assert.Single(await JobsAsync(app, me.Id));
         Assert.Equal((JobState.Succeeded, 2), (job.State, job.Attempts));
@@ -174,31 +176,43 @@ public sealed class GenerationJobTests
     }
 
     [Fact]
-    public async Task The_nightly_job_keeps_every_active_schedule_generated_to_the_horizon()
+    public async Task The_nightly_task_runs_once_a_night_at_two_and_keeps_every_active_schedule_generated_to_the_horizon()
     {
         using var app = new SeededAppFactory();
         var maya = await app.WithDbAsync(db => db.Specialists.SingleAsync(s => s.Slug == "maya-thompson"));
-
-        await using (var scope = app.Services.CreateAsyncScope())
+        async Task SweepAsync()
         {
-            var invocable = scope.ServiceProvider.GetRequiredService<KeepSchedulesGenerated>();
-            await invocable.Invoke();
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<KeepSchedulesGenerated>().Invoke();
         }
+        Task<List<GenerationJob>> NightlyJobsAsync() =>
+            app.WithDbAsync(db => db.GenerationJobs.AsNoTracking().Where(j => j.Origin == "nightly").ToListAsync());
 
-        var jobs = await app.WithDbAsync(db => db.GenerationJobs.AsNoTracking().ToListAsync());
-        Assert.All(jobs.Where(j => j.Origin == "nightly"), j => Assert.True(j.State == JobState.Succeeded, $"{j.State} {j.Error}"));
-        Assert.Equal(4, jobs.Count(j => j.Origin == "nightly" && j.State == JobState.Succeeded));
-        var mayaJob = jobs.Single(j => j.SpecialistId == maya.Id && j.Origin == "nightly");
-        // 2 Nov 2026 12:00Z is 07:00 in New York; the horizon is 60 days.
+        // Monday 2 November, 12:00 UTC: tonight's run is still ahead.
+        await SweepAsync();
+        Assert.Empty(await NightlyJobsAsync());
+
+        app.Clock.Reset(Instant.FromUtc(2026, 11, 3, 2, 0));
+        await SweepAsync();
+        var jobs = await NightlyJobsAsync();
+        Assert.All(jobs, j => Assert.True(j.State == JobState.Succeeded, $"{j.State} {j.Error}"));
+        Assert.Equal(4, jobs.Count);
+        var mayaJob = jobs.Single(j => j.SpecialistId == maya.Id);
+        // 3 Nov 2026 02:00Z is 21:00 on 2 Nov in New York; the horizon is 60 days.
         Assert.Equal((new LocalDate(2026, 11, 2), new LocalDate(2027, 1, 1)), (mayaJob.From, mayaJob.To));
         var last = await app.WithDbAsync(db => db.Slots.Where(s => s.SpecialistId == maya.Id).MaxAsync(s => s.Start));
         Assert.Equal(new LocalDate(2027, 1, 1), last.InZone(DateTimeZoneProviders.Tzdb["America/New_York"]).Date);
 
-        // Running it again the next night adds only the newly reached day.
+        // Later sweeps the same night (this instance's or another's) queue nothing more.
+        app.Clock.Advance(Duration.FromHours(3));
+        await SweepAsync();
+        Assert.Equal(4, (await NightlyJobsAsync()).Count);
+
+        // The next night adds only the newly reached day.
         var before = await SlotCountAsync(app, maya.Id);
-        app.Clock.Advance(Duration.FromDays(1));
-        await using (var scope = app.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<KeepSchedulesGenerated>().Invoke();
+        app.Clock.Reset(Instant.FromUtc(2026, 11, 4, 2, 0));
+        await SweepAsync();
+        Assert.Equal(8, (await NightlyJobsAsync()).Count);
         Assert.Equal(before, await SlotCountAsync(app, maya.Id) - SlotsOn(await app.WithDbAsync(db => db.Slots.AsNoTracking()
             .Where(s => s.SpecialistId == maya.Id).ToListAsync()), new LocalDate(2027, 1, 2)));
     }

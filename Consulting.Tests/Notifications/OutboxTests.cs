@@ -1,5 +1,6 @@
 using Consulting.Tests.Support;
 using Consulting.Web.Domain;
+using Consulting.Web.Jobs;
 using Consulting.Web.Notifications;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -13,8 +14,6 @@ namespace Consulting.Tests.Notifications;
 /// <summary>An app that sends email over SMTP to 127.0.0.1:<c>port</c>, whether or not a server listens there.</summary>
 public sealed class SmtpAppFactory(int port, string? dataDirectory = null) : AppFactory(dataDirectory)
 {
-    public Action<IServiceCollection>? TestServices { get; init; }
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -22,7 +21,6 @@ public sealed class SmtpAppFactory(int port, string? dataDirectory = null) : App
         builder.UseSetting("Smtp:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Smtp:Security", "None");
         builder.UseSetting("Smtp:TimeoutSeconds", "5");
-        if (TestServices is not null) builder.ConfigureTestServices(TestServices);
     }
 }
 
@@ -124,12 +122,8 @@ public sealed class OutboxTests
             await BookAsync(before, 3);
             // A dispatcher that died after claiming a delivery (before sending it) left its lease behind.
             var orphan = (await EmailDeliveriesAsync(before)).Last().Id;
-            await before.WithDbAsync(async db =>
-            {
-                var d = await db.NotificationDeliveries.SingleAsync(x => x.Id == orphan);
-                d.Claim(before.Clock.GetCurrentInstant(), OutboxDispatcher.Lease);
-                await db.SaveChangesAsync();
-            });
+            await using (var scope = before.Services.CreateAsyncScope())
+                Assert.NotNull(await scope.ServiceProvider.GetRequiredService<WorkRunner>().ClaimAsync(OutboxDispatcher.Table, orphan, CancellationToken.None));
 
             await DispatchAsync(before, stop.Token);
             Assert.Single(await smtp.MessagesAsync(1));
@@ -141,7 +135,7 @@ public sealed class OutboxTests
         await DispatchAsync(after);
         // The orphaned claim waits for its lease to run out, then goes like the rest.
         Assert.Equal(8, (await EmailDeliveriesAsync(after)).Count(d => d.State == DeliveryState.Sent));
-        after.Clock.Advance(OutboxDispatcher.Lease);
+        after.Clock.Advance(JobsOptions.DefaultLease);
         await DispatchAsync(after);
         Assert.Equal(0, await DispatchAsync(after));
 
@@ -168,13 +162,8 @@ public sealed class OutboxTests
 internal static class StoppingTransport
 {
     /// <summary>Wraps the email transport so that <paramref name="stop"/> is cancelled after the first send.</summary>
-    public static void Decorate(this IServiceCollection services, CancellationTokenSource stop)
-    {
-        var inner = services.Last(d => d.ServiceType == typeof(IEmailTransport));
-        services.Remove(inner);
-        services.AddSingleton<IEmailTransport>(sp => new Stopping(
-            (IEmailTransport)(inner.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!)), stop));
-    }
+    public static void Decorate(this IServiceCollection services, CancellationTokenSource stop) =>
+        services.Decorate<IEmailTransport>(inner => new Stopping(inner, stop));
 
     private sealed class Stopping(IEmailTransport inner, CancellationTokenSource stop) : IEmailTransport
     {

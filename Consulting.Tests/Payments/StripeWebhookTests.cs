@@ -23,8 +23,6 @@ public sealed class StripeAppFactory : AppFactory
 
     public StripeStandIn Stripe { get; private set; } = null!;
     public string? ConfiguredWebhookSecret { get; init; } = WebhookSecret;
-    /// <summary>Replacements applied after the app's own registrations.</summary>
-    public Action<IServiceCollection>? TestServices { get; init; }
 
     public static async Task<StripeAppFactory> StartAsync(string? webhookSecret = WebhookSecret,
         Action<IServiceCollection>? testServices = null)
@@ -41,7 +39,6 @@ public sealed class StripeAppFactory : AppFactory
         builder.UseSetting("Stripe:SecretKey", SecretKey);
         builder.UseSetting("Stripe:ApiBase", Stripe.ApiBase);
         builder.UseSetting("Stripe:WebhookSecret", ConfiguredWebhookSecret ?? "");
-        if (TestServices is not null) builder.ConfigureTestServices(TestServices);
     }
 
     public override async ValueTask DisposeAsync()

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,11 +24,14 @@ public class AppFactory : WebApplicationFactory<Program>
     /// <summary>Monday 2 November 2026, 12:00 UTC: just after the US and EU autumn DST changes.</summary>
     public static readonly Instant DefaultNow = Instant.FromUtc(2026, 11, 2, 12, 0);
 
-    public FakeClock Clock { get; } = new(DefaultNow);
+    /// <summary>Set to another app's clock for a second instance on the same database: servers agree on the time.</summary>
+    public FakeClock Clock { get; init; } = new(DefaultNow);
     public string DataDirectory { get; }
     public bool SeedDemoData { get; init; }
     /// <summary>Off by default: tests run jobs themselves (e.g. GenerationJobs.RunDueAsync) so timing can't vary.</summary>
     public bool RunJobsInBackground { get; init; }
+    /// <summary>Services a test swaps in (stand-ins, counters), applied after the app's own.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
     /// <summary>The SQLite file (on the SQLite pass).</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "app.db");
     /// <summary>The PostgreSQL database (on the PostgreSQL pass), named after <see cref="DataDirectory"/>.</summary>
@@ -86,6 +90,7 @@ public class AppFactory : WebApplicationFactory<Program>
             services.RemoveAll<IClock>();
             services.AddSingleton<IClock>(Clock);
         });
+        if (TestServices is not null) builder.ConfigureTestServices(TestServices);
     }
 
     /// <summary>A client that keeps cookies but does not follow redirects, so tests see each 302.</summary>

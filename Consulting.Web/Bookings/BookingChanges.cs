@@ -74,8 +74,8 @@ public sealed class BookingChanges(
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        // Outside the transaction: the meeting is deleted and the refund sent (or retried later).
-        await followUps.RunAsync(ct);
+        // Outside the transaction: this booking's meeting is deleted and its refund sent (or retried later).
+        await followUps.ForBookingAsync(bookingId, ct);
         return new ChangeOutcome.Done(await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == bookingId, ct));
     }
 
@@ -122,7 +122,7 @@ public sealed class BookingChanges(
                 return new ChangeOutcome.Taken(await openSlots.NearestAsync(specialistId, target.Start, 6, ct));
             }
         }
-        await followUps.RunAsync(ct);
+        await followUps.ForBookingAsync(bookingId, ct);
         return new ChangeOutcome.Done(await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == bookingId, ct));
     }
 }

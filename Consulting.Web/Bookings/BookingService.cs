@@ -194,7 +194,8 @@ public sealed class BookingService(
             return new TestCardOutcome.Declined(message!);
         }
         var applied = await outcomes.SucceededAsync(new PaymentRef(PaymentId: payment.Id), $"test_ch_{Guid.NewGuid():N}", ct);
-        await followUps.RunAsync(ct);
+        // The customer lands on the confirmation next: their meeting link is made now.
+        await followUps.ForBookingAsync(bookingId, ct);
         return new TestCardOutcome.Paid(applied);
     }
 }

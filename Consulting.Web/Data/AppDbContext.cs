@@ -28,6 +28,7 @@ public class AppDbContext : IdentityDbContext<AppUser>, IDataProtectionKeyContex
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
     public DbSet<Review> Reviews => Set<Review>();
     public DbSet<GenerationJob> GenerationJobs => Set<GenerationJob>();
+    public DbSet<ScheduledTask> ScheduledTasks => Set<ScheduledTask>();
     public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
     /// <summary>The data-protection key ring, shared by every instance (sign-in cookies, signed links).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

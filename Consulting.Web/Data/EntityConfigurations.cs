@@ -103,6 +103,7 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         b.HasIndex(x => new { x.Status, x.Start });
         b.HasIndex(x => new { x.MeetingSync, x.MeetingSyncDueAt });
         b.Property(x => x.MeetingSyncError).HasMaxLength(500);
+        b.HasWorkLease("MeetingSyncLeaseOwner", "MeetingSyncLeaseUntil");
         // Last line of defence against double booking: one live booking per slot.
         b.HasIndex(x => x.SlotId).IsUnique()
             .HasFilter($"\"Status\" IN ({(int)BookingStatus.Pending}, {(int)BookingStatus.Confirmed})")
@@ -173,6 +174,7 @@ internal sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         b.HasIndex(x => x.IdempotencyKey).IsUnique();
         b.HasIndex(x => new { x.Status, x.NextAttemptAt });
         b.Property(x => x.LastError).HasMaxLength(1000);
+        b.HasWorkLease();
     }
 }
 
@@ -197,11 +199,12 @@ internal sealed class NotificationDeliveryConfiguration : IEntityTypeConfigurati
     public void Configure(EntityTypeBuilder<NotificationDelivery> b)
     {
         b.ToTable("NotificationDeliveries");
+        b.Ignore(x => x.IsOpen);
         b.Property(x => x.LastError).HasMaxLength(1000);
-        // A dispatcher's claim and its outcome are saved "... WHERE State and LeaseUntil are as I read
-        // them": two dispatchers (or two app instances) never both own one delivery.
+        // Claimed with a lease by one dispatcher of any instance (Jobs/WorkRunner); an admin's retry
+        // is still saved "... WHERE State = Failed".
         b.Property(x => x.State).IsConcurrencyToken();
-        b.Property(x => x.LeaseUntil).IsConcurrencyToken();
+        b.HasWorkLease();
         b.HasIndex(x => new { x.State, x.NextAttemptAt });
     }
 }
@@ -229,7 +232,21 @@ internal sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Gene
         b.Property(x => x.Error).HasMaxLength(500);
         b.HasIndex(x => new { x.State, x.CreatedAt });
         b.HasIndex(x => new { x.SpecialistId, x.CreatedAt });
+        b.HasWorkLease();
         b.HasOne<SpecialistProfile>().WithMany().HasForeignKey(x => x.SpecialistId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ScheduledTaskConfiguration : IEntityTypeConfiguration<ScheduledTask>
+{
+    public void Configure(EntityTypeBuilder<ScheduledTask> b)
+    {
+        b.ToTable("ScheduledTasks");
+        // One row per task name: two instances creating it at once can't both succeed.
+        b.HasKey(x => x.Name);
+        b.Property(x => x.Name).HasMaxLength(ScheduledTask.MaxNameLength);
+        b.Property(x => x.LastError).HasMaxLength(500);
+        b.HasWorkLease();
     }
 }
 

@@ -83,6 +83,14 @@ public sealed class ModelInsert : IDisposable
                 var principal = ownership.PrincipalKey.Properties[keyIndex].GetGetter();
                 read = (_, owner) => principal.GetClrValue(owner ?? throw new ArgumentNullException(nameof(owner)));
             }
+            else if (property.IsShadowProperty())
+            {
+                // No change tracker holds a shadow value for a raw insert: a new row starts without one
+                // (e.g. a work lease). A required one can't be guessed, so it fails here, not silently.
+                if (!property.IsNullable)
+                    throw new NotSupportedException($"{type.DisplayName()}.{property.Name} is a required shadow property; a raw INSERT can't know its value.");
+                read = (_, _) => null;
+            }
             else
             {
                 var getter = property.GetGetter();

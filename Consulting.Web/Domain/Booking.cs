@@ -143,6 +143,7 @@ public sealed class Booking
     public string? RecordingUrl { get; private set; }
     /// <summary>Pending work at the meeting provider, done (and retried) by the meeting job.</summary>
     public MeetingSync MeetingSync { get; private set; }
+    /// <summary>Tries of the pending meeting work so far (each claim by the meeting job counts one).</summary>
     public int MeetingSyncAttempts { get; private set; }
     public Instant? MeetingSyncDueAt { get; private set; }
     public string? MeetingSyncError { get; private set; }
@@ -273,13 +274,12 @@ public sealed class Booking
         (MeetingSync, MeetingSyncAttempts, MeetingSyncDueAt, MeetingSyncError) = (MeetingSync.None, 0, null, null);
     }
 
-    /// <summary>The provider failed; try again after <paramref name="retryIn"/>. The booking itself stands.</summary>
-    public void MeetingSyncFailed(string error, Instant now, Duration retryIn)
+    /// <summary>The provider failed; try again as <paramref name="retry"/> says (it never gives up). The booking itself stands.</summary>
+    public void MeetingSyncFailed(string error, Instant now, RetryPolicy retry)
     {
         if (MeetingSync == MeetingSync.None) throw new DomainException("There is no meeting work to retry.");
-        MeetingSyncAttempts++;
         MeetingSyncError = error.Length > 500 ? error[..500] : error;
-        MeetingSyncDueAt = now + retryIn;
+        MeetingSyncDueAt = now + retry.DelayAfter(Math.Max(1, MeetingSyncAttempts));
     }
 
     private void RequestMeetingSync(MeetingSync sync, Instant now)

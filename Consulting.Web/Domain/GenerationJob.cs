@@ -12,11 +12,11 @@ public enum JobState
 
 /// <summary>
 /// A request to generate slots, stored before it runs so a restart can't lose it. The queue only
-/// wakes the runner; this row says what is due (STYLE rule 8).
+/// wakes the runner; this row says what is due (STYLE rule 8). While it runs, an instance holds a
+/// lease on it (lease columns kept by the job runner), renewed until it finishes.
 /// </summary>
 public sealed class GenerationJob
 {
-    public const int MaxAttempts = 3;
 
     public Guid Id { get; private set; }
     public Guid SpecialistId { get; private set; }
@@ -30,8 +30,8 @@ public sealed class GenerationJob
     public Instant CreatedAt { get; private set; }
     public Instant? StartedAt { get; private set; }
     public Instant? FinishedAt { get; private set; }
-    /// <summary>A running job whose lease has passed was abandoned (crash) and may run again.</summary>
-    public Instant? LeaseUntil { get; private set; }
+    /// <summary>When a queued job may start: at once, or after a failed attempt's back-off.</summary>
+    public Instant NextAttemptAt { get; private set; }
     public int Created { get; private set; }
     public int Unchanged { get; private set; }
     public int Removed { get; private set; }
@@ -59,33 +59,30 @@ public sealed class GenerationJob
             Origin = origin,
             State = JobState.Queued,
             CreatedAt = now,
+            NextAttemptAt = now,
         };
     }
 
-    public bool IsClaimable(Instant now) =>
-        State == JobState.Queued || (State == JobState.Running && LeaseUntil <= now);
-
     public void Succeed(int created, int unchanged, int removed, int skippedOverlaps, int conflicts, Instant now)
     {
-        if (State != JobState.Running) throw new DomainException("Only a running job can finish.");
+        if (IsFinished) throw new DomainException("This job has already finished.");
         (Created, Unchanged, Removed, SkippedOverlaps, Conflicts) = (created, unchanged, removed, skippedOverlaps, conflicts);
-        (State, FinishedAt, LeaseUntil, Error) = (JobState.Succeeded, now, null, null);
+        (State, FinishedAt, Error) = (JobState.Succeeded, now, null);
     }
 
-    /// <summary>A failed attempt goes back to the queue until <see cref="MaxAttempts"/>, then fails for good.</summary>
-    public void Fail(string error, Instant now)
+    /// <summary>A failed attempt goes back to the queue for the policy's back-off; once it has no attempts left, it fails for good.</summary>
+    public void Fail(string error, Instant now, RetryPolicy retry)
     {
-        if (State != JobState.Running) throw new DomainException("Only a running job can fail.");
+        if (IsFinished) throw new DomainException("This job has already finished.");
         Error = error.Length > 500 ? error[..500] : error;
-        LeaseUntil = null;
-        if (Attempts >= MaxAttempts)
+        if (retry.NextAttempt(Attempts, now) is { } next)
         {
-            State = JobState.Failed;
-            FinishedAt = now;
+            (State, NextAttemptAt) = (JobState.Queued, next);
         }
         else
         {
-            State = JobState.Queued;
+            State = JobState.Failed;
+            FinishedAt = now;
         }
     }
 }

@@ -30,7 +30,7 @@ public enum Channel
 public enum DeliveryState
 {
     Pending = 0,
-    /// <summary>Claimed by a dispatcher until <see cref="NotificationDelivery.LeaseUntil"/>.</summary>
+    /// <summary>Claimed by a dispatcher, which holds a lease on it (kept by the job runner) while it sends.</summary>
     Sending = 1,
     Sent = 2,
     Failed = 3,
@@ -42,9 +42,9 @@ public sealed class NotificationDelivery
     public Guid Id { get; private set; }
     public Channel Channel { get; private set; }
     public DeliveryState State { get; private set; }
+    /// <summary>Sends started so far (each claim counts one).</summary>
     public int Attempts { get; private set; }
     public Instant NextAttemptAt { get; private set; }
-    public Instant? LeaseUntil { get; private set; }
     public string? LastError { get; private set; }
     public Instant? SentAt { get; private set; }
 
@@ -58,44 +58,38 @@ public sealed class NotificationDelivery
         NextAttemptAt = due;
     }
 
-    public bool IsDue(Instant now) =>
-        (State == DeliveryState.Pending && NextAttemptAt <= now) ||
-        (State == DeliveryState.Sending && LeaseUntil <= now);
-
-    public void Claim(Instant now, Duration lease)
-    {
-        if (!IsDue(now)) throw new DomainException("This delivery isn't due.");
-        State = DeliveryState.Sending;
-        LeaseUntil = now + lease;
-        Attempts++;
-    }
+    /// <summary>Still to send: waiting, or being sent by whichever dispatcher holds its lease.</summary>
+    public bool IsOpen => State is DeliveryState.Pending or DeliveryState.Sending;
 
     public void MarkSent(Instant now)
     {
-        if (State != DeliveryState.Sending) throw new DomainException("Only a claimed delivery can be marked sent.");
-        (State, SentAt, LeaseUntil, LastError) = (DeliveryState.Sent, now, null, null);
+        if (!IsOpen) throw new DomainException("This delivery is already finished.");
+        (State, SentAt, LastError) = (DeliveryState.Sent, now, null);
     }
 
-    /// <summary>Exponential back-off (base, 2×base, 4×base …) until <paramref name="maxAttempts"/>, then failed for good.</summary>
     /// <summary>An admin sends a failed delivery again: it starts over as if new.</summary>
     public void Retry(Instant now)
     {
         if (State != DeliveryState.Failed) throw new DomainException("Only a failed delivery can be retried.");
-        (State, Attempts, NextAttemptAt, LeaseUntil) = (DeliveryState.Pending, 0, now, null);
+        (State, Attempts, NextAttemptAt) = (DeliveryState.Pending, 0, now);
     }
 
-    public void MarkAttemptFailed(string error, Instant now, int maxAttempts, Duration baseDelay)
+    /// <summary>Waits as <paramref name="retry"/> says, or fails for good once it has no attempts left.</summary>
+    public void MarkAttemptFailed(string error, Instant now, RetryPolicy retry)
     {
-        if (State != DeliveryState.Sending) throw new DomainException("Only a claimed delivery can fail.");
+        if (!IsOpen) throw new DomainException("This delivery is already finished.");
         LastError = error.Length > 1000 ? error[..1000] : error;
-        LeaseUntil = null;
-        if (Attempts >= maxAttempts)
-        {
+        if (retry.NextAttempt(Attempts, now) is { } next)
+            (State, NextAttemptAt) = (DeliveryState.Pending, next);
+        else
             State = DeliveryState.Failed;
-            return;
-        }
-        State = DeliveryState.Pending;
-        NextAttemptAt = now + baseDelay * Math.Pow(2, Attempts - 1);
+    }
+
+    /// <summary>A refusal that can't change (e.g. an invalid phone number): no retry.</summary>
+    public void MarkFailedForGood(string error)
+    {
+        if (!IsOpen) throw new DomainException("This delivery is already finished.");
+        (State, LastError) = (DeliveryState.Failed, error.Length > 1000 ? error[..1000] : error);
     }
 }
 

@@ -30,11 +30,9 @@ public sealed class Refund
     public Instant RequestedAt { get; private set; }
     public Instant? CompletedAt { get; private set; }
     public string? LastError { get; private set; }
-    /// <summary>Provider calls made so far (the refund job retries with back-off).</summary>
+    /// <summary>Provider calls made so far (each claim by the refund job counts one; it retries with back-off).</summary>
     public int Attempts { get; private set; }
     public Instant NextAttemptAt { get; private set; }
-    /// <summary>Claimed by a refund job until then; a crashed job's claim simply runs out.</summary>
-    public Instant? LeaseUntil { get; private set; }
 
     private Refund() { }
 
@@ -49,14 +47,12 @@ public sealed class Refund
         NextAttemptAt = now;
     }
 
-    public bool IsDue(Instant now) => Status == RefundStatus.Pending && NextAttemptAt <= now && (LeaseUntil is null || LeaseUntil <= now);
-
     internal void Succeed(string? providerRefundId, Instant now) =>
         (Status, ProviderRefundId, CompletedAt, LastError) = (RefundStatus.Succeeded, providerRefundId ?? ProviderRefundId, now, null);
 
-    internal void Fail(string error, Instant now) => (Status, LastError, CompletedAt, LeaseUntil) = (RefundStatus.Failed, error, now, null);
+    internal void Fail(string error, Instant now) => (Status, LastError, CompletedAt) = (RefundStatus.Failed, error, now);
 
-    internal void Retry(string error, Instant at) => (LastError, NextAttemptAt, LeaseUntil) = (error, at, null);
+    internal void Retry(string error, Instant at) => (LastError, NextAttemptAt) = (error, at);
 }
 
 /// <summary>The payment for a booking, with the provider's ids and any refunds.</summary>
@@ -174,20 +170,15 @@ public sealed class Payment
     }
 
     /// <summary>
-    /// A provider call for a pending refund failed: try again later with exponential back-off
-    /// (base, 2×base, 4×base …), and after <paramref name="maxAttempts"/> give up (the payment
-    /// is then "succeeded" again, for an admin to look at).
+    /// A provider call for a pending refund failed: try again as <paramref name="retry"/> says, and
+    /// once it has no attempts left give up (the payment is then "succeeded" again, for an admin to look at).
     /// </summary>
-    public void RefundAttemptFailed(Guid refundId, string error, Instant now, int maxAttempts, Duration baseDelay)
+    public void RefundAttemptFailed(Guid refundId, string error, Instant now, RetryPolicy retry)
     {
         var refund = _refunds.FirstOrDefault(r => r.Id == refundId) ?? throw new DomainException("Unknown refund.");
         if (refund.Status != RefundStatus.Pending) throw new DomainException("That refund is no longer pending.");
-        if (refund.Attempts >= maxAttempts)
-        {
-            RefundFailed(refundId, error, now);
-            return;
-        }
-        refund.Retry(error, now + baseDelay * Math.Pow(2, Math.Max(0, refund.Attempts - 1)));
+        if (retry.NextAttempt(refund.Attempts, now) is { } next) refund.Retry(error, next);
+        else RefundFailed(refundId, error, now);
     }
 
     public void RefundFailed(Guid refundId, string error, Instant now)

@@ -8,38 +8,49 @@ public static class JobsSetup
 {
     public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<JobsOptions>(builder.Configuration.GetSection("Jobs"));
+        builder.Services.AddOptions<JobsOptions>().Bind(builder.Configuration.GetSection("Jobs"))
+            .Validate(o => o.LeaseSeconds is >= 5 and <= 3600, "Jobs:LeaseSeconds must be 5–3600.")
+            .ValidateOnStart();
         builder.Services.AddQueue();
         builder.Services.AddScheduler();
+        builder.Services.AddSingleton<WorkerInstance>();
+        builder.Services.AddScoped<WorkRunner>();
+        builder.Services.AddScoped<ScheduledTasks>();
         builder.Services.AddScoped<SlotGenerator>();
         builder.Services.AddScoped<GenerationJobs>();
-        builder.Services.AddTransient<RunGenerationJobs>();
-        builder.Services.AddTransient<KeepSchedulesGenerated>();
-        builder.Services.AddTransient<ReleaseExpiredHolds>();
         builder.Services.AddScoped<Meetings.MeetingSyncService>();
         builder.Services.AddScoped<Payments.RefundJobs>();
         builder.Services.AddScoped<FollowUps>();
-        builder.Services.AddTransient<RunFollowUps>();
         builder.Services.AddScoped<Notifications.Reminders>();
         builder.Services.AddScoped<Notifications.OutboxDispatcher>();
+        builder.Services.AddTransient<RunGenerationJobs>();
         builder.Services.AddTransient<DispatchNotifications>();
+        builder.Services.AddTransient<RunMeetingSync>();
+        builder.Services.AddTransient<RunRefunds>();
+        builder.Services.AddTransient<ReleaseExpiredHolds>();
+        builder.Services.AddTransient<RecordReminders>();
+        builder.Services.AddTransient<KeepSchedulesGenerated>();
         return builder;
     }
 
     /// <summary>
-    /// The every-minute sweep is what makes jobs survive a restart: whatever the database says is
-    /// due gets run, whether or not the in-memory queue still knew about it.
+    /// The sweeps are what make jobs survive a restart: whatever the database says is due gets run,
+    /// whether or not the in-memory queue still knew about it. They run every 15 seconds on every
+    /// instance (PreventOverlapping is per process); the database claim makes each piece of work
+    /// one instance's, and a dead instance's leases (30 s) run out within the minute.
     /// </summary>
     public static WebApplication UseJobs(this WebApplication app)
     {
         if (!app.Configuration.GetValue("Jobs:RunInBackground", true)) return app;
         app.Services.UseScheduler(s =>
         {
-            s.Schedule<RunGenerationJobs>().EveryMinute().PreventOverlapping(nameof(RunGenerationJobs));
-            s.Schedule<KeepSchedulesGenerated>().DailyAtHour(2).PreventOverlapping(nameof(KeepSchedulesGenerated));
-            s.Schedule<ReleaseExpiredHolds>().EveryMinute().PreventOverlapping(nameof(ReleaseExpiredHolds));
-            s.Schedule<RunFollowUps>().EveryMinute().PreventOverlapping(nameof(RunFollowUps));
-            s.Schedule<DispatchNotifications>().EveryMinute().PreventOverlapping(nameof(DispatchNotifications));
+            s.Schedule<RunGenerationJobs>().EveryFifteenSeconds().PreventOverlapping(nameof(RunGenerationJobs));
+            s.Schedule<DispatchNotifications>().EveryFifteenSeconds().PreventOverlapping(nameof(DispatchNotifications));
+            s.Schedule<RunMeetingSync>().EveryFifteenSeconds().PreventOverlapping(nameof(RunMeetingSync));
+            s.Schedule<RunRefunds>().EveryFifteenSeconds().PreventOverlapping(nameof(RunRefunds));
+            s.Schedule<ReleaseExpiredHolds>().EveryFifteenSeconds().PreventOverlapping(nameof(ReleaseExpiredHolds));
+            s.Schedule<RecordReminders>().EveryFifteenSeconds().PreventOverlapping(nameof(RecordReminders));
+            s.Schedule<KeepSchedulesGenerated>().EveryFifteenSeconds().PreventOverlapping(nameof(KeepSchedulesGenerated));
         }).OnError(e => app.Logger.LogError(e, "A scheduled job failed"));
         app.Services.ConfigureQueue().OnError(e => app.Logger.LogError(e, "A queued job failed"));
         return app;

@@ -4,9 +4,10 @@ using Consulting.Web.Payments;
 namespace Consulting.Web.Jobs;
 
 /// <summary>
-/// Work that a committed change leaves behind for outside services (meeting provider, refunds).
-/// Pages run it right after their change, outside any transaction, so the customer usually sees
-/// the result at once; whatever fails stays recorded and the every-minute job retries it.
+/// What a request may do once its change to a booking is committed: finish that booking's own
+/// outside work at once (the meeting link its customer is about to see, the refund just promised)
+/// and wake the background workers for the emails. It never runs other bookings' work: that is
+/// the workers' job. Whatever fails stays recorded for them, with back-off.
 /// </summary>
 public sealed class FollowUps(
     MeetingSyncService meetings,
@@ -15,19 +16,19 @@ public sealed class FollowUps(
     Microsoft.Extensions.Options.IOptions<JobsOptions> options,
     ILogger<FollowUps> log)
 {
-    public async Task RunAsync(CancellationToken ct)
+    public async Task ForBookingAsync(Guid bookingId, CancellationToken ct)
     {
         try
         {
-            await meetings.RunDueAsync(ct);
-            await refunds.RunDueAsync(ct);
-            // The emails about the change go out now rather than at the next minute's sweep.
-            if (options.Value.RunInBackground) queue.QueueInvocable<DispatchNotifications>();
+            await meetings.SyncAsync(bookingId, ct);
+            await refunds.RunForBookingAsync(bookingId, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The request that triggered this already succeeded; the job will pick the work up.
-            log.LogWarning(e, "Follow-up work failed; it stays queued for the background job");
+            // The request that triggered this already succeeded; the workers will pick the work up.
+            log.LogWarning(e, "Follow-up work of booking {BookingId} failed; it stays queued for the background workers", bookingId);
         }
+        // The emails about the change go out now rather than at the next sweep.
+        if (options.Value.RunInBackground) queue.QueueInvocable<DispatchNotifications>();
     }
 }

@@ -10,19 +10,28 @@ namespace Consulting.Web.Jobs;
 
 /// <summary>
 /// Slot generation as durable jobs: a request is a row first; <see cref="RunDueAsync"/> claims due
-/// rows with a conditional update (so two runners never run one job) and runs them.
+/// rows through <see cref="WorkRunner"/> (one instance per job, its lease renewed while it runs)
+/// and runs them.
 /// </summary>
 public sealed class GenerationJobs(
     AppDbContext db,
+    WorkRunner runner,
     SlotGenerator generator,
     IQueue queue,
     IClock clock,
     IOptions<SchedulingOptions> options,
     IOptions<JobsOptions> jobsOptions,
-    ILogger<GenerationJobs> log)
+    ILogger<GenerationJobs> log) : IWorkKind<GenerationJob, Guid>
 {
-    /// <summary>A crashed run is retried once its lease passes; generation is idempotent, so that's safe.</summary>
-    public static readonly Duration Lease = Duration.FromMinutes(10);
+    /// <summary>Generation is idempotent, so a failed or abandoned run is simply tried again, three times at most.</summary>
+    public static readonly WorkTable<GenerationJob, Guid> Table = new(
+        "Generation job", j => j.Id, j => j.State == JobState.Queued || j.State == JobState.Running, j => j.NextAttemptAt, j => j.Attempts,
+        new RetryPolicy(Duration.FromMinutes(1), Duration.FromMinutes(10), MaxAttempts: 3))
+    {
+        OnClaim = (s, now) => s.SetProperty(j => j.State, JobState.Running).SetProperty(j => j.StartedAt, now),
+    };
+
+    WorkTable<GenerationJob, Guid> IWorkKind<GenerationJob, Guid>.Table => Table;
 
     public async Task<GenerationJob> QueueAsync(Guid specialistId, LocalDate from, LocalDate to, bool overwrite, string origin, CancellationToken ct)
     {
@@ -46,47 +55,12 @@ public sealed class GenerationJobs(
             .Take(count)
             .ToListAsync(ct);
 
-    /// <summary>Runs every due job once; returns how many it ran.</summary>
-    public async Task<int> RunDueAsync(CancellationToken ct)
-    {
-        var ran = 0;
-        while (!ct.IsCancellationRequested && await ClaimNextAsync(ct) is { } jobId)
-        {
-            await RunClaimedAsync(jobId, ct);
-            ran++;
-        }
-        return ran;
-    }
+    /// <summary>Runs every due job once; returns how many succeeded.</summary>
+    public Task<int> RunDueAsync(CancellationToken ct) => runner.RunDueAsync(this, ct);
 
-    private async Task<Guid?> ClaimNextAsync(CancellationToken ct)
+    public async Task<bool> RunAsync(WorkLease<Guid> lease, CancellationToken ct)
     {
-        while (true)
-        {
-            var now = clock.GetCurrentInstant();
-            var candidate = await db.GenerationJobs.AsNoTracking()
-                .Where(j => j.State == JobState.Queued || (j.State == JobState.Running && j.LeaseUntil <= now))
-                .OrderBy(j => j.CreatedAt)
-                .Select(j => (Guid?)j.Id)
-                .FirstOrDefaultAsync(ct);
-            if (candidate is not { } id) return null;
-
-            // The same condition again, in the write itself: only one runner's update matches.
-            var claimed = await db.GenerationJobs
-                .Where(j => j.Id == id && (j.State == JobState.Queued || (j.State == JobState.Running && j.LeaseUntil <= now)))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.State, JobState.Running)
-                    .SetProperty(j => j.StartedAt, now)
-                    .SetProperty(j => j.LeaseUntil, now + Lease)
-                    .SetProperty(j => j.Attempts, j => j.Attempts + 1), ct);
-            if (claimed == 1) return id;
-        }
-    }
-
-    private async Task RunClaimedAsync(Guid jobId, CancellationToken ct)
-    {
-        // The claim was a direct UPDATE: drop tracked copies so the row is read as it now is.
-        db.ChangeTracker.Clear();
-        var job = await db.GenerationJobs.SingleAsync(j => j.Id == jobId, ct);
+        var job = await db.GenerationJobs.SingleAsync(j => j.Id == lease.Key, ct);
         try
         {
             var result = await generator.GenerateAsync(job.SpecialistId, job.From, job.To, job.Overwrite, ct);
@@ -98,14 +72,25 @@ public sealed class GenerationJobs(
         {
             log.LogWarning(e, "Generation job {JobId} failed (attempt {Attempt})", job.Id, job.Attempts);
             db.ChangeTracker.Clear();
-            job = await db.GenerationJobs.SingleAsync(j => j.Id == jobId, ct);
-            job.Fail(e is DomainException ? e.Message : "Slot generation failed; it will be retried.", clock.GetCurrentInstant());
+            job = await db.GenerationJobs.SingleAsync(j => j.Id == lease.Key, ct);
+            job.Fail(e is DomainException ? e.Message : "Slot generation failed; it will be retried.", clock.GetCurrentInstant(), Table.Retry);
         }
-        await db.SaveChangesAsync(ct);
+        return await lease.CompleteAsync(ct) && job.State == JobState.Succeeded;
     }
 
-    /// <summary>Every active schedule generated from today to the horizon (nightly, and for the demo data).</summary>
+    /// <summary>Every active schedule generated from today to the horizon (for the demo data).</summary>
     public async Task<int> QueueHorizonAsync(string origin, CancellationToken ct)
+    {
+        var queued = await AddHorizonAsync(origin, ct);
+        await db.SaveChangesAsync(ct);
+        return queued;
+    }
+
+    /// <summary>
+    /// Adds (unsaved) a job per active schedule from its today to the horizon, so the nightly task
+    /// saves them in one transaction with its own "done for tonight".
+    /// </summary>
+    public async Task<int> AddHorizonAsync(string origin, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
         var schedules = await db.Schedules.AsNoTracking().Where(s => s.IsActive)
@@ -116,7 +101,6 @@ public sealed class GenerationJobs(
             db.GenerationJobs.Add(GenerationJob.Queue(s.SpecialistId, today, today.PlusDays(options.Value.HorizonDays),
                 overwrite: false, origin, options.Value.MaxRangeDays, now));
         }
-        await db.SaveChangesAsync(ct);
         return schedules.Count;
     }
 }

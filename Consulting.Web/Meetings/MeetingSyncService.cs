@@ -1,5 +1,6 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
+using Consulting.Web.Jobs;
 using Consulting.Web.Notifications;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -8,49 +9,36 @@ namespace Consulting.Web.Meetings;
 
 /// <summary>
 /// Tells the meeting provider what a booking needs (create / move / delete its meeting), as stored
-/// on the booking. A provider failure never touches the booking itself: the work is retried with
-/// back-off, and after a few failures the specialist is told.
+/// on the booking, claiming that work through <see cref="WorkRunner"/>. A provider failure never
+/// touches the booking itself: the work is retried with back-off, and after a few failures the
+/// specialist is told.
 /// </summary>
 public sealed class MeetingSyncService(
     AppDbContext db,
+    WorkRunner runner,
     IMeetingProvider provider,
     Notifier notifier,
     IClock clock,
-    ILogger<MeetingSyncService> log)
+    ILogger<MeetingSyncService> log) : IWorkKind<Booking, Guid>
 {
     public const int TellSpecialistAfterAttempts = 3;
-    private static readonly Duration Lease = Duration.FromMinutes(2);
-    private static readonly Duration MaxDelay = Duration.FromHours(1);
 
-    public async Task<int> RunDueAsync(CancellationToken ct)
+    /// <summary>The booking's meeting work, leased in columns of its own; retried 1, 2, 4 … minutes apart, at most hourly, until it works.</summary>
+    public static readonly WorkTable<Booking, Guid> Table = new(
+        "Meeting sync", b => b.Id, b => b.MeetingSync != MeetingSync.None, b => b.MeetingSyncDueAt, b => b.MeetingSyncAttempts,
+        new RetryPolicy(Duration.FromMinutes(1), Duration.FromHours(1)),
+        ownerColumn: "MeetingSyncLeaseOwner", untilColumn: "MeetingSyncLeaseUntil");
+
+    WorkTable<Booking, Guid> IWorkKind<Booking, Guid>.Table => Table;
+
+    public Task<int> RunDueAsync(CancellationToken ct) => runner.RunDueAsync(this, ct);
+
+    /// <summary>Does one booking's pending meeting work now if it is due and nobody else is doing it; true when it is done.</summary>
+    public async Task<bool> SyncAsync(Guid bookingId, CancellationToken ct) => await runner.RunIfDueAsync(this, bookingId, ct) == true;
+
+    public async Task<bool> RunAsync(WorkLease<Guid> lease, CancellationToken ct)
     {
-        var now = clock.GetCurrentInstant();
-        var due = await db.Bookings.AsNoTracking()
-            .Where(b => b.MeetingSync != MeetingSync.None && b.MeetingSyncDueAt <= now)
-            .OrderBy(b => b.MeetingSyncDueAt).Select(b => b.Id).Take(100).ToListAsync(ct);
-        var done = 0;
-        foreach (var id in due)
-            if (await SyncAsync(id, ct)) done++;
-        return done;
-    }
-
-    /// <summary>Does the booking's pending meeting work now if it is due; false if there was none or it failed.</summary>
-    public async Task<bool> SyncAsync(Guid bookingId, CancellationToken ct)
-    {
-        db.ChangeTracker.Clear();
-        var now = clock.GetCurrentInstant();
-        var seen = await db.Bookings.AsNoTracking().Where(b => b.Id == bookingId)
-            .Select(b => new { b.MeetingSync, b.MeetingSyncAttempts, b.MeetingSyncDueAt }).SingleOrDefaultAsync(ct);
-        if (seen is null || seen.MeetingSync == MeetingSync.None || seen.MeetingSyncDueAt > now) return false;
-
-        // Claim: only one runner moves the due time forward for this exact piece of work.
-        var claimed = await db.Bookings
-            .Where(b => b.Id == bookingId && b.MeetingSync == seen.MeetingSync && b.MeetingSyncAttempts == seen.MeetingSyncAttempts
-                && b.MeetingSyncDueAt <= now)
-            .ExecuteUpdateAsync(u => u.SetProperty(b => b.MeetingSyncDueAt, now + Lease), ct);
-        if (claimed == 0) return false;
-
-        var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
+        var booking = await db.Bookings.SingleAsync(b => b.Id == lease.Key, ct);
         var work = booking.MeetingSync;
         var before = booking.Meeting;
         MeetingInfo? made = null;
@@ -61,24 +49,17 @@ public sealed class MeetingSyncService(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogWarning(e, "Meeting {Work} for booking {BookingId} failed (attempt {Attempt})", work, bookingId, booking.MeetingSyncAttempts + 1);
-            booking.MeetingSyncFailed(e.Message, now, Backoff(booking.MeetingSyncAttempts));
+            log.LogWarning(e, "Meeting {Work} for booking {BookingId} failed (attempt {Attempt})", work, booking.Id, booking.MeetingSyncAttempts);
+            booking.MeetingSyncFailed(e.Message, clock.GetCurrentInstant(), Table.Retry);
             if (booking.MeetingSyncAttempts == TellSpecialistAfterAttempts) await notifier.MeetingProblemAsync(booking, ct);
         }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return booking.MeetingSync == MeetingSync.None;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // The booking changed meanwhile (e.g. cancelled): its new work is picked up on the next run.
-            // A meeting this run created can't be recorded, so it is removed rather than left orphaned.
-            db.ChangeTracker.Clear();
-            if (made is not null && made.ExternalId is not null && made.ExternalId != before?.ExternalId)
-                await TryDeleteAsync(made, ct);
-            return false;
-        }
+        if (await lease.CompleteAsync(CancellationToken.None)) return booking.MeetingSync == MeetingSync.None;
+
+        // The booking changed meanwhile (e.g. cancelled): its new work is picked up on the next run.
+        // A meeting this run created can't be recorded, so it is removed rather than left orphaned.
+        if (made is not null && made.ExternalId is not null && made.ExternalId != before?.ExternalId)
+            await TryDeleteAsync(made, CancellationToken.None);
+        return false;
     }
 
     private async Task<MeetingInfo?> PerformAsync(Booking booking, MeetingSync work, CancellationToken ct)
@@ -107,11 +88,5 @@ public sealed class MeetingSyncService(
         {
             log.LogWarning(e, "An unrecorded meeting {MeetingId} could not be removed", meeting.ExternalId);
         }
-    }
-
-    private static Duration Backoff(int attemptsSoFar)
-    {
-        var delay = Duration.FromMinutes(Math.Pow(2, Math.Min(attemptsSoFar, 10)));
-        return delay < MaxDelay ? delay : MaxDelay;
     }
 }

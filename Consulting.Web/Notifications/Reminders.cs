@@ -8,7 +8,8 @@ namespace Consulting.Web.Notifications;
 /// <summary>
 /// Records the 24 h and 1 h reminders that are due. Driven by stored state, not by timers: a run
 /// after downtime still records what came due meanwhile (until the session starts), and each
-/// reminder's dedupe key (booking + its current start) makes it happen exactly once.
+/// reminder's dedupe key (booking + its current start) is unique in the database, so it happens
+/// exactly once even when two instances record at the same moment.
 /// </summary>
 public sealed class Reminders(AppDbContext db, Notifier notifier, IClock clock)
 {
@@ -22,7 +23,7 @@ public sealed class Reminders(AppDbContext db, Notifier notifier, IClock clock)
     {
         var now = clock.GetCurrentInstant();
         var horizon = now + Duration.FromHours(24);
-        var upcoming = await db.Bookings
+        var upcoming = await db.Bookings.AsNoTracking()
             .Where(b => b.Status == BookingStatus.Confirmed && b.Start > now && b.Start <= horizon)
             .ToListAsync(ct);
         var recorded = 0;
@@ -35,13 +36,34 @@ public sealed class Reminders(AppDbContext db, Notifier notifier, IClock clock)
                 // Only reminders still ahead when the booking got its current time: a booking made
                 // 10 hours before the start gets the 1 h reminder, not a late "24 h" one.
                 if (due > now || due < armedAt) continue;
-                var before = db.Notifications.Local.Count;
                 await notifier.ReminderAsync(booking, kind, ct);
-                recorded += db.Notifications.Local.Count - before;
             }
+            recorded += await SaveOnceAsync(ct);
         }
-        await db.SaveChangesAsync(ct);
         return recorded;
+    }
+
+    /// <summary>Saves the booking's new reminders; 0 when another instance recorded them first.</summary>
+    private async Task<int> SaveOnceAsync(CancellationToken ct)
+    {
+        var added = db.ChangeTracker.Entries<Notification>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.DedupeKey).ToList();
+        if (added.Count == 0) return 0;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return added.Count;
+        }
+        catch (DbUpdateException)
+        {
+            // The unique dedupe key refused them: someone else's run recorded these reminders.
+            db.ChangeTracker.Clear();
+            if (await db.Notifications.CountAsync(n => added.Contains(n.DedupeKey), ct) == added.Count) return 0;
+            throw;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     /// <summary>When the booking got its current time: confirmed, or last moved.</summary>

@@ -39,7 +39,7 @@ public sealed class AdminPayments(AppDbContext db, FollowUps followUps, IClock c
         {
             return e.Message;
         }
-        await followUps.RunAsync(ct);
+        await followUps.ForBookingAsync(payment.BookingId, ct);
         return null;
     }
 }

@@ -1,5 +1,6 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
+using Consulting.Web.Jobs;
 using Consulting.Web.Notifications;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -7,46 +8,44 @@ using NodaTime;
 namespace Consulting.Web.Payments;
 
 /// <summary>
-/// Sends pending refunds to the payment provider. Each refund row is claimed with a conditional
-/// update and sent with its own idempotency key, so running the job twice (or two instances at
-/// once, or again after a crash) refunds once.
+/// Sends pending refunds to the payment provider. Each refund row is claimed through
+/// <see cref="WorkRunner"/> and sent with its own idempotency key, so running the job twice (or two
+/// instances at once, or again after a crash) refunds once.
 /// </summary>
 public sealed class RefundJobs(
     AppDbContext db,
+    WorkRunner runner,
     IPaymentGateway gateway,
     Notifier notifier,
     IClock clock,
-    ILogger<RefundJobs> log)
+    ILogger<RefundJobs> log) : IWorkKind<Refund, Guid>
 {
     public const int MaxAttempts = 5;
-    public static readonly Duration Lease = Duration.FromMinutes(5);
     public static readonly Duration RetryDelay = Duration.FromMinutes(1);
 
-    public async Task<int> RunDueAsync(CancellationToken ct)
+    public static readonly WorkTable<Refund, Guid> Table = new(
+        "Refund", r => r.Id, r => r.Status == RefundStatus.Pending, r => r.NextAttemptAt, r => r.Attempts,
+        new RetryPolicy(RetryDelay, Duration.FromHours(1), MaxAttempts));
+
+    WorkTable<Refund, Guid> IWorkKind<Refund, Guid>.Table => Table;
+
+    /// <summary>Sends every due refund; returns how many the provider accepted.</summary>
+    public Task<int> RunDueAsync(CancellationToken ct) => runner.RunDueAsync(this, ct);
+
+    /// <summary>Sends the due refunds of one booking's payments now (the request that asked for them); no others.</summary>
+    public async Task RunForBookingAsync(Guid bookingId, CancellationToken ct)
     {
-        var now = clock.GetCurrentInstant();
-        var due = await db.Refunds.AsNoTracking()
-            .Where(r => r.Status == RefundStatus.Pending && r.NextAttemptAt <= now && (r.LeaseUntil == null || r.LeaseUntil <= now))
-            .OrderBy(r => r.NextAttemptAt).Select(r => r.Id).Take(100).ToListAsync(ct);
-        var sent = 0;
-        foreach (var id in due)
-            if (await RunAsync(id, ct)) sent++;
-        return sent;
+        var refunds = await (from r in db.Refunds.AsNoTracking()
+                             join p in db.Payments on EF.Property<Guid>(r, "PaymentId") equals p.Id
+                             where p.BookingId == bookingId && r.Status == RefundStatus.Pending
+                             select r.Id).ToListAsync(ct);
+        foreach (var id in refunds) await runner.RunIfDueAsync(this, id, ct);
     }
 
-    private async Task<bool> RunAsync(Guid refundId, CancellationToken ct)
+    public async Task<bool> RunAsync(WorkLease<Guid> lease, CancellationToken ct)
     {
-        db.ChangeTracker.Clear();
-        var now = clock.GetCurrentInstant();
-        var claimed = await db.Refunds
-            .Where(r => r.Id == refundId && r.Status == RefundStatus.Pending && r.NextAttemptAt <= now && (r.LeaseUntil == null || r.LeaseUntil <= now))
-            .ExecuteUpdateAsync(u => u
-                .SetProperty(r => r.LeaseUntil, now + Lease)
-                .SetProperty(r => r.Attempts, r => r.Attempts + 1), ct);
-        if (claimed == 0) return false;
-
-        var payment = await db.Payments.SingleAsync(p => p.Refunds.Any(r => r.Id == refundId), ct);
-        var refund = payment.Refunds.Single(r => r.Id == refundId);
+        var payment = await db.Payments.SingleAsync(p => p.Refunds.Any(r => r.Id == lease.Key), ct);
+        var refund = payment.Refunds.Single(r => r.Id == lease.Key);
         RefundOutcome outcome;
         try
         {
@@ -57,19 +56,19 @@ public sealed class RefundJobs(
             outcome = new RefundOutcome(false, null, e.Message);
         }
 
-        var booking = await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == payment.BookingId, ct);
+        var booking = await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == payment.BookingId, CancellationToken.None);
         if (outcome.Succeeded)
         {
             payment.CompleteRefund(refund.Id, outcome.ProviderRefundId, clock.GetCurrentInstant());
-            await notifier.RefundProcessedAsync(booking, payment, refund, ct);
+            await notifier.RefundProcessedAsync(booking, payment, refund, CancellationToken.None);
         }
         else
         {
             log.LogWarning("Refund {RefundId} of payment {PaymentId} failed (attempt {Attempt}): {Error}",
                 refund.Id, payment.Id, refund.Attempts, outcome.Error);
-            payment.RefundAttemptFailed(refund.Id, outcome.Error ?? "The refund failed.", clock.GetCurrentInstant(), MaxAttempts, RetryDelay);
+            payment.RefundAttemptFailed(refund.Id, outcome.Error ?? "The refund failed.", clock.GetCurrentInstant(), Table.Retry);
         }
-        await db.SaveChangesAsync(ct);
-        return outcome.Succeeded;
+        // Recorded even when the host is stopping: the provider has acted on it.
+        return await lease.CompleteAsync(CancellationToken.None) && outcome.Succeeded;
     }
 }

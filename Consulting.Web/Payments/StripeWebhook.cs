@@ -170,48 +170,52 @@ public sealed class StripeEventApplier(
         }
         await tx.CommitAsync(ct);
         log.LogInformation("Stripe event {EventId} ({Type}): {Result}", stripeEvent.Id, stripeEvent.Type, result);
-        // Outside the transaction: meeting set-up and refunds the event left behind.
-        await followUps.RunAsync(ct);
+        // Outside the transaction: the meeting set-up and refunds the event left behind for its booking.
+        if (PaymentOf(stripeEvent) is { } reference && await outcomes.FindAsync(reference, ct) is { } payment)
+            await followUps.ForBookingAsync(payment.BookingId, ct);
         return result;
     }
 
+    /// <summary>Whichever ids of ours an event we act on carries.</summary>
+    private static PaymentRef? PaymentOf(Event e) => e.Data.Object switch
+    {
+        Session session => new PaymentRef(CheckoutSessionId: session.Id, PaymentIntentId: session.PaymentIntentId,
+            BookingId: BookingIdOf(session.Metadata) ?? ParseGuid(session.ClientReferenceId)),
+        PaymentIntent intent => new PaymentRef(PaymentIntentId: intent.Id, BookingId: BookingIdOf(intent.Metadata)),
+        Charge charge => new PaymentRef(ChargeId: charge.Id, PaymentIntentId: charge.PaymentIntentId),
+        _ => null,
+    };
+
     private async Task<EventResult> ApplyAsync(Event e, CancellationToken ct)
     {
-        switch (e.Type, e.Data.Object)
+        switch (e.Type, e.Data.Object, PaymentOf(e))
         {
-            case (EventTypes.CheckoutSessionCompleted, Session session):
+            case (EventTypes.CheckoutSessionCompleted, Session session, { } reference):
                 // "unpaid" means a delayed method (e.g. a bank debit): payment_intent.succeeded follows.
                 if (session.PaymentStatus != "paid") return EventResult.Ignored;
-                return Map(session.Id, await outcomes.SucceededAsync(
-                    new PaymentRef(CheckoutSessionId: session.Id, PaymentIntentId: session.PaymentIntentId,
-                        BookingId: BookingIdOf(session.Metadata) ?? ParseGuid(session.ClientReferenceId)),
-                    chargeId: null, ct));
+                return Map(session.Id, await outcomes.SucceededAsync(reference, chargeId: null, ct));
 
-            case (EventTypes.CheckoutSessionExpired, Session session):
-                return await CheckoutExpiredAsync(session, ct);
+            case (EventTypes.CheckoutSessionExpired, Session session, { } reference):
+                return await CheckoutExpiredAsync(session, reference, ct);
 
-            case (EventTypes.PaymentIntentSucceeded, PaymentIntent intent):
+            case (EventTypes.PaymentIntentSucceeded, PaymentIntent intent, { } reference):
                 // The charge is latest_charge; current API versions no longer embed charges.data.
-                return Map(intent.Id, await outcomes.SucceededAsync(
-                    new PaymentRef(PaymentIntentId: intent.Id, BookingId: BookingIdOf(intent.Metadata)), intent.LatestChargeId, ct));
+                return Map(intent.Id, await outcomes.SucceededAsync(reference, intent.LatestChargeId, ct));
 
-            case (EventTypes.PaymentIntentPaymentFailed, PaymentIntent intent):
-                return Map(intent.Id, await outcomes.FailedAsync(
-                    new PaymentRef(PaymentIntentId: intent.Id, BookingId: BookingIdOf(intent.Metadata)),
-                    intent.LastPaymentError?.Message ?? "The payment was declined.", ct));
+            case (EventTypes.PaymentIntentPaymentFailed, PaymentIntent intent, { } reference):
+                return Map(intent.Id, await outcomes.FailedAsync(reference, intent.LastPaymentError?.Message ?? "The payment was declined.", ct));
 
-            case (EventTypes.ChargeRefunded, Charge charge):
-                return await ChargeRefundedAsync(charge, ct);
+            case (EventTypes.ChargeRefunded, Charge charge, { } reference):
+                return await ChargeRefundedAsync(charge, reference, ct);
 
             default:
                 return EventResult.Ignored;
         }
     }
 
-    private async Task<EventResult> CheckoutExpiredAsync(Session session, CancellationToken ct)
+    private async Task<EventResult> CheckoutExpiredAsync(Session session, PaymentRef reference, CancellationToken ct)
     {
-        var payment = await outcomes.FindAsync(new PaymentRef(CheckoutSessionId: session.Id,
-            BookingId: BookingIdOf(session.Metadata) ?? ParseGuid(session.ClientReferenceId)), ct);
+        var payment = await outcomes.FindAsync(reference, ct);
         if (payment is null) return Unknown(session.Id);
 
         // Only the payment's current session speaks for it: after the customer changed their details
@@ -226,9 +230,9 @@ public sealed class StripeEventApplier(
         return EventResult.Applied;
     }
 
-    private async Task<EventResult> ChargeRefundedAsync(Charge charge, CancellationToken ct)
+    private async Task<EventResult> ChargeRefundedAsync(Charge charge, PaymentRef reference, CancellationToken ct)
     {
-        var payment = await outcomes.FindAsync(new PaymentRef(ChargeId: charge.Id, PaymentIntentId: charge.PaymentIntentId), ct);
+        var payment = await outcomes.FindAsync(reference, ct);
         if (payment is null) return Unknown(charge.Id);
         // charge.refunded also reports partial refunds; a payment here is refunded in full or not at all.
         if (!charge.Refunded)

@@ -202,6 +202,12 @@ namespace Consulting.Web.Migrations.Postgres
                     b.Property<string>("MeetingSyncError")
                         .HasColumnType("text");
 
+                    b.Property<string>("MeetingSyncLeaseOwner")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("MeetingSyncLeaseUntil")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Notes")
                         .HasColumnType("text");
 
@@ -277,7 +283,13 @@ namespace Consulting.Web.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("text");
+
                     b.Property<long?>("LeaseUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NextAttemptAt")
                         .HasColumnType("bigint");
 
                     b.Property<string>("Origin")
@@ -388,8 +400,10 @@ namespace Consulting.Web.Migrations.Postgres
                     b.Property<string>("LastError")
                         .HasColumnType("text");
 
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("text");
+
                     b.Property<long?>("LeaseUntil")
-                        .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
                     b.Property<long>("NextAttemptAt")
@@ -494,6 +508,9 @@ namespace Consulting.Web.Migrations.Postgres
                     b.Property<string>("LastError")
                         .HasColumnType("text");
 
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("text");
+
                     b.Property<long?>("LeaseUntil")
                         .HasColumnType("bigint");
 
@@ -576,6 +593,34 @@ namespace Consulting.Web.Migrations.Postgres
                     b.HasIndex("SpecialistId", "CreatedAt");
 
                     b.ToTable("Reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Consulting.Web.Domain.ScheduledTask", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("LastRunAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NextRunAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ScheduledTasks", (string)null);
                 });
 
             modelBuilder.Entity("Consulting.Web.Domain.Slot", b =>
