@@ -46,6 +46,7 @@ public sealed class BookingService(
     Jobs.FollowUps followUps,
     UserManager<AppUser> users,
     HoldWriter writer,
+    Hosting.AbsoluteUrls urls,
     IClock clock,
     IOptions<BookingOptions> options)
 {
@@ -123,7 +124,7 @@ public sealed class BookingService(
         links.Token(booking.Id, BookingLinks.View, booking.End + Duration.FromDays(30));
 
     /// <summary>Saves the customer's details and sends them to the payment provider.</summary>
-    public async Task<PaymentStartOutcome> StartPaymentAsync(Guid bookingId, CustomerDetails details, Uri siteBase, CancellationToken ct)
+    public async Task<PaymentStartOutcome> StartPaymentAsync(Guid bookingId, CustomerDetails details, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
         var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
@@ -155,9 +156,9 @@ public sealed class BookingService(
             booking.Id, payment.Id, booking.Price,
             $"{(booking.End - booking.Start).TotalMinutes:0}-minute session with {specialist.DisplayName}",
             booking.CustomerEmail,
-            new Uri(siteBase, $"/checkout/{booking.Id:N}/done?t={Uri.EscapeDataString(ViewToken(booking))}"),
-            new Uri(siteBase, $"/checkout/{booking.Id:N}?t={Uri.EscapeDataString(checkout)}"),
-            new Uri(siteBase, $"/checkout/{booking.Id:N}/test-card?t={Uri.EscapeDataString(checkout)}"),
+            urls.To($"/checkout/{booking.Id:N}/done?t={Uri.EscapeDataString(ViewToken(booking))}"),
+            urls.To($"/checkout/{booking.Id:N}?t={Uri.EscapeDataString(checkout)}"),
+            urls.To($"/checkout/{booking.Id:N}/test-card?t={Uri.EscapeDataString(checkout)}"),
             booking.HoldExpiresAt,
             IdempotencyKey(payment, booking)), ct);
         payment.AttachProviderIds(start.CheckoutSessionId, start.PaymentIntentId);

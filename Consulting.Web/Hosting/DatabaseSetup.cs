@@ -1,5 +1,6 @@
 using Consulting.Web.Data;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Consulting.Web.Hosting;
@@ -21,8 +22,8 @@ public static class DatabaseSetup
         builder.Services.AddDbContextPool<AppDbContext>((sp, options) => options
             .UseSqlite(connectionString, sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
             .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>()));
-        builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database",
-            customTestQuery: (db, ct) => db.Database.ExecuteSqlRawAsync("SELECT 1", ct).ContinueWith(t => !t.IsFaulted, ct));
+        builder.Services.AddSingleton(new DatabaseProbe(() => new SqliteConnection(connectionString)));
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         // Keys beside the database: sign-in cookies and signed links survive a restart.
         var keysDir = Path.Combine(builder.Environment.ContentRootPath,
@@ -33,9 +34,29 @@ public static class DatabaseSetup
         return builder;
     }
 
-    /// <summary>Applies pending migrations, seeds roles, and on an empty database the demo data when asked.</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app, bool seedRequested)
+    /// <summary>
+    /// Applies pending migrations, seeds roles, and on an empty database the demo data when asked.
+    /// On a restart with nothing to change, nothing here waits for EF Core's model: the history is
+    /// read with plain SQL, and the model is built (and the roles checked) beside the rest of start-up.
+    /// </summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app, AppStart start)
     {
+        var model = Task.Run(() =>
+        {
+            using var warmUp = app.Services.CreateScope();
+            _ = warmUp.ServiceProvider.GetRequiredService<AppDbContext>().Model;
+        });
+        var wantDemo = start.Seed || (app.Configuration.GetValue<bool?>("Seed:Demo") ?? app.Environment.IsDevelopment());
+        var pending = await app.Services.GetRequiredService<DatabaseProbe>().PendingMigrationsAsync(CancellationToken.None);
+        if (pending.Count == 0 && !wantDemo && !start.MigrateOnly)
+        {
+            _ = model.ContinueWith(_ => EnsureRolesAsync(app), TaskScheduler.Default).Unwrap()
+                .ContinueWith(t => app.Logger.LogError(t.Exception, "Checking the roles after start-up failed"),
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return;
+        }
+        await model;
+
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await db.Database.MigrateAsync();
@@ -43,13 +64,25 @@ public static class DatabaseSetup
 
         var seeder = scope.ServiceProvider.GetRequiredService<DemoData>();
         await seeder.EnsureRolesAsync();
-        var wantDemo = seedRequested || (app.Configuration.GetValue<bool?>("Seed:Demo") ?? app.Environment.IsDevelopment());
         // Demo specialists get their slots from the same jobs a specialist's own request would use.
         if (wantDemo && await seeder.SeedIfEmptyAsync())
         {
             var jobs = scope.ServiceProvider.GetRequiredService<Jobs.GenerationJobs>();
             await jobs.QueueHorizonAsync("demo", CancellationToken.None);
             jobs.Wake();
+        }
+    }
+
+    private static async Task EnsureRolesAsync(WebApplication app)
+    {
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoData>().EnsureRolesAsync();
+        }
+        catch (ObjectDisposedException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Stopped before the check ran: the next start checks again.
         }
     }
 }

@@ -8,7 +8,7 @@ public static class JobsSetup
 {
     public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<JobsOptions>(builder.Configuration.GetSection("Jobs"));
+        builder.AddSettings<JobsOptions>(JobsOptions.Section);
         builder.Services.AddQueue();
         builder.Services.AddScheduler();
         builder.Services.AddScoped<SlotGenerator>();
