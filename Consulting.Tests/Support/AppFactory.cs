@@ -28,8 +28,11 @@ public class AppFactory : WebApplicationFactory<Program>
     /// <summary>Off by default: tests run jobs themselves (e.g. GenerationJobs.RunDueAsync) so timing can't vary.</summary>
     public bool RunJobsInBackground { get; init; }
     public string DatabasePath => Path.Combine(DataDirectory, "app.db");
-    /// <summary>App:BaseUrl, the start of every absolute link; the Kestrel address once <see cref="StartKestrel"/> serves the app.</summary>
-    public string BaseUrl { get; init; } = "http://localhost:5080";
+    /// <summary>
+    /// App:BaseUrl, the start of every absolute link. Unless set, the Kestrel address once
+    /// <see cref="StartKestrel"/> serves the app (for the browser), http://localhost:5080 otherwise.
+    /// </summary>
+    public string? BaseUrl { get; init; }
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
 
     private string? _serverAddress;
@@ -58,7 +61,7 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Default", $"Data Source={DatabasePath}");
         builder.UseSetting("App:DataDirectory", DataDirectory);
-        builder.UseSetting("App:BaseUrl", _serverAddress ?? BaseUrl);
+        builder.UseSetting("App:BaseUrl", BaseUrl ?? _serverAddress ?? "http://localhost:5080");
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
         builder.UseSetting("Seed:Demo", SeedDemoData ? "true" : "false");
         builder.UseSetting("Jobs:RunInBackground", RunJobsInBackground ? "true" : "false");

@@ -57,6 +57,24 @@ public sealed class BookingService(
     /// </summary>
     public async Task<HoldOutcome> HoldAsync(Guid slotId, string? userId, string customerZoneId, CancellationToken ct)
     {
+        using var activity = Hosting.AppTelemetry.Source.StartActivity("hold slot");
+        activity?.SetTag("consulting.slot.id", slotId);
+        var outcome = await TryHoldAsync(slotId, userId, customerZoneId, ct);
+        activity?.SetTag("consulting.hold.outcome", outcome.GetType().Name);
+        if (outcome is HoldOutcome.Held held)
+        {
+            activity?.SetTag("consulting.booking.id", held.Booking.Id);
+            Hosting.AppTelemetry.HoldsWon.Add(1);
+        }
+        else if (outcome is HoldOutcome.Taken)
+        {
+            Hosting.AppTelemetry.HoldsLost.Add(1);
+        }
+        return outcome;
+    }
+
+    private async Task<HoldOutcome> TryHoldAsync(Guid slotId, string? userId, string customerZoneId, CancellationToken ct)
+    {
         var now = clock.GetCurrentInstant();
         var until = now + options.Value.Hold;
         var earliest = now + options.Value.MinimumNotice;

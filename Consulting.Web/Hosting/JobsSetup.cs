@@ -40,8 +40,14 @@ public static class JobsSetup
             s.Schedule<ReleaseExpiredHolds>().EveryMinute().PreventOverlapping(nameof(ReleaseExpiredHolds));
             s.Schedule<RunFollowUps>().EveryMinute().PreventOverlapping(nameof(RunFollowUps));
             s.Schedule<DispatchNotifications>().EveryMinute().PreventOverlapping(nameof(DispatchNotifications));
-        }).OnError(e => app.Logger.LogError(e, "A scheduled job failed"));
-        app.Services.ConfigureQueue().OnError(e => app.Logger.LogError(e, "A queued job failed"));
+        }).OnError(e => Failed("scheduled", e));
+        app.Services.ConfigureQueue().OnError(e => Failed("queued", e));
         return app;
+
+        void Failed(string how, Exception e)
+        {
+            AppTelemetry.JobFailures.Add(1, new KeyValuePair<string, object?>("job", how));
+            app.Logger.LogError(e, "A {How} job failed", how);
+        }
     }
 }

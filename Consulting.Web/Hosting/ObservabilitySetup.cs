@@ -101,7 +101,8 @@ public static class ObservabilitySetup
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Consulting.Web.Requests");
         return app.Use(async (context, next) =>
         {
-            if (!log.IsEnabled(LogLevel.Debug))
+            var level = context.Request.Path.StartsWithSegments("/healthz") ? LogLevel.Debug : LogLevel.Information;
+            if (!log.IsEnabled(level))
             {
                 await next(context);
                 return;
@@ -113,13 +114,25 @@ public static class ObservabilitySetup
             }
             finally
             {
-                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } pattern ? "/" + pattern.TrimStart('/') : "(no route)";
-                var level = context.Request.Path.StartsWithSegments("/healthz") ? LogLevel.Debug : LogLevel.Information;
+                var route = context.Items[MatchedRouteKey] as string ?? "(no route)";
                 RequestLog.Answered(log, level, context.Request.Method, route, context.Response.StatusCode,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.Connection.RemoteIpAddress?.ToString());
             }
         });
     }
+
+    private const string MatchedRouteKey = "consulting.matched-route";
+
+    /// <summary>
+    /// Right after routing: remembers the route first matched, since a status page or the error
+    /// page re-running the request would otherwise be logged in its place.
+    /// </summary>
+    public static IApplicationBuilder RememberMatchedRoute(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        if (!context.Items.ContainsKey(MatchedRouteKey) && context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern })
+            context.Items[MatchedRouteKey] = "/" + pattern.TrimStart('/');
+        return next(context);
+    });
 }
 
 internal static partial class RequestLog

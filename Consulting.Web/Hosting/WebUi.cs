@@ -135,6 +135,7 @@ public static class WebUi
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "public,max-age=86400",
         });
         app.UseRouting();
+        app.RememberMatchedRoute();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -79,6 +79,7 @@ public sealed class OutboxDispatcher(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogWarning(e, "{Channel} delivery {DeliveryId} failed (attempt {Attempt})", delivery.Channel, delivery.Id, delivery.Attempts);
+            Hosting.AppTelemetry.JobFailures.Add(1, new KeyValuePair<string, object?>("job", "outbox-" + delivery.Channel.ToString().ToLowerInvariant()));
             // A refusal that can't change (e.g. an invalid phone number) isn't retried.
             var permanent = e is SmsSendException { IsTransient: false };
             delivery.MarkAttemptFailed(e.Message, clock.GetCurrentInstant(), permanent ? delivery.Attempts : MaxAttempts, BaseDelay);
