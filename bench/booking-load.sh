@@ -87,10 +87,11 @@ echo "== starting the app on $base (Production, fresh database, demo data)"
 (
     cd "$tmp/app"
     # The URL goes in the environment: "--seed --urls X" would read as seed=--urls to the configuration.
+    # A public App:BaseUrl: Production refuses a local one (links in emails); nothing here follows links.
     exec env ASPNETCORE_ENVIRONMENT=Production \
         ConnectionStrings__Default="Data Source=$tmp/bench.db" \
         App__DataDirectory="$tmp" \
-        App__BaseUrl="$base" \
+        App__BaseUrl=https://bench.consulting.example \
         Email__PickupDirectory="$tmp/mail" \
         Logging__LogLevel__Default=Warning \
         RateLimits__HoldsPerMinute=1000000 \

@@ -23,6 +23,7 @@ public static class DatabaseSetup
             .UseSqlite(connectionString, sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
             .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>()));
         builder.Services.AddSingleton(new DatabaseProbe(() => new SqliteConnection(connectionString)));
+        builder.Services.AddSingleton<DatabaseWarmUp>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         // Keys beside the database: sign-in cookies and signed links survive a restart.
@@ -46,6 +47,7 @@ public static class DatabaseSetup
             using var warmUp = app.Services.CreateScope();
             _ = warmUp.ServiceProvider.GetRequiredService<AppDbContext>().Model;
         });
+        app.Services.GetRequiredService<DatabaseWarmUp>().Track(model);
         var wantDemo = start.Seed || (app.Configuration.GetValue<bool?>("Seed:Demo") ?? app.Environment.IsDevelopment());
         var pending = await app.Services.GetRequiredService<DatabaseProbe>().PendingMigrationsAsync(CancellationToken.None);
         if (pending.Count == 0 && !wantDemo && !start.MigrateOnly)

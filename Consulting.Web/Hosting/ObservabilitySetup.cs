@@ -159,10 +159,13 @@ public sealed class DatabaseHealthCheck(DatabaseProbe probe) : IHealthCheck
 }
 
 /// <summary>Degraded while a message has waited longer than <c>Health:OutboxDegradedAfterMinutes</c> (a mail server down, say).</summary>
-public sealed class OutboxHealthCheck(OutboxMonitor monitor, IOptions<HealthOptions> options) : IHealthCheck
+public sealed class OutboxHealthCheck(OutboxMonitor monitor, DatabaseWarmUp warmUp, IOptions<HealthOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
+        // The first second of a restart: the outbox query needs EF Core's model, still being built.
+        // A probe gets its answer now, the backlog from the next one on.
+        if (!warmUp.IsReady) return HealthCheckResult.Healthy("Not read yet: starting");
         var backlog = await monitor.GetAsync(ct);
         var limit = NodaTime.Duration.FromMinutes(options.Value.OutboxDegradedAfterMinutes);
         if (backlog.OldestAge is not { } age) return HealthCheckResult.Healthy("No messages waiting");
