@@ -5,7 +5,8 @@ ARG TARGETARCH
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY Consulting.Web/Consulting.Web.csproj Consulting.Web/
-RUN dotnet restore Consulting.Web/Consulting.Web.csproj -a $TARGETARCH
+# The restore brings the ReadyToRun compiler for that platform too (the Release publish below uses it).
+RUN dotnet restore Consulting.Web/Consulting.Web.csproj -a $TARGETARCH -p:PublishReadyToRun=true
 COPY Consulting.Web/ Consulting.Web/
 COPY migrations/ migrations/
 COPY wwwroot/ wwwroot/

@@ -102,7 +102,7 @@ public sealed class PublishedAppTests
             server.BeginErrorReadLine();
             try
             {
-                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
                 var health = await WaitForHealthAsync(http, server, log);
                 Assert.Contains("\"status\":\"Healthy\"", health);
 
@@ -139,11 +139,11 @@ public sealed class PublishedAppTests
                 var response = await http.GetAsync("/healthz");
                 if (response.StatusCode == HttpStatusCode.OK) return await response.Content.ReadAsStringAsync();
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or too slow on a busy machine: ask again.
             }
-            if (deadline.Elapsed > TimeSpan.FromMinutes(2)) Assert.Fail("No answer from /healthz within 2 minutes:\n" + log);
+            if (deadline.Elapsed > TimeSpan.FromMinutes(4)) Assert.Fail("No answer from /healthz within 4 minutes:\n" + log);
             await Task.Delay(100);
         }
     }

@@ -28,9 +28,6 @@ public sealed class StripeOptions : IValidatableObject
         // Payments would start, and no webhook could ever confirm one: every paid booking would expire.
         if (IsConfigured && string.IsNullOrWhiteSpace(WebhookSecret))
             yield return new ValidationResult("Stripe:WebhookSecret is missing while Stripe:SecretKey is set: without the webhook's signing secret (whsec_…) no payment is ever confirmed.");
-        // The other way round the app would quietly take test payments.
-        if (!IsConfigured && !string.IsNullOrWhiteSpace(WebhookSecret))
-            yield return new ValidationResult("Stripe:SecretKey is missing while Stripe:WebhookSecret is set: without it the built-in test payments would run instead of Stripe.");
         if (SettingRules.AbsoluteHttpUrl("Stripe:ApiBase", ApiBase) is { } apiBase) yield return new ValidationResult(apiBase);
     }
 }
