@@ -203,9 +203,10 @@ run_round() {
         (
             cd "$tmp/app"
             # The URL goes in the environment: "--seed --urls X" would read as seed=--urls to the configuration.
+            # A public App:BaseUrl: Production refuses a local one (links in emails); nothing here follows links.
             exec env ASPNETCORE_ENVIRONMENT=Production "${db_args[@]}" \
                 App__DataDirectory="$tmp" \
-                App__BaseUrl="http://127.0.0.1:$port" \
+                App__BaseUrl=https://bench.consulting.example \
                 Email__PickupDirectory="$tmp/mail" \
                 Logging__LogLevel__Default=Warning \
                 RateLimits__HoldsPerMinute=1000000 \

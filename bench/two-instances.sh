@@ -44,7 +44,8 @@ connection="$PG_SERVER;Database=consulting"
 for port in "${port_list[@]}"; do
     (
         cd "$tmp/app"
-        exec env ASPNETCORE_ENVIRONMENT=Production \
+        # Development: links in the emails may point at this machine (Production insists on a public App:BaseUrl).
+        exec env ASPNETCORE_ENVIRONMENT=Development \
             Database__Provider=Postgres \
             ConnectionStrings__Default="$connection" \
             App__BaseUrl="http://127.0.0.1:$port" \

@@ -255,7 +255,7 @@ public sealed class SpecialistFeedTests(FeedAppFactory app) : IClassFixture<Feed
 
         var input = page.QuerySelector<IHtmlInputElement>("#FeedUrl")!;
         Assert.True(input.IsReadOnly);
-        // App:BaseUrl of appsettings.json.
+        // App:BaseUrl as the tests set it (AppFactory.BaseUrl).
         Assert.Equal("http://localhost:5080" + me.Url, input.Value);
         Assert.Equal("webcal://localhost:5080" + me.Url, page.QuerySelector("#feed-url-hint a")!.GetAttribute("href"));
         Assert.Contains("stops working", page.QuerySelector("#feed-url").Text());

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Consulting.Web.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,6 +45,11 @@ public class AppFactory : WebApplicationFactory<Program>
     /// template (PostgreSQL; a new SQLite file is always empty).
     /// </summary>
     public bool EmptyDatabase { get; init; }
+    /// <summary>
+    /// App:BaseUrl, the start of every absolute link. Unless set, the Kestrel address once
+    /// <see cref="StartKestrel"/> serves the app (for the browser), http://localhost:5080 otherwise.
+    /// </summary>
+    public string? BaseUrl { get; init; }
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
 
     private string? _serverAddress;
@@ -76,6 +83,7 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Default", ConnectionString);
         if (TestDatabase.IsPostgres) TestDatabase.EnsureCreatedAsync(DatabaseName, EmptyDatabase).GetAwaiter().GetResult();
         builder.UseSetting("App:DataDirectory", DataDirectory);
+        builder.UseSetting("App:BaseUrl", BaseUrl ?? _serverAddress ?? "http://localhost:5080");
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
         builder.UseSetting("Seed:Demo", SeedDemoData ? "true" : "false");
         builder.UseSetting("Jobs:RunInBackground", RunJobsInBackground ? "true" : "false");
@@ -106,11 +114,20 @@ public class AppFactory : WebApplicationFactory<Program>
     public string StartKestrel()
     {
         if (_serverAddress is not null) return _serverAddress;
-        UseKestrel(0);
+        // The port is chosen before the host is built, so App:BaseUrl (links in emails, payment
+        // return addresses) can be the address the browser uses.
+        var port = FreePort();
+        _serverAddress = $"http://127.0.0.1:{port}";
+        UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         StartServer();
-        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        _serverAddress = addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1").TrimEnd('/');
         return _serverAddress;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Runs work against the app's database in its own scope.</summary>

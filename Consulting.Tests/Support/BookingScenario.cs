@@ -61,7 +61,7 @@ public static class Bookings
         await using var scope = app.Services.CreateAsyncScope();
         var details = new CustomerDetails(customer?.Name ?? "Guest Customer", customer?.Email ?? email, null, zone, null);
         Assert.IsType<Consulting.Web.Bookings.PaymentStartOutcome.Redirect>(await scope.ServiceProvider.GetRequiredService<Consulting.Web.Bookings.BookingService>()
-            .StartPaymentAsync(booking.Id, details, new Uri("http://localhost"), CancellationToken.None));
+            .StartPaymentAsync(booking.Id, details, CancellationToken.None));
         return booking;
     }
 

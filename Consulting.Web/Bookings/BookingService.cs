@@ -46,6 +46,7 @@ public sealed class BookingService(
     Jobs.FollowUps followUps,
     UserManager<AppUser> users,
     HoldWriter writer,
+    Hosting.AbsoluteUrls urls,
     IClock clock,
     IOptions<BookingOptions> options)
 {
@@ -55,6 +56,24 @@ public sealed class BookingService(
     /// matches the row; the others get the nearest open alternatives.
     /// </summary>
     public async Task<HoldOutcome> HoldAsync(Guid slotId, string? userId, string customerZoneId, CancellationToken ct)
+    {
+        using var activity = Hosting.AppTelemetry.Source.StartActivity("hold slot");
+        activity?.SetTag("consulting.slot.id", slotId);
+        var outcome = await TryHoldAsync(slotId, userId, customerZoneId, ct);
+        activity?.SetTag("consulting.hold.outcome", outcome.GetType().Name);
+        if (outcome is HoldOutcome.Held held)
+        {
+            activity?.SetTag("consulting.booking.id", held.Booking.Id);
+            Hosting.AppTelemetry.HoldsWon.Add(1);
+        }
+        else if (outcome is HoldOutcome.Taken)
+        {
+            Hosting.AppTelemetry.HoldsLost.Add(1);
+        }
+        return outcome;
+    }
+
+    private async Task<HoldOutcome> TryHoldAsync(Guid slotId, string? userId, string customerZoneId, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
         var until = now + options.Value.Hold;
@@ -123,7 +142,7 @@ public sealed class BookingService(
         links.Token(booking.Id, BookingLinks.View, booking.End + Duration.FromDays(30));
 
     /// <summary>Saves the customer's details and sends them to the payment provider.</summary>
-    public async Task<PaymentStartOutcome> StartPaymentAsync(Guid bookingId, CustomerDetails details, Uri siteBase, CancellationToken ct)
+    public async Task<PaymentStartOutcome> StartPaymentAsync(Guid bookingId, CustomerDetails details, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
         var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
@@ -155,9 +174,9 @@ public sealed class BookingService(
             booking.Id, payment.Id, booking.Price,
             $"{(booking.End - booking.Start).TotalMinutes:0}-minute session with {specialist.DisplayName}",
             booking.CustomerEmail,
-            new Uri(siteBase, $"/checkout/{booking.Id:N}/done?t={Uri.EscapeDataString(ViewToken(booking))}"),
-            new Uri(siteBase, $"/checkout/{booking.Id:N}?t={Uri.EscapeDataString(checkout)}"),
-            new Uri(siteBase, $"/checkout/{booking.Id:N}/test-card?t={Uri.EscapeDataString(checkout)}"),
+            urls.To($"/checkout/{booking.Id:N}/done?t={Uri.EscapeDataString(ViewToken(booking))}"),
+            urls.To($"/checkout/{booking.Id:N}?t={Uri.EscapeDataString(checkout)}"),
+            urls.To($"/checkout/{booking.Id:N}/test-card?t={Uri.EscapeDataString(checkout)}"),
             booking.HoldExpiresAt,
             IdempotencyKey(payment, booking)), ct);
         payment.AttachProviderIds(start.CheckoutSessionId, start.PaymentIntentId);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Microsoft.Data.Sqlite;
@@ -33,6 +34,9 @@ public sealed class SqliteHoldWriter : HoldWriter, IAsyncDisposable
 
     private sealed record Request(Booking Booking, Instant Earliest, CancellationToken Cancellation)
     {
+        /// <summary>The caller's trace: the write runs on the writer's loop, where it would be lost.</summary>
+        public ActivityContext Parent { get; } = Activity.Current?.Context ?? default;
+
         public TaskCompletionSource<bool> Won { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -108,6 +112,11 @@ public sealed class SqliteHoldWriter : HoldWriter, IAsyncDisposable
             {
                 for (var i = 0; i < pending.Count && failed < 0; i++)
                 {
+                    // EF Core's instrumentation does not see this connection: the write is traced here.
+                    using var span = Hosting.AppTelemetry.Source.StartActivity("hold write", ActivityKind.Client, pending[i].Parent);
+                    span?.SetTag("db.system", "sqlite");
+                    span?.SetTag("db.operation.name", "UPDATE");
+                    span?.SetTag("db.batch.size", pending.Count);
                     try
                     {
                         won[i] = statements.TryHold(pending[i].Booking, pending[i].Earliest);

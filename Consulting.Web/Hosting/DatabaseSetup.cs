@@ -1,7 +1,9 @@
 using Consulting.Web.Bookings;
 using Consulting.Web.Data;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Consulting.Web.Hosting;
 
@@ -35,6 +37,7 @@ public static class DatabaseSetup
                 .UseSqlite(connectionString, sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
                 .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>()));
             builder.Services.AddSingleton<HoldWriter>(sp => new SqliteHoldWriter(connectionString, ModelOf(sp)));
+            builder.Services.AddSingleton(new DatabaseProbe(() => new SqliteConnection(connectionString), typeof(AppDbContext)));
         }
         else
         {
@@ -54,9 +57,10 @@ public static class DatabaseSetup
             builder.Services.AddDbContextPool<AppDbContext, PostgresAppDbContext>(options => options
                 .UseNpgsql(configured, npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
             builder.Services.AddSingleton<HoldWriter, TransactionalHoldWriter>();
+            builder.Services.AddSingleton(new DatabaseProbe(() => new NpgsqlConnection(configured), typeof(PostgresAppDbContext)));
         }
-        builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database",
-            customTestQuery: (db, ct) => db.Database.ExecuteSqlRawAsync("SELECT 1", ct).ContinueWith(t => !t.IsFaulted, ct));
+        builder.Services.AddSingleton<DatabaseWarmUp>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         // The key ring lives in the database, so a sign-in cookie or a signed link made by one instance
         // works on every other, and after a restart.
@@ -75,13 +79,31 @@ public static class DatabaseSetup
     /// <summary>
     /// Applies pending migrations, brings over a key ring from the old key folder, seeds roles, and on
     /// an empty database the demo data when asked. Instances starting together take turns (a lock in
-    /// the database), so the later ones find it all done.
+    /// the database), so the later ones find it all done. On a restart with nothing to change, nothing
+    /// here waits for EF Core's model: the history is read with plain SQL, and the model is built (and
+    /// the roles checked) beside the rest of start-up.
     /// </summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app, bool seedRequested)
+    public static async Task PrepareDatabaseAsync(this WebApplication app, AppStart start)
     {
+        var model = Task.Run(() =>
+        {
+            using var warmUp = app.Services.CreateScope();
+            _ = warmUp.ServiceProvider.GetRequiredService<AppDbContext>().Model;
+        });
+        app.Services.GetRequiredService<DatabaseWarmUp>().Track(model);
+        var wantDemo = start.Seed || (app.Configuration.GetValue<bool?>("Seed:Demo") ?? app.Environment.IsDevelopment());
+        var pending = await app.Services.GetRequiredService<DatabaseProbe>().PendingMigrationsAsync(CancellationToken.None);
+        if (pending.Count == 0 && !wantDemo && !start.MigrateOnly)
+        {
+            _ = model.ContinueWith(_ => EnsureRolesAsync(app), TaskScheduler.Default).Unwrap()
+                .ContinueWith(t => app.Logger.LogError(t.Exception, "Checking the roles after start-up failed"),
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return;
+        }
+        await model;
+
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var wantDemo = seedRequested || (app.Configuration.GetValue<bool?>("Seed:Demo") ?? app.Environment.IsDevelopment());
         bool seeded;
         await using (await StartupLock.AcquireAsync(db, CancellationToken.None))
         {
@@ -105,6 +127,19 @@ public static class DatabaseSetup
             var jobs = scope.ServiceProvider.GetRequiredService<Jobs.GenerationJobs>();
             await jobs.QueueHorizonAsync("demo", CancellationToken.None);
             jobs.Wake();
+        }
+    }
+
+    private static async Task EnsureRolesAsync(WebApplication app)
+    {
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoData>().EnsureRolesAsync();
+        }
+        catch (ObjectDisposedException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Stopped before the check ran: the next start checks again.
         }
     }
 }

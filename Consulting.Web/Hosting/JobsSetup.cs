@@ -8,9 +8,7 @@ public static class JobsSetup
 {
     public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<JobsOptions>().Bind(builder.Configuration.GetSection("Jobs"))
-            .Validate(o => o.LeaseSeconds is >= 5 and <= 3600, "Jobs:LeaseSeconds must be 5–3600.")
-            .ValidateOnStart();
+        builder.AddSettings<JobsOptions>(JobsOptions.Section);
         builder.Services.AddQueue();
         builder.Services.AddScheduler();
         builder.Services.AddSingleton<WorkerInstance>();
@@ -51,8 +49,14 @@ public static class JobsSetup
             s.Schedule<ReleaseExpiredHolds>().EveryFifteenSeconds().PreventOverlapping(nameof(ReleaseExpiredHolds));
             s.Schedule<RecordReminders>().EveryFifteenSeconds().PreventOverlapping(nameof(RecordReminders));
             s.Schedule<KeepSchedulesGenerated>().EveryFifteenSeconds().PreventOverlapping(nameof(KeepSchedulesGenerated));
-        }).OnError(e => app.Logger.LogError(e, "A scheduled job failed"));
-        app.Services.ConfigureQueue().OnError(e => app.Logger.LogError(e, "A queued job failed"));
+        }).OnError(e => Failed("scheduled", e));
+        app.Services.ConfigureQueue().OnError(e => Failed("queued", e));
         return app;
+
+        void Failed(string how, Exception e)
+        {
+            AppTelemetry.JobFailures.Add(1, new KeyValuePair<string, object?>("job", how));
+            app.Logger.LogError(e, "A {How} job failed", how);
+        }
     }
 }

@@ -11,10 +11,10 @@ public static class MeetingsSetup
     /// </summary>
     public static WebApplicationBuilder AddMeetings(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<JitsiOptions>(builder.Configuration.GetSection("Jitsi"));
+        builder.AddSettings<JitsiOptions>(JitsiOptions.Section);
         builder.Services.AddSingleton<JitsiMeetingProvider>();
 
-        builder.Services.Configure<ZoomOptions>(builder.Configuration.GetSection(ZoomOptions.Section));
+        builder.AddSettings<ZoomOptions>(ZoomOptions.Section);
         // One access token for the whole app; the typed clients come and go around it.
         builder.Services.AddSingleton<ZoomAccessTokens>();
         builder.Services.AddHttpClient<ZoomMeetingProvider>(http => http.Timeout = TimeSpan.FromSeconds(30))

@@ -7,11 +7,8 @@ public static class NotificationsSetup
     /// <summary>Email (SMTP when <c>Smtp:Host</c> is set, a pickup folder otherwise) and SMS (Twilio when configured, off otherwise).</summary>
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<EmailOptions>(builder.Configuration.GetSection("Email"));
-        builder.Services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section))
-            .Validate(o => !o.IsConfigured || o.Port is > 0 and <= 65535, "Smtp:Port must be 1–65535.")
-            .Validate(o => o.TimeoutSeconds > 0, "Smtp:TimeoutSeconds must be positive.")
-            .ValidateOnStart();
+        builder.AddSettings<EmailOptions>(EmailOptions.Section);
+        builder.AddSettings<SmtpOptions>(SmtpOptions.Section);
         builder.Services.AddSingleton<SmtpEmailTransport>();
         builder.Services.AddSingleton<PickupFolderEmailTransport>();
         // Decided from the bound options when first needed (like SMS below), so settings a host adds late still count.
@@ -21,7 +18,7 @@ public static class NotificationsSetup
         // Email bodies are Razor components rendered to strings (Notifications/Templates).
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Web.HtmlRenderer>();
         builder.Services.AddScoped<EmailComposer>();
-        builder.Services.Configure<TwilioOptions>(builder.Configuration.GetSection(TwilioOptions.Section));
+        builder.AddSettings<TwilioOptions>(TwilioOptions.Section);
         // The timeout stays well inside the outbox lease (2 min), so a slow Twilio is recorded as a failed attempt.
         builder.Services.AddHttpClient<TwilioSmsSender>(http => http.Timeout = TimeSpan.FromSeconds(20))
             // The Basic credentials (SID and auth token) must not reach the logs, even at Trace level.

@@ -8,7 +8,7 @@ public static class PaymentsSetup
     /// <summary>The payment provider: Stripe when <c>Stripe:SecretKey</c> is set, the built-in test provider otherwise.</summary>
     public static WebApplicationBuilder AddPayments(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<StripeOptions>(builder.Configuration.GetSection(StripeOptions.Section));
+        builder.AddSettings<StripeOptions>(StripeOptions.Section);
         builder.Services.AddSingleton<StripePaymentGateway>();
         builder.Services.AddSingleton<TestPaymentGateway>();
         // Decided from the bound options when first needed, so every configuration source counts.

@@ -62,8 +62,8 @@ public static class WebUi
     {
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
 
-        builder.Services.Configure<Bookings.BookingOptions>(builder.Configuration.GetSection("Booking"));
-        builder.Services.Configure<Scheduling.SchedulingOptions>(builder.Configuration.GetSection("Scheduling"));
+        builder.AddSettings<Bookings.BookingOptions>(Bookings.BookingOptions.Section);
+        builder.AddSettings<Scheduling.SchedulingOptions>(Scheduling.SchedulingOptions.Section);
 
         builder.AddPayments();
         builder.Services.AddScoped<PaymentOutcomes>();
@@ -98,19 +98,17 @@ public static class WebUi
         });
         builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
 
-        var signInPerMinute = builder.Configuration.GetValue("RateLimits:SignInPerMinute", 10);
-        var holdsPerMinute = builder.Configuration.GetValue("RateLimits:HoldsPerMinute", 30);
+        builder.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Partitioned by the client's address: after UseKnownProxies, the real client's behind a known proxy.
             o.AddPolicy(SignInRateLimit, context => HttpMethods.IsGet(context.Request.Method)
                 ? RateLimitPartition.GetNoLimiter("get")
-                : RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "local",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = signInPerMinute, Window = TimeSpan.FromMinutes(1) }));
-            o.AddPolicy(BookingRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "local",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = holdsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+                : RateLimitPartition.GetFixedWindowLimiter(ClientPartition(context),
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = Limits(context).SignInPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            o.AddPolicy(BookingRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(ClientPartition(context),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Limits(context).HoldsPerMinute, Window = TimeSpan.FromMinutes(1) }));
         });
 
         if (!builder.Environment.IsDevelopment())
@@ -118,8 +116,16 @@ public static class WebUi
         return builder;
     }
 
+    /// <summary>The rate limiters' partition: the client's address as the app sees it.</summary>
+    public static string ClientPartition(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "local";
+
+    private static RateLimitOptions Limits(HttpContext context) =>
+        context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
+
     public static WebApplication UseWebUi(this WebApplication app)
     {
+        app.UseKnownProxies();
+        app.UseRequestLogging();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseExceptionHandler("/error");
         app.UseStatusCodePagesWithReExecute("/status/{0}");
@@ -129,6 +135,7 @@ public static class WebUi
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "public,max-age=86400",
         });
         app.UseRouting();
+        app.RememberMatchedRoute();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -137,8 +144,7 @@ public static class WebUi
 
     public static WebApplication MapWebUi(this WebApplication app)
     {
-        // Probes read; anything else is a mistake worth a 405, not a health check.
-        app.MapHealthChecks("/healthz").WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
+        app.MapHealth();
         app.MapHtmxAntiforgeryScript();
         app.MapPaymentWebhooks();
         app.MapCalendarFeeds();

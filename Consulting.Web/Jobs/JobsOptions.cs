@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using NodaTime;
 
 namespace Consulting.Web.Jobs;
@@ -5,6 +6,7 @@ namespace Consulting.Web.Jobs;
 /// <summary>The "Jobs" settings section.</summary>
 public sealed class JobsOptions
 {
+    public const string Section = "Jobs";
     public const int DefaultLeaseSeconds = 30;
     public static readonly Duration DefaultLease = Duration.FromSeconds(DefaultLeaseSeconds);
 
@@ -17,6 +19,7 @@ public sealed class JobsOptions
     /// How long a claim on background work lasts unless renewed (it is, every third of it, while the
     /// work runs): a killed instance's work waits at most this long for another instance.
     /// </summary>
+    [Range(5, 3600)]
     public int LeaseSeconds { get; set; } = DefaultLeaseSeconds;
 
     public Duration Lease => Duration.FromSeconds(LeaseSeconds);

@@ -180,6 +180,7 @@ public sealed class WorkRunner(
         try
         {
             var succeeded = await kind.RunAsync(lease, lost.Token);
+            if (!succeeded) CountFailure(kind.Table.Kind);
             if (!lease.Finished)
             {
                 log.LogError("{Kind} {Key} ended without recording its outcome", kind.Table.Kind, lease.Key);
@@ -199,6 +200,7 @@ public sealed class WorkRunner(
         catch (Exception e)
         {
             log.LogError(e, "{Kind} {Key} failed unexpectedly (attempt {Attempt})", kind.Table.Kind, lease.Key, lease.Attempt);
+            CountFailure(kind.Table.Kind);
             db.ChangeTracker.Clear();
             if (!lease.Finished) await ReleaseAsync(kind.Table, lease, BackOff(kind.Table, lease), CancellationToken.None);
             return false;
@@ -210,6 +212,10 @@ public sealed class WorkRunner(
             db.ChangeTracker.Clear();
         }
     }
+
+    /// <summary>The job-failures metric, tagged with the kind of work (every queue runs through here).</summary>
+    private static void CountFailure(string kind) =>
+        Hosting.AppTelemetry.JobFailures.Add(1, new KeyValuePair<string, object?>("job", kind));
 
     private Instant BackOff<T, TKey>(WorkTable<T, TKey> table, WorkLease<TKey> lease) where T : class where TKey : notnull =>
         clock.GetCurrentInstant() + table.Retry.DelayAfter(lease.Attempt);

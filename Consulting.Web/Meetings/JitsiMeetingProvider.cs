@@ -1,12 +1,23 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using Consulting.Web.Domain;
+using Consulting.Web.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Consulting.Web.Meetings;
 
-public sealed class JitsiOptions
+/// <summary>The "Jitsi" settings section.</summary>
+public sealed class JitsiOptions : IValidatableObject
 {
+    public const string Section = "Jitsi";
+
     public string BaseUrl { get; set; } = "https://meet.jit.si";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext context)
+    {
+        if (SettingRules.AbsoluteHttpUrl("Jitsi:BaseUrl", BaseUrl, optional: false) is { } message)
+            yield return new ValidationResult(message);
+    }
 }
 
 /// <summary>

@@ -1,10 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+using Consulting.Web.Hosting;
+
 namespace Consulting.Web.Meetings;
 
 /// <summary>
 /// The "Zoom" settings section: a Server-to-Server OAuth app's credentials. Zoom is on when
 /// <see cref="AccountId"/>, <see cref="ClientId"/> and <see cref="ClientSecret"/> are all set.
 /// </summary>
-public sealed class ZoomOptions
+public sealed class ZoomOptions : IValidatableObject
 {
     public const string Section = "Zoom";
     public const string DefaultApiBase = "https://api.zoom.us/v2";
@@ -28,4 +31,12 @@ public sealed class ZoomOptions
     // An empty setting (e.g. Zoom__ApiBase= in a compose file) means Zoom's own address.
     internal string ApiBaseOrDefault => (string.IsNullOrWhiteSpace(ApiBase) ? DefaultApiBase : ApiBase).TrimEnd('/');
     internal string OAuthBaseOrDefault => (string.IsNullOrWhiteSpace(OAuthBase) ? DefaultOAuthBase : OAuthBase).TrimEnd('/');
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext context)
+    {
+        foreach (var result in SettingRules.AllOrNone(Section, (nameof(AccountId), AccountId), (nameof(ClientId), ClientId), (nameof(ClientSecret), ClientSecret)))
+            yield return result;
+        if (SettingRules.AbsoluteHttpUrl("Zoom:ApiBase", ApiBase) is { } api) yield return new ValidationResult(api);
+        if (SettingRules.AbsoluteHttpUrl("Zoom:OAuthBase", OAuthBase) is { } oauth) yield return new ValidationResult(oauth);
+    }
 }

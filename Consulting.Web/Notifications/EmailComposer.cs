@@ -31,12 +31,11 @@ public sealed class EmailComposer(
     IClock clock,
     IOptions<EmailOptions> emailOptions,
     IOptions<BookingOptions> bookingOptions,
-    IConfiguration configuration)
+    Hosting.AbsoluteUrls urls)
 {
     public async Task<MimeMessage> ComposeAsync(Notification notification, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
-        var site = SiteBase();
         var from = MailboxAddress.Parse(emailOptions.Value.From);
         var facts = notification.BookingId is { } bookingId ? await LoadAsync(bookingId, ct) : null;
 
@@ -47,7 +46,7 @@ public sealed class EmailComposer(
         {
             var toSpecialist = IsForSpecialist(notification, facts);
             recipientName = toSpecialist ? facts.Specialist.DisplayName : facts.Booking.CustomerName;
-            (bookingView, invite) = Describe(notification, facts, toSpecialist, from, site, now);
+            (bookingView, invite) = Describe(notification, facts, toSpecialist, from, now);
         }
 
         var view = new EmailView
@@ -55,7 +54,7 @@ public sealed class EmailComposer(
             Type = notification.Type,
             Title = notification.Title,
             Message = notification.Message,
-            SiteUrl = site.ToString(),
+            SiteUrl = urls.Base.ToString(),
             Booking = bookingView,
         };
         var body = new MultipartAlternative
@@ -104,7 +103,7 @@ public sealed class EmailComposer(
         // Who it is for, in the shape the email description takes: never stored or sent.
         var asFor = Notification.Create(b.Status == BookingStatus.Cancelled ? NotificationType.Cancelled : NotificationType.BookingConfirmation,
             new Recipient(b.CustomerUserId, b.CustomerEmail, null, b.CustomerTimeZoneId), b.Id, "calendar", "", [], now);
-        var (view, invite) = Describe(asFor, facts, toSpecialist: false, MailboxAddress.Parse(emailOptions.Value.From), SiteBase(), now);
+        var (view, invite) = Describe(asFor, facts, toSpecialist: false, MailboxAddress.Parse(emailOptions.Value.From), now);
         return new CustomerCalendar(invite?.Ics, view.GoogleCalendarUrl, view.OutlookCalendarUrl);
     }
 
@@ -133,14 +132,13 @@ public sealed class EmailComposer(
              && !string.Equals(n.RecipientEmail, facts.Booking.CustomerEmail, StringComparison.OrdinalIgnoreCase),
     };
 
-    private (BookingEmail View, Invite? Invite) Describe(Notification n, Facts facts, bool toSpecialist, MailboxAddress from, Uri site, Instant now)
+    private (BookingEmail View, Invite? Invite) Describe(Notification n, Facts facts, bool toSpecialist, MailboxAddress from, Instant now)
     {
         var (b, specialist, payment) = (facts.Booking, facts.Specialist, facts.Payment);
         var policy = bookingOptions.Value.Policy;
         var zone = n.RecipientTimeZoneId;
         var upcoming = b.Status == BookingStatus.Confirmed && now < b.Start;
-        // Relative to the base (no leading slash), so a base URL with a path prefix keeps it.
-        string Url(string pathAndQuery) => new Uri(site, pathAndQuery.TrimStart('/')).ToString();
+        string Url(string pathAndQuery) => urls.To(pathAndQuery).ToString();
 
         string? viewUrl = null, rescheduleUrl = null, cancelUrl = null, calendarUrl = null;
         if (toSpecialist)
@@ -228,14 +226,6 @@ public sealed class EmailComposer(
         if (cancelUrl is not null) text.AppendLine($"Cancel: {cancelUrl}");
         if (calendarUrl is not null) text.AppendLine($"Your calendar: {calendarUrl}");
         return text.ToString().TrimEnd();
-    }
-
-    private Uri SiteBase()
-    {
-        var configured = configuration["App:BaseUrl"];
-        if (!Uri.TryCreate(configured, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new InvalidOperationException("App:BaseUrl must be the site's absolute http(s) address; emails need it for their links.");
-        return new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
     }
 
     private Task<string> RenderAsync<TComponent>(EmailView view) where TComponent : IComponent =>

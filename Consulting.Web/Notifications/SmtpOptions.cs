@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
 using MailKit.Security;
 
@@ -22,6 +23,7 @@ public sealed class SmtpOptions
     public const string Section = "Smtp";
 
     public string? Host { get; set; }
+    [Range(1, 65535)]
     public int Port { get; set; } = 587;
     /// <summary>StartTls by default: "Auto" would fall back to plain text if STARTTLS were stripped on the way.</summary>
     public SmtpSecurity Security { get; set; } = SmtpSecurity.StartTls;
@@ -29,6 +31,7 @@ public sealed class SmtpOptions
     public string? User { get; set; }
     public string? Password { get; set; }
     /// <summary>For each network operation (connect, each command); a stuck server fails the attempt, which is retried.</summary>
+    [Range(1, 600)]
     public int TimeoutSeconds { get; set; } = 30;
 
     [MemberNotNullWhen(true, nameof(Host))]

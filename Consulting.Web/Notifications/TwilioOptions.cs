@@ -1,10 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+using Consulting.Web.Hosting;
+
 namespace Consulting.Web.Notifications;
 
 /// <summary>
 /// The "Twilio" settings section. SMS is on when <see cref="AccountSid"/>, <see cref="AuthToken"/>
 /// and <see cref="From"/> are all set.
 /// </summary>
-public sealed class TwilioOptions
+public sealed class TwilioOptions : IValidatableObject
 {
     public const string Section = "Twilio";
     public const string DefaultApiBase = "https://api.twilio.com";
@@ -26,4 +29,11 @@ public sealed class TwilioOptions
 
     // An empty setting (e.g. Twilio__ApiBase= in a compose file) means Twilio's own address.
     internal string ApiBaseOrDefault => (string.IsNullOrWhiteSpace(ApiBase) ? DefaultApiBase : ApiBase).TrimEnd('/');
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext context)
+    {
+        foreach (var result in SettingRules.AllOrNone(Section, (nameof(AccountSid), AccountSid), (nameof(AuthToken), AuthToken), (nameof(From), From)))
+            yield return result;
+        if (SettingRules.AbsoluteHttpUrl("Twilio:ApiBase", ApiBase) is { } api) yield return new ValidationResult(api);
+    }
 }

@@ -27,7 +27,7 @@ public sealed class HoldExpiryTests : IDisposable
         var held = await WithAsync(sp => sp.GetRequiredService<BookingService>().HoldAsync(slot.Id, null, "Europe/Paris", CancellationToken.None));
         var booking = Assert.IsType<HoldOutcome.Held>(held).Booking;
         var start = await WithAsync(sp => sp.GetRequiredService<BookingService>().StartPaymentAsync(booking.Id,
-            new CustomerDetails("Pat Late", "pat@example.com", null, "Europe/Paris", null), new Uri("http://localhost"), CancellationToken.None));
+            new CustomerDetails("Pat Late", "pat@example.com", null, "Europe/Paris", null), CancellationToken.None));
         Assert.IsType<PaymentStartOutcome.Redirect>(start);
         var payment = await _app.WithDbAsync(db => db.Payments.AsNoTracking().SingleAsync(p => p.BookingId == booking.Id));
         return (booking, payment);

@@ -46,7 +46,10 @@ public sealed class HomePageTests(SeededAppFactory app) : IClassFixture<SeededAp
         var response = await app.CreateClient().GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        using var health = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", health.RootElement.GetProperty("status").GetString());
+        Assert.Equal("Healthy", health.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("No messages waiting", health.RootElement.GetProperty("checks").GetProperty("outbox").GetProperty("description").GetString());
         Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Head, "/healthz"))).StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await app.CreateClient().PostAsync("/healthz", null)).StatusCode);
     }

@@ -51,7 +51,7 @@ public sealed class IndexModel(BookingService bookings, IPaymentGateway gateway,
             ModelState.AddModelError("Input." + (e.Field ?? ""), e.Message);
             return this.InvalidForm();
         }
-        var outcome = await bookings.StartPaymentAsync(id, details, new Uri($"{Request.Scheme}://{Request.Host}"), ct);
+        var outcome = await bookings.StartPaymentAsync(id, details, ct);
         switch (outcome)
         {
             case PaymentStartOutcome.Redirect go:

@@ -1,4 +1,5 @@
 using Consulting.Web.Calendar;
+using Consulting.Web.Hosting;
 using Consulting.Web.Specialists;
 using Htmx;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Consulting.Web.Pages.Specialist;
 
 /// <summary>The specialist's private iCal feed: its subscription address, and rotating its secret.</summary>
-public sealed class FeedModel(CurrentSpecialist current, SpecialistFeed feed, IConfiguration configuration) : PageModel
+public sealed class FeedModel(CurrentSpecialist current, SpecialistFeed feed, AbsoluteUrls urls) : PageModel
 {
     public string FeedUrl { get; private set; } = "";
     /// <summary>The same address for the webcal: scheme, which opens the subscribe dialog of Apple Calendar and Outlook.</summary>
@@ -38,13 +39,8 @@ public sealed class FeedModel(CurrentSpecialist current, SpecialistFeed feed, IC
 
     private void SetUrls(string slug, string secret)
     {
-        var configured = configuration["App:BaseUrl"];
-        var baseUrl = string.IsNullOrWhiteSpace(configured)
-            ? $"{Request.Scheme}://{Request.Host}{Request.PathBase}"
-            : configured.Trim().TrimEnd('/');
-        FeedUrl = baseUrl + SpecialistFeed.Path(slug, secret);
-        WebcalUrl = Uri.TryCreate(FeedUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
-            ? "webcal://" + FeedUrl[(uri.Scheme.Length + 3)..]
-            : FeedUrl;
+        var feedUrl = urls.To(SpecialistFeed.Path(slug, secret));
+        FeedUrl = feedUrl.ToString();
+        WebcalUrl = "webcal://" + FeedUrl[(feedUrl.Scheme.Length + 3)..];
     }
 }
