@@ -136,7 +136,16 @@ namespace Consulting.Web.Migrations
                     b.Property<int>("EnabledDays")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("HorizonDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxSessionsPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MinimumNoticeMinutes")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("SpecialistId")
@@ -613,6 +622,10 @@ namespace Consulting.Web.Migrations
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Day")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("End")
                         .HasColumnType("INTEGER");
 
@@ -641,9 +654,14 @@ namespace Consulting.Web.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Unavailability")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("BookingId");
+
+                    b.HasIndex("SpecialistId", "Day");
 
                     b.HasIndex("SpecialistId", "Start")
                         .IsUnique();
@@ -886,6 +904,9 @@ namespace Consulting.Web.Migrations
                                     b2.Property<Guid>("ExceptionId")
                                         .HasColumnType("TEXT");
 
+                                    b2.Property<long?>("PriceMinor")
+                                        .HasColumnType("INTEGER");
+
                                     b2.Property<int>("SlotMinutes")
                                         .HasColumnType("INTEGER");
 
@@ -911,6 +932,9 @@ namespace Consulting.Web.Migrations
                                 .HasColumnType("TEXT");
 
                             b1.Property<long>("End")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("PriceMinor")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<Guid>("ScheduleId")

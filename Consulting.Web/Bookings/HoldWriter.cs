@@ -34,15 +34,16 @@ public sealed class HoldWriter : IAsyncDisposable
     /// <summary>Without "Id", which SQLite assigns.</summary>
     internal static readonly string[] StatusHistoryColumns = ["BookingId", "Status", "At", "ByRole", "ByUserId", "Reason"];
 
-    // The slot must still be free and still be the slot the booking was made from (a regeneration
-    // may change a free slot's end or price): otherwise the hold lost.
-    private const string HoldSlotSql = """
+    // The slot must still be the slot the booking was made from (a reconcile may change a free slot's
+    // end or price), and still be offered: free, in its schedule, within its specialist's booking rules
+    // as they are now (OfferRules). Otherwise the hold lost.
+    private static readonly string HoldSlotSql = $"""
         UPDATE "Slots" SET "State" = $held, "BookingId" = $booking, "HeldUntil" = $until
-        WHERE "Id" = $slot AND "State" = $free AND "Start" >= $earliest
-          AND "Start" = $start AND "End" = $end AND "PriceMinor" = $price AND "Currency" = $currency;
+        WHERE "Id" = $slot AND "Start" = $start AND "End" = $end AND "PriceMinor" = $price AND "Currency" = $currency
+          AND {OfferRules.Condition("\"Slots\"", "$now", "$notice", "$horizon")};
         """;
 
-    private sealed record Request(Booking Booking, Instant Earliest, CancellationToken Cancellation)
+    private sealed record Request(Booking Booking, Instant Now, BookingRules SiteDefaults, CancellationToken Cancellation)
     {
         public TaskCompletionSource<bool> Won { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -59,12 +60,12 @@ public sealed class HoldWriter : IAsyncDisposable
 
     /// <summary>
     /// Writes the hold of <paramref name="booking"/>'s slot and the booking itself. True when it won
-    /// (committed); false when the slot was no longer free and unchanged, or starts before
-    /// <paramref name="earliest"/>.
+    /// (committed); false when the slot was no longer free and unchanged, or its specialist's booking
+    /// rules (<paramref name="siteDefaults"/> where they set none) don't allow it at <paramref name="now"/>.
     /// </summary>
-    public Task<bool> HoldAsync(Booking booking, Instant earliest, CancellationToken ct)
+    public Task<bool> HoldAsync(Booking booking, Instant now, BookingRules siteDefaults, CancellationToken ct)
     {
-        var request = new Request(booking, earliest, ct);
+        var request = new Request(booking, now, siteDefaults, ct);
         if (!_queue.Writer.TryWrite(request)) throw new ObjectDisposedException(nameof(HoldWriter));
         return request.Won.Task;
     }
@@ -124,7 +125,7 @@ public sealed class HoldWriter : IAsyncDisposable
                 {
                     try
                     {
-                        won[i] = statements.TryHold(pending[i].Booking, pending[i].Earliest);
+                        won[i] = statements.TryHold(pending[i].Booking, pending[i].Now, pending[i].SiteDefaults);
                     }
                     catch (Exception e)
                     {
@@ -155,9 +156,8 @@ public sealed class HoldWriter : IAsyncDisposable
         private Statements(SqliteConnection connection)
         {
             _connection = connection;
-            _holdSlot = Prepare(HoldSlotSql, _slot, "held", "booking", "until", "slot", "free", "earliest", "start", "end", "price", "currency");
+            _holdSlot = Prepare(HoldSlotSql, _slot, "held", "booking", "until", "slot", "now", "notice", "horizon", "start", "end", "price", "currency");
             _slot["held"].Value = (int)SlotState.Held;
-            _slot["free"].Value = (int)SlotState.Available;
             _insertBooking = Prepare(Insert("Bookings", BookingColumns), _booking, BookingColumns);
             _insertHistory = Prepare(Insert("BookingStatusHistory", StatusHistoryColumns), _history, StatusHistoryColumns);
         }
@@ -190,12 +190,14 @@ public sealed class HoldWriter : IAsyncDisposable
             return tx;
         }
 
-        public bool TryHold(Booking b, Instant earliest)
+        public bool TryHold(Booking b, Instant now, BookingRules siteDefaults)
         {
             _slot["booking"].Value = b.Id;
             _slot["until"].Value = b.HoldExpiresAt.ToUnixTimeTicks();
             _slot["slot"].Value = b.SlotId;
-            _slot["earliest"].Value = earliest.ToUnixTimeTicks();
+            _slot["now"].Value = now.ToUnixTimeTicks();
+            _slot["notice"].Value = siteDefaults.MinimumNotice.BclCompatibleTicks;
+            _slot["horizon"].Value = Duration.FromDays(siteDefaults.HorizonDays).BclCompatibleTicks;
             _slot["start"].Value = b.Start.ToUnixTimeTicks();
             _slot["end"].Value = b.End.ToUnixTimeTicks();
             _slot["price"].Value = b.PriceMinor;

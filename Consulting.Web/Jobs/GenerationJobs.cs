@@ -8,15 +8,25 @@ using NodaTime;
 
 namespace Consulting.Web.Jobs;
 
+/// <summary>Where a specialist's latest availability change stands, for the editor to show.</summary>
+/// <param name="Pending">A reconcile is queued or running: the change isn't applied yet.</param>
+/// <param name="Latest">The specialist's latest finished run, if any.</param>
+public sealed record ApplyStatus(bool Pending, GenerationJob? Latest)
+{
+    public bool Failed => !Pending && Latest is { State: JobState.Failed };
+}
+
 /// <summary>
-/// Slot generation as durable jobs: a request is a row first; <see cref="RunDueAsync"/> claims due
-/// rows with a conditional update (so two runners never run one job) and runs them.
+/// Slot reconciles as durable jobs: a request is a row first, saved with the change that needs it;
+/// <see cref="RunDueAsync"/> claims due rows with a conditional update (so two runners never run one
+/// job) and runs them.
 /// </summary>
 public sealed class GenerationJobs(
     AppDbContext db,
     SlotGenerator generator,
     IQueue queue,
     IClock clock,
+    Bookings.OfferRules offerRules,
     IOptions<SchedulingOptions> options,
     IOptions<JobsOptions> jobsOptions,
     ILogger<GenerationJobs> log)
@@ -24,13 +34,46 @@ public sealed class GenerationJobs(
     /// <summary>A crashed run is retried once its lease passes; generation is idempotent, so that's safe.</summary>
     public static readonly Duration Lease = Duration.FromMinutes(10);
 
-    public async Task<GenerationJob> QueueAsync(Guid specialistId, LocalDate from, LocalDate to, bool overwrite, string origin, CancellationToken ct)
+    /// <summary>
+    /// Adds a reconcile of <paramref name="schedule"/>'s specialist to the context, to be saved in the
+    /// same transaction as the change that needs it (then <see cref="Wake"/>). A reconcile that is
+    /// queued and not yet running covers the change already: it reads the schedule when it runs.
+    /// </summary>
+    public async Task StageReconcileAsync(AvailabilitySchedule schedule, string origin, CancellationToken ct)
     {
-        var job = GenerationJob.Queue(specialistId, from, to, overwrite, origin, options.Value.MaxRangeDays, clock.GetCurrentInstant());
-        db.GenerationJobs.Add(job);
+        var specialistId = schedule.SpecialistId;
+        if (await db.GenerationJobs.AnyAsync(j => j.SpecialistId == specialistId && j.State == JobState.Queued, ct)) return;
+        db.GenerationJobs.Add(NewReconcile(specialistId, schedule.TimeZoneId, schedule.HorizonDays, origin));
+    }
+
+    /// <summary>Queues a reconcile on its own (the specialist asks again after a failed one).</summary>
+    public async Task QueueReconcileAsync(Guid specialistId, string origin, CancellationToken ct)
+    {
+        var schedule = await db.Schedules.AsNoTracking().SingleAsync(s => s.SpecialistId == specialistId, ct);
+        await StageReconcileAsync(schedule, origin, ct);
         await db.SaveChangesAsync(ct);
         Wake();
-        return job;
+    }
+
+    /// <summary>A reconcile from today to the horizon (its range is worked out again when it runs).</summary>
+    private GenerationJob NewReconcile(Guid specialistId, string timeZoneId, int? horizonDays, string origin)
+    {
+        var now = clock.GetCurrentInstant();
+        var zone = TimeZones.Get(timeZoneId);
+        var from = now.InZone(zone).Date;
+        var to = (now + Duration.FromDays(horizonDays ?? offerRules.SiteDefaults.HorizonDays)).InZone(zone).Date;
+        return GenerationJob.Queue(specialistId, from, to, overwrite: true, origin, options.Value.MaxRangeDays, now);
+    }
+
+    public async Task<ApplyStatus> StatusAsync(Guid specialistId, CancellationToken ct)
+    {
+        var pending = await db.GenerationJobs.AnyAsync(j => j.SpecialistId == specialistId
+            && (j.State == JobState.Queued || j.State == JobState.Running), ct);
+        var latest = await db.GenerationJobs.AsNoTracking()
+            .Where(j => j.SpecialistId == specialistId && (j.State == JobState.Succeeded || j.State == JobState.Failed))
+            .OrderByDescending(j => j.FinishedAt)
+            .FirstOrDefaultAsync(ct);
+        return new ApplyStatus(pending, latest);
     }
 
     /// <summary>Asks the background runner to look for due jobs now rather than at its next sweep.</summary>
@@ -38,13 +81,6 @@ public sealed class GenerationJobs(
     {
         if (jobsOptions.Value.RunInBackground) queue.QueueInvocable<RunGenerationJobs>();
     }
-
-    public Task<List<GenerationJob>> RecentAsync(Guid specialistId, int count, CancellationToken ct) =>
-        db.GenerationJobs.AsNoTracking()
-            .Where(j => j.SpecialistId == specialistId)
-            .OrderByDescending(j => j.CreatedAt)
-            .Take(count)
-            .ToListAsync(ct);
 
     /// <summary>Runs every due job once; returns how many it ran.</summary>
     public async Task<int> RunDueAsync(CancellationToken ct)
@@ -89,10 +125,13 @@ public sealed class GenerationJobs(
         var job = await db.GenerationJobs.SingleAsync(j => j.Id == jobId, ct);
         try
         {
-            var result = await generator.GenerateAsync(job.SpecialistId, job.From, job.To, job.Overwrite, ct);
-            job.Succeed(result.Created, result.Unchanged, result.Removed, result.SkippedOverlaps, result.Conflicts.Count, clock.GetCurrentInstant());
-            log.LogInformation("Generation job {JobId} for {SpecialistId}: {Created} created, {Removed} removed",
-                job.Id, job.SpecialistId, result.Created, result.Removed);
+            var result = job.Overwrite
+                ? await generator.ReconcileAsync(job.SpecialistId, ct)
+                : await generator.GenerateAsync(job.SpecialistId, job.From, job.To, overwrite: false, ct);
+            job.Succeed(result.From, result.To, result.Created, result.Unchanged, result.Removed, result.SkippedOverlaps,
+                result.Conflicts.Count, clock.GetCurrentInstant());
+            log.LogInformation("Generation job {JobId} for {SpecialistId}: {Created} created, {Removed} removed, {Skipped} starts skipped",
+                job.Id, job.SpecialistId, result.Created, result.Removed, result.SkippedOverlaps);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -104,18 +143,17 @@ public sealed class GenerationJobs(
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>Every active schedule generated from today to the horizon (nightly, and for the demo data).</summary>
+    /// <summary>
+    /// Every schedule reconciled from today to its horizon (nightly, and for the demo data): the
+    /// horizon rolls on, and free slots are in line with each schedule whatever happened since.
+    /// </summary>
     public async Task<int> QueueHorizonAsync(string origin, CancellationToken ct)
     {
-        var now = clock.GetCurrentInstant();
-        var schedules = await db.Schedules.AsNoTracking().Where(s => s.IsActive)
-            .Select(s => new { s.SpecialistId, s.TimeZoneId }).ToListAsync(ct);
-        foreach (var s in schedules)
-        {
-            var today = now.InZone(TimeZones.Get(s.TimeZoneId)).Date;
-            db.GenerationJobs.Add(GenerationJob.Queue(s.SpecialistId, today, today.PlusDays(options.Value.HorizonDays),
-                overwrite: false, origin, options.Value.MaxRangeDays, now));
-        }
+        var schedules = await db.Schedules.AsNoTracking()
+            .Select(s => new { s.SpecialistId, s.TimeZoneId, s.HorizonDays }).ToListAsync(ct);
+        var queued = (await db.GenerationJobs.Where(j => j.State == JobState.Queued).Select(j => j.SpecialistId).ToListAsync(ct)).ToHashSet();
+        foreach (var s in schedules.Where(s => !queued.Contains(s.SpecialistId)))
+            db.GenerationJobs.Add(NewReconcile(s.SpecialistId, s.TimeZoneId, s.HorizonDays, origin));
         await db.SaveChangesAsync(ct);
         return schedules.Count;
     }

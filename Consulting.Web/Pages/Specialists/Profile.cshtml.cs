@@ -61,6 +61,12 @@ public sealed class ProfileModel(
             var zone = Domain.TimeZones.Get(Zone.Id);
             Alternatives = taken.Alternatives.Select(s => SlotCell.For(s, zone)).ToList();
         }
+        else if (outcome is HoldOutcome.NoSuchSlot)
+        {
+            // The specialist changed their hours since this page was drawn (it may be cached a moment).
+            var zone = Domain.TimeZones.Get(Zone.Id);
+            Alternatives = (await booking.NextOpenAsync(Specialist.Profile.Id, ct)).Select(s => SlotCell.For(s, zone)).ToList();
+        }
         else return NotFound();
         LatestReviews = await reviews.LatestAsync(Specialist.Profile.Id, ct);
         var page = Page();

@@ -1,0 +1,50 @@
+using Consulting.Web.Domain;
+using Consulting.Web.Scheduling;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Consulting.Web.Bookings;
+
+/// <summary>
+/// Which free slots customers are offered, as one SQL condition: the slot is free and still part of
+/// its schedule (<see cref="SlotUnavailability.None"/>), and its specialist's <see cref="BookingRules"/>
+/// (read from their schedule row, the site's defaults filling the gaps) allow it. Lists of open slots
+/// select with it and the hold's conditional UPDATE (<see cref="HoldWriter"/>) decides with it, so
+/// a rule changed a moment ago is the rule the race is decided by.
+/// </summary>
+/// <remarks>
+/// Instants are INTEGER Unix ticks here (see Data/NodaConverters), so "now + notice" is integer
+/// arithmetic. The daily cap counts held and booked slots by their <see cref="Slot.Day"/>; SQLite
+/// runs each hold inside BEGIN IMMEDIATE, so the count can't change under it. A provider with
+/// concurrent writers must serialise holds per specialist for the cap (e.g. lock the schedule row).
+/// Another source of unavailability (a specialist's busy calendar times) is one more reason in
+/// <see cref="SlotUnavailability"/>, not another clause here.
+/// </remarks>
+public sealed class OfferRules(IOptions<BookingOptions> booking, IOptions<SchedulingOptions> scheduling)
+{
+    public BookingRules SiteDefaults => new(booking.Value.MinimumNotice, scheduling.Value.HorizonDays, null);
+
+    /// <summary>The condition for the slot row <paramref name="slot"/> (an alias or table name), given the names of its three parameters.</summary>
+    /// <param name="now">Now, in Unix ticks.</param>
+    /// <param name="defaultNotice">The site's minimum notice, in ticks.</param>
+    /// <param name="defaultHorizon">The site's horizon, in ticks.</param>
+    public static string Condition(string slot, string now, string defaultNotice, string defaultHorizon) => $"""
+        {slot}."State" = {(int)SlotState.Available} AND {slot}."Unavailability" = {(int)SlotUnavailability.None}
+        AND {slot}."Start" > {now}
+        AND EXISTS (SELECT 1 FROM "Schedules" AS rules
+            WHERE rules."SpecialistId" = {slot}."SpecialistId"
+              AND {slot}."Start" >= {now} + COALESCE(rules."MinimumNoticeMinutes" * {NodaConstants.TicksPerMinute}, {defaultNotice})
+              AND {slot}."Start" < {now} + COALESCE(rules."HorizonDays" * {NodaConstants.TicksPerDay}, {defaultHorizon})
+              AND (rules."MaxSessionsPerDay" IS NULL OR rules."MaxSessionsPerDay" > (
+                  SELECT COUNT(*) FROM "Slots" AS taken
+                  WHERE taken."SpecialistId" = {slot}."SpecialistId" AND taken."Day" = {slot}."Day"
+                    AND taken."State" IN ({(int)SlotState.Held}, {(int)SlotState.Booked}))))
+        """;
+
+    /// <summary>The three parameter values <see cref="Condition"/> names, in its order.</summary>
+    public object[] Parameters(Instant now)
+    {
+        var defaults = SiteDefaults;
+        return [now.ToUnixTimeTicks(), defaults.MinimumNotice.BclCompatibleTicks, Duration.FromDays(defaults.HorizonDays).BclCompatibleTicks];
+    }
+}
