@@ -67,13 +67,12 @@ public sealed class GenerationJobs(
 
     public async Task<ApplyStatus> StatusAsync(Guid specialistId, CancellationToken ct)
     {
-        var pending = await db.GenerationJobs.AnyAsync(j => j.SpecialistId == specialistId
-            && (j.State == JobState.Queued || j.State == JobState.Running), ct);
-        var latest = await db.GenerationJobs.AsNoTracking()
-            .Where(j => j.SpecialistId == specialistId && (j.State == JobState.Succeeded || j.State == JobState.Failed))
-            .OrderByDescending(j => j.FinishedAt)
-            .FirstOrDefaultAsync(ct);
-        return new ApplyStatus(pending, latest);
+        var mine = db.GenerationJobs.AsNoTracking().Where(j => j.SpecialistId == specialistId);
+        var pending = await mine.AnyAsync(j => j.State == JobState.Queued || j.State == JobState.Running, ct);
+        var succeeded = await mine.Where(j => j.State == JobState.Succeeded).OrderByDescending(j => j.FinishedAt).FirstOrDefaultAsync(ct);
+        var failed = await mine.Where(j => j.State == JobState.Failed).OrderByDescending(j => j.FinishedAt).FirstOrDefaultAsync(ct);
+        // A success at the same moment as a failure came after it (a retry): only a later failure counts.
+        return new ApplyStatus(pending, failed is not null && (succeeded is null || failed.FinishedAt > succeeded.FinishedAt) ? failed : succeeded);
     }
 
     /// <summary>Asks the background runner to look for due jobs now rather than at its next sweep.</summary>

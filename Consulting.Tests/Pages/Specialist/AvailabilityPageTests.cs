@@ -87,8 +87,12 @@ public sealed class AvailabilityPageTests(SeededAppFactory app) : IClassFixture<
 
     [Theory]
     [InlineData("11:00", "13:00", "60", "Window.Start", "overlaps 09:00–12:00")]
-    [InlineData("10:00", "09:00", "60", "Window.End", "The end must be after the start.")]
+    [InlineData("10:00", "09:00", "60", "Window.Start", "overlaps 09:00–12:00")]
     [InlineData("10:00", "10:00", "60", "Window.End", "The end must be after the start.")]
+    [InlineData("13:00:30", "15:00", "60", "Window.Start", "Use hours and minutes only, like 13:00")]
+    [InlineData("24:00", "02:00", "60", "Window.Start", "start at 00:00 instead")]
+    [InlineData("13:00", "25:00", "60", "Window.End", "Enter a time like 09:30.")]
+    [InlineData("13:00", "", "60", "Window.End", "Enter an end time.")]
     [InlineData("13:00", "13:30", "60", "Window.End", "shorter than one 60-minute slot")]
     [InlineData("13:00", "15:00", "4", "Window.SlotMinutes", "between 5 and 480 minutes")]
     [InlineData("13:00", "15:00", "481", "Window.SlotMinutes", "between 5 and 480 minutes")]
@@ -117,7 +121,10 @@ public sealed class AvailabilityPageTests(SeededAppFactory app) : IClassFixture<
     }
 
     [Theory]
-    [InlineData("Mars/Olympus_Mons", "50.00", "0", "Settings.TimeZoneId", "not a known time zone")]
+    [InlineData("Mars/Olympus_Mons", "50.00", "0", "Settings.TimeZoneId", "is not a time zone we know")]
+    [InlineData("EST", "50.00", "0", "Settings.TimeZoneId", "Type your city instead, e.g. New York (America/New_York)")]
+    [InlineData("Etc/GMT+5", "50.00", "0", "Settings.TimeZoneId", "fixed offset from UTC")]
+    [InlineData("Berl", "50.00", "0", "Settings.TimeZoneId", "Did you mean Europe/Berlin?")]
     [InlineData("Europe/Madrid", "-5", "0", "Settings.Price", "zero or more")]
     [InlineData("Europe/Madrid", "50.00", "-10", "Settings.BufferMinutes", "between 0 and 240")]
     [InlineData("Europe/Madrid", "50.00", "ten", "Settings.BufferMinutes", "whole minutes")]
@@ -177,7 +184,7 @@ public sealed class AvailabilityPageTests(SeededAppFactory app) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, hours.StatusCode);
         var fragment = await Html.ParseAsync(hours);
         Assert.Equal(2, fragment.QuerySelectorAll(".exception-list li").Length);
-        Assert.Contains("10:00–12:00 (30 min)", fragment.QuerySelector(".exception-list").Text());
+        Assert.Contains("10:00–12:00 (30 min, €50.00)", fragment.QuerySelector(".exception-list").Text());
 
         var s = await ScheduleAsync(me.Id);
         Assert.Equal([new LocalDate(2026, 12, 24), new LocalDate(2026, 12, 27)], s.Exceptions.Select(e => e.Date).Order());
@@ -204,7 +211,7 @@ public sealed class AvailabilityPageTests(SeededAppFactory app) : IClassFixture<
         var badWindow = await me.Client.SubmitAsync(page, "#exceptions form.exception-form", new Dictionary<string, string>
         {
             ["NewException.Date"] = "2026-12-01", ["NewException.Kind"] = "hours",
-            ["NewException.Windows[0].Start"] = "12:00", ["NewException.Windows[0].End"] = "11:00",
+            ["NewException.Windows[0].Start"] = "12:00", ["NewException.Windows[0].End"] = "12:00",
         });
         Assert.Equal(HttpStatusCode.BadRequest, badWindow.StatusCode);
         Assert.Contains("after the start", (await Html.ParseAsync(badWindow)).FieldError("NewException.Windows[0].End"));
@@ -242,16 +249,17 @@ public sealed class AvailabilityPageTests(SeededAppFactory app) : IClassFixture<
             await db.SaveChangesAsync();
         });
         var page = await me.Client.GetPageAsync("/specialist/availability");
-        Assert.Null(page.QuerySelector("#conflicts"));
+        Assert.Empty(page.QuerySelectorAll("#conflicts li"));
 
         var window = (await ScheduleAsync(me.Id)).Windows.Single();
         var removed = await me.Client.SubmitAsync(page, "#day-monday .window form");
         Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        await app.RunDueGenerationAsync();
 
         var after = await me.Client.GetPageAsync("/specialist/availability");
         var conflict = Assert.Single(after.QuerySelectorAll("#conflicts .conflicts li"));
         Assert.Contains("Booked", conflict.Text());
-        Assert.Contains("Mon 9 Nov 2026, 10:00", conflict.Text());
+        Assert.Contains("Mon 9 Nov 2026, 10:00–11:00", conflict.Text());
         Assert.Equal(SlotState.Booked, (await app.WithDbAsync(db => db.Slots.AsNoTracking().SingleAsync(x => x.Start == tenOClock && x.SpecialistId == me.Id))).State);
         Assert.DoesNotContain((await ScheduleAsync(me.Id)).Windows, w => w.Id == window.Id);
     }

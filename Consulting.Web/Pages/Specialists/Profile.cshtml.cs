@@ -45,7 +45,7 @@ public sealed class ProfileModel(
         [FromServices] UserManager<AppUser> users, CancellationToken ct)
     {
         // Hold first: the winner goes straight to checkout; only a loser needs the page (and its queries).
-        var zoneId = Domain.TimeZones.IsKnown(tz) ? tz!.Trim() : ViewerZones.Resolve(HttpContext, null, null).Id;
+        var zoneId = ZoneLookup.TryFind(tz, out var picked) ? picked : ViewerZones.Resolve(HttpContext, null, null).Id;
         var outcome = await booking.HoldAsync(slotId, users.GetUserId(User), zoneId, ct);
         if (outcome is HoldOutcome.Held held)
             return Redirect($"/checkout/{held.Booking.Id:N}?t={Uri.EscapeDataString(booking.CheckoutToken(held.Booking))}");
