@@ -36,10 +36,7 @@ public sealed class AvailabilityAppliesTests : IDisposable
                 s.AddWindow(day, new TimeWindow(new LocalTime(9, 0), new LocalTime(13, 0), 60), now);
             more?.Invoke(s, now);
         });
-        // What saving those hours on the page would have queued.
-        await using (var scope = _app.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<GenerationJobs>().QueueReconcileAsync(me.Id, "change", CancellationToken.None);
-        await RunBackgroundAsync();
+        await _app.ApplyScheduleAsync(me.Id);
         var slug = await _app.WithDbAsync(db => db.Specialists.Where(p => p.Id == me.Id).Select(p => p.Slug).SingleAsync());
         return new Specialist(me, slug);
     }

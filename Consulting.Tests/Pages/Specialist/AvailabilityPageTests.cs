@@ -4,6 +4,7 @@ using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Consulting.Web.Scheduling;
 using NodaTime;
 
 namespace Consulting.Tests.Pages.Specialist;
@@ -262,5 +263,187 @@ public sealed class AvailabilityPageTests(SeededAppFactory app) : IClassFixture<
         Assert.Contains("Mon 9 Nov 2026, 10:00–11:00", conflict.Text());
         Assert.Equal(SlotState.Booked, (await app.WithDbAsync(db => db.Slots.AsNoTracking().SingleAsync(x => x.Start == tenOClock && x.SpecialistId == me.Id))).State);
         Assert.DoesNotContain((await ScheduleAsync(me.Id)).Windows, w => w.Id == window.Id);
+    }
+}
+
+public sealed class AvailabilityInputTests(SeededAppFactory app) : IClassFixture<SeededAppFactory>
+{
+    private static readonly Dictionary<string, string> Htmx = new() { ["HX-Request"] = "true" };
+
+    private Task<AvailabilitySchedule> ScheduleAsync(Guid specialistId) =>
+        app.WithDbAsync(db => db.Schedules.AsNoTracking().SingleAsync(s => s.SpecialistId == specialistId));
+
+    private static async Task<HttpResponseMessage> AddWindowAsync(TestSpecialist me, string day, string start, string end,
+        string minutes = "60", string price = "", IDictionary<string, string>? headers = null)
+    {
+        var page = await me.Client.GetPageAsync("/specialist/availability");
+        return await me.Client.SubmitAsync(page, $"#day-{day} form.add-window", new Dictionary<string, string>
+        {
+            ["Window.Start"] = start, ["Window.End"] = end, ["Window.SlotMinutes"] = minutes, ["Window.Price"] = price,
+        }, headers);
+    }
+
+    [Theory]
+    [InlineData("23:00", "24:00", "23:00–24:00")]
+    [InlineData("23:00", "00:00", "23:00–24:00")]
+    [InlineData("22:00", "02:00", "22:00–02:00 next day")]
+    [InlineData("00:00", "24:00", "00:00–24:00")]
+    public async Task A_window_may_end_at_midnight_or_run_past_it(string start, string end, string shown)
+    {
+        var me = await app.CreateSignedInAsync();
+
+        var response = await AddWindowAsync(me, "saturday", start, end);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var window = Assert.Single((await ScheduleAsync(me.Id)).Windows);
+        Assert.Equal(TimeInput.TryTime(end, true, out var parsed, out _) ? parsed : default, window.End);
+        Assert.Equal(shown, (await me.Client.GetPageAsync("/specialist/availability")).QuerySelector("#day-saturday .window-time").Text());
+    }
+
+    [Fact]
+    public async Task A_date_exception_may_have_a_window_past_midnight_with_its_own_price()
+    {
+        var me = await app.CreateSignedInAsync();
+        var page = await me.Client.GetPageAsync("/specialist/availability");
+
+        var response = await me.Client.SubmitAsync(page, "#exceptions form.exception-form", new Dictionary<string, string>
+        {
+            ["NewException.Date"] = "2026-12-31", ["NewException.Kind"] = "hours", ["NewException.Note"] = "New Year's Eve",
+            ["NewException.Windows[0].Start"] = "22:00", ["NewException.Windows[0].End"] = "01:00",
+            ["NewException.Windows[0].SlotMinutes"] = "30", ["NewException.Windows[0].Price"] = "120",
+        }, Htmx);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("22:00–01:00 next day (30 min, €120.00)", (await Html.ParseAsync(response)).QuerySelector(".exception-list").Text());
+        var window = Assert.Single(Assert.Single((await ScheduleAsync(me.Id)).Exceptions).Windows);
+        Assert.Equal((new LocalTime(22, 0), new LocalTime(1, 0), 12000L), (window.Start, window.End, window.PriceMinor!.Value));
+    }
+
+    [Fact]
+    public async Task A_window_running_into_the_next_days_window_is_refused_beside_the_field()
+    {
+        var me = await app.CreateSignedInAsync(schedule: (s, now) =>
+            s.AddWindow(IsoDayOfWeek.Tuesday, new TimeWindow(new LocalTime(1, 0), new LocalTime(4, 0), 60), now));
+
+        var response = await AddWindowAsync(me, "monday", "22:00", "02:00");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Equal("This window overlaps Tuesday's 01:00–04:00.", page.QuerySelector("#day-monday [data-valmsg-for='Window.Start']").Text());
+        Assert.Equal("true", page.QuerySelector("#day-monday-start")!.GetAttribute("aria-invalid"));
+        Assert.Equal("day-monday-Start-error", page.QuerySelector("#day-monday-start")!.GetAttribute("aria-describedby"));
+        Assert.Single((await ScheduleAsync(me.Id)).Windows);
+    }
+
+    [Fact]
+    public async Task A_window_wholly_inside_a_clock_change_is_saved_with_a_note_naming_the_date()
+    {
+        var me = await app.CreateSignedInAsync("America/New_York");
+
+        // tzdb: America/New_York's clocks go from 02:00 EST to 03:00 EDT on Sunday 2027-03-14, within a year of now (2 Nov 2026).
+        var response = await AddWindowAsync(me, "sunday", "02:00", "03:00", "30", headers: Htmx);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single((await ScheduleAsync(me.Id)).Windows);
+        Assert.Equal("No slots on Sun 14 Mar 2027: the clocks go forward through these hours that day.",
+            (await Html.ParseAsync(response)).QuerySelector("#day-sunday .window-note").Text());
+        Assert.Null((await me.Client.GetPageAsync("/specialist/availability")).QuerySelector("#day-saturday .window-note"));
+    }
+
+    [Theory]
+    [InlineData("  tokyo ", "Asia/Tokyo", null)]
+    [InlineData("US/Eastern", "America/New_York", "older name for America/New_York")]
+    public async Task A_zone_typed_in_the_settings_is_trimmed_and_found_and_an_older_name_is_said(string typed, string saved, string? notice)
+    {
+        var me = await app.CreateSignedInAsync();
+        var page = await me.Client.GetPageAsync("/specialist/availability");
+
+        var plain = await me.Client.SubmitAsync(page, "#settings form", new Dictionary<string, string> { ["Settings.TimeZoneId"] = typed });
+        Assert.Equal(HttpStatusCode.Redirect, plain.StatusCode);
+        Assert.Equal(saved, (await ScheduleAsync(me.Id)).TimeZoneId);
+        var after = await me.Client.GetPageAsync("/specialist/availability");
+        Assert.Equal(saved, after.QuerySelector("#Settings_TimeZoneId")!.GetAttribute("value"));
+        if (notice is not null) Assert.Contains(notice, after.QuerySelector(".flash").Text());
+
+        var htmx = await me.Client.SubmitAsync(after, "#settings form", new Dictionary<string, string> { ["Settings.TimeZoneId"] = typed }, Htmx);
+        var fragment = await Html.ParseAsync(htmx);
+        Assert.Equal("settings", fragment.Body!.FirstElementChild!.Id);
+        if (notice is not null) Assert.Contains(notice, fragment.QuerySelector("#settings .notice").Text());
+        else Assert.Null(fragment.QuerySelector("#settings .notice"));
+    }
+
+    [Fact]
+    public async Task Changing_the_currency_says_that_window_prices_were_reset()
+    {
+        var me = await app.CreateSignedInAsync(schedule: (s, now) =>
+            s.AddWindow(IsoDayOfWeek.Friday, new TimeWindow(new LocalTime(18, 0), new LocalTime(20, 0), 60, 9000), now));
+        var page = await me.Client.GetPageAsync("/specialist/availability");
+        Assert.Contains("€90.00", page.QuerySelector("#day-friday .window-price").Text());
+
+        var response = await me.Client.SubmitAsync(page, "#settings form", new Dictionary<string, string>
+        {
+            ["Settings.Currency"] = "GBP", ["Settings.Price"] = "40",
+        }, Htmx);
+
+        Assert.Contains("now charge your default price", (await Html.ParseAsync(response)).QuerySelector("#settings .notice").Text());
+        var after = await me.Client.GetPageAsync("/specialist/availability");
+        Assert.Contains("£40.00", after.QuerySelector("#day-friday .window-price").Text());
+        Assert.Null(Assert.Single((await ScheduleAsync(me.Id)).Windows).PriceMinor);
+    }
+
+    [Theory]
+    [InlineData("", "", "", null, null, null)]
+    [InlineData("1.5", "30", "3", 90, 30, 3)]
+    [InlineData("0", "1", "", 0, 1, null)]
+    public async Task Booking_rules_are_saved_and_empty_means_the_usual_setting(string notice, string days, string cap,
+        int? noticeMinutes, int? horizonDays, int? maxPerDay)
+    {
+        var me = await app.CreateSignedInAsync(schedule: (s, now) => s.SetBookingRules(600, 90, 8, now));
+        var page = await me.Client.GetPageAsync("/specialist/availability");
+
+        var response = await me.Client.SubmitAsync(page, "#rules form", new Dictionary<string, string>
+        {
+            ["RulesForm.MinimumNoticeHours"] = notice, ["RulesForm.HorizonDays"] = days, ["RulesForm.MaxSessionsPerDay"] = cap,
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var s = await ScheduleAsync(me.Id);
+        Assert.Equal((noticeMinutes, horizonDays, maxPerDay), (s.MinimumNoticeMinutes, s.HorizonDays, s.MaxSessionsPerDay));
+        var after = await me.Client.GetPageAsync("/specialist/availability");
+        Assert.Equal(notice, after.QuerySelector("#RulesForm_MinimumNoticeHours")!.GetAttribute("value") ?? "");
+        Assert.Equal("2", after.QuerySelector("#RulesForm_MinimumNoticeHours")!.GetAttribute("placeholder"));
+    }
+
+    [Theory]
+    [InlineData("two", "", "", "RulesForm.MinimumNoticeHours", "Enter hours like 2 or 1.5")]
+    [InlineData("0.01", "", "", "RulesForm.MinimumNoticeHours", "whole minutes")]
+    [InlineData("1000", "", "", "RulesForm.MinimumNoticeHours", "between 0 and 720 hours")]
+    [InlineData("", "400", "", "RulesForm.HorizonDays", "between 1 and 365 days")]
+    [InlineData("", "-1", "", "RulesForm.HorizonDays", "whole number of days")]
+    [InlineData("", "", "0", "RulesForm.MaxSessionsPerDay", "between 1 and 96 sessions")]
+    [InlineData("72", "2", "", "RulesForm.HorizonDays", "longer than the minimum notice")]
+    public async Task Invalid_booking_rules_show_the_message_beside_the_field_and_save_nothing(string notice, string days, string cap,
+        string field, string message)
+    {
+        var me = await app.CreateSignedInAsync();
+        var page = await me.Client.GetPageAsync("/specialist/availability");
+        var form = new Dictionary<string, string>
+        {
+            ["RulesForm.MinimumNoticeHours"] = notice, ["RulesForm.HorizonDays"] = days, ["RulesForm.MaxSessionsPerDay"] = cap,
+        };
+
+        var plain = await me.Client.SubmitAsync(page, "#rules form", form);
+        Assert.Equal(HttpStatusCode.BadRequest, plain.StatusCode);
+        Assert.Contains(message, (await Html.ParseAsync(plain)).FieldError(field));
+
+        var htmx = await me.Client.SubmitAsync(page, "#rules form", form, Htmx);
+        Assert.Equal(HttpStatusCode.OK, htmx.StatusCode);
+        var fragment = await Html.ParseAsync(htmx);
+        Assert.Equal("rules", fragment.Body!.FirstElementChild!.Id);
+        Assert.Contains(message, fragment.FieldError(field));
+
+        var s = await ScheduleAsync(me.Id);
+        Assert.Equal((null, null, null), (s.MinimumNoticeMinutes, s.HorizonDays, s.MaxSessionsPerDay));
+        Assert.Empty(await app.WithDbAsync(db => db.GenerationJobs.Where(j => j.SpecialistId == me.Id).ToListAsync()));
     }
 }
