@@ -2,7 +2,7 @@ using Coravel.Invocable;
 
 namespace Consulting.Web.Jobs;
 
-/// <summary>Runs due generation jobs: queued by the page for a prompt start, and swept every minute.</summary>
+/// <summary>Runs due generation jobs: woken by a saved availability change for a prompt start, and swept every minute.</summary>
 public sealed class RunGenerationJobs(GenerationJobs jobs) : IInvocable, ICancellableInvocable
 {
     public CancellationToken CancellationToken { get; set; }
@@ -10,7 +10,7 @@ public sealed class RunGenerationJobs(GenerationJobs jobs) : IInvocable, ICancel
     public Task Invoke() => jobs.RunDueAsync(CancellationToken);
 }
 
-/// <summary>Nightly: keeps every active schedule generated <c>Scheduling:HorizonDays</c> ahead.</summary>
+/// <summary>Nightly: reconciles every schedule to its horizon (<c>Scheduling:HorizonDays</c> unless the specialist set their own), so it rolls on.</summary>
 public sealed class KeepSchedulesGenerated(GenerationJobs jobs) : IInvocable, ICancellableInvocable
 {
     public CancellationToken CancellationToken { get; set; }
