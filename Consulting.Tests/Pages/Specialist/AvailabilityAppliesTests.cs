@@ -127,6 +127,10 @@ public sealed class AvailabilityAppliesTests : IDisposable
         Assert.Contains("Dentist", conflicts[2].Text());
         var list = await s.Me.Client.GetPageAsync(conflicts[0].QuerySelector("a")!.GetAttribute("href")!);
         Assert.NotNull(list.QuerySelector($"#booking-{booked.Id:N}"));
+        // The month calendar marks them too.
+        var month = await s.Me.Client.GetPageAsync("/specialist/calendar?year=2026&month=11");
+        Assert.Equal(3, month.QuerySelectorAll("#cal-2026-11-11 .cal-slot.outside-hours").Length);
+        Assert.Contains("outside your current hours", month.QuerySelector("#cal-2026-11-11 .cal-slot").Text());
     }
 
     [Fact]
@@ -145,6 +149,8 @@ public sealed class AvailabilityAppliesTests : IDisposable
 
         Assert.Equal(SlotState.Available, (await SlotAtAsync(s.Me.Id, Wednesday, 11)).State);
         Assert.DoesNotContain(slot.Id.ToString(), Offered(await WeekPageAsync(_app.CreateBrowserLikeClient(), s)));
+        var month = await s.Me.Client.GetPageAsync("/specialist/calendar?year=2026&month=11");
+        Assert.Null(month.QuerySelector($"[data-slot-id='{slot.Id}']"));
         Assert.IsType<Consulting.Web.Bookings.HoldOutcome.Taken>(await HoldAsync(slot.Id));
     }
 
