@@ -28,8 +28,13 @@ public sealed class OfferRules(IOptions<BookingOptions> booking, IOptions<Schedu
     /// <param name="now">Now, in Unix ticks.</param>
     /// <param name="defaultNotice">The site's minimum notice, in ticks.</param>
     /// <param name="defaultHorizon">The site's horizon, in ticks.</param>
-    public static string Condition(string slot, string now, string defaultNotice, string defaultHorizon) => $"""
-        {slot}."State" = {(int)SlotState.Available} AND {slot}."Unavailability" = {(int)SlotUnavailability.None}
+    /// <param name="oneSpecialist">
+    /// The query also names one specialist: then "+State" keeps SQLite (which has no statistics to
+    /// tell them apart) off the (State, Start) index, which walks every specialist's open slots, and
+    /// on the (SpecialistId, Start) one. Unary plus is plain SQL and changes no result.
+    /// </param>
+    public static string Condition(string slot, string now, string defaultNotice, string defaultHorizon, bool oneSpecialist = false) => $"""
+        {(oneSpecialist ? "+" : "")}{slot}."State" = {(int)SlotState.Available} AND {slot}."Unavailability" = {(int)SlotUnavailability.None}
         AND {slot}."Start" > {now}
         AND EXISTS (SELECT 1 FROM "Schedules" AS rules
             WHERE rules."SpecialistId" = {slot}."SpecialistId"

@@ -50,7 +50,7 @@ public sealed class SpecialistDirectory(AppDbContext db, Bookings.OpenSlots open
     /// <summary>Every specialist, those a customer can book now first, each group by name.</summary>
     public async Task<IReadOnlyList<DirectoryEntry>> ListAsync(CancellationToken ct)
     {
-        var open = openSlots.Query();
+        var open = openSlots.QueryOneSpecialist();
         var rows = await (
             from p in db.Specialists
             join s in db.Schedules on p.Id equals s.SpecialistId into schedules
