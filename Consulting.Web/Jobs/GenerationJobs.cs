@@ -62,7 +62,9 @@ public sealed class GenerationJobs(
         var zone = TimeZones.Get(timeZoneId);
         var from = now.InZone(zone).Date;
         var to = (now + Duration.FromDays(horizonDays ?? offerRules.SiteDefaults.HorizonDays)).InZone(zone).Date;
-        return GenerationJob.Queue(specialistId, from, to, overwrite: true, origin, options.Value.MaxRangeDays, now);
+        // A year of 24-hour days can end a date later than the calendar says when a clock change lies between.
+        var longest = from.PlusDays(options.Value.MaxRangeDays - 1);
+        return GenerationJob.Queue(specialistId, from, to < longest ? to : longest, overwrite: true, origin, options.Value.MaxRangeDays, now);
     }
 
     public async Task<ApplyStatus> StatusAsync(Guid specialistId, CancellationToken ct)

@@ -13,7 +13,8 @@ public sealed record DirectoryEntry(
     public bool IsBookable => NextOpen is not null;
 }
 
-public sealed record PublicProfile(SpecialistProfile Profile, Money? PriceFrom, double? AverageRating, int ReviewCount);
+/// <param name="PricesVary">Some weekly hours have a price of their own, so <paramref name="PriceFrom"/> is the lowest of several.</param>
+public sealed record PublicProfile(SpecialistProfile Profile, Money? PriceFrom, double? AverageRating, int ReviewCount, bool PricesVary = false);
 
 /// <summary>The specialist directory on the home page, and each specialist's public profile.</summary>
 public sealed class SpecialistDirectory(AppDbContext db, Bookings.OpenSlots openSlots, IMemoryCache cache)
@@ -33,11 +34,13 @@ public sealed class SpecialistDirectory(AppDbContext db, Bookings.OpenSlots open
                 Profile = p,
                 Price = s == null ? (long?)null : s.DefaultPriceMinor,
                 WindowPrice = s == null ? null : s.Windows.Where(w => w.PriceMinor != null).Min(w => w.PriceMinor),
+                PricesVary = s != null && s.Windows.Any(w => w.PriceMinor != null && w.PriceMinor != s.DefaultPriceMinor),
                 Currency = s == null ? null : s.Currency,
                 Rating = db.Reviews.Where(r => r.SpecialistId == p.Id && !r.IsHidden).Average(r => (double?)r.Rating),
                 Count = db.Reviews.Count(r => r.SpecialistId == p.Id && !r.IsHidden),
             }).SingleOrDefaultAsync(ct);
-        var profile = row is null ? null : new PublicProfile(row.Profile, PriceFrom(row.Price, row.WindowPrice, row.Currency), row.Rating, row.Count);
+        var profile = row is null ? null
+            : new PublicProfile(row.Profile, PriceFrom(row.Price, row.WindowPrice, row.Currency), row.Rating, row.Count, row.PricesVary);
         cache.Set(key, profile, TimeSpan.FromSeconds(10));
         return profile;
     }

@@ -69,7 +69,9 @@ public sealed class OpenTimesTests : IDisposable
         var page = await _app.CreateClient().GetPageAsync($"/specialists/{none}");
         Assert.StartsWith("No open times yet.", page.QuerySelector(".week-empty").Text());
         Assert.Null(page.QuerySelector(".week-empty a"));
-        Assert.NotEmpty((await _app.CreateClient().GetPageAsync($"/specialists/{open}?week=2026-11-02")).QuerySelectorAll(".slot-button"));
+        var openPage = await _app.CreateClient().GetPageAsync($"/specialists/{open}?week=2026-11-02");
+        Assert.NotEmpty(openPage.QuerySelectorAll(".slot-button"));
+        Assert.StartsWith("From €40.00 per session", openPage.QuerySelector(".profile-facts").Text());
     }
 
     [Theory]
