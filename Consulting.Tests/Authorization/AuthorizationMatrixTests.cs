@@ -95,7 +95,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
 
         // Specialist pages: the Specialist role, and then only the signed-in specialist's own things.
         Row("GET /specialist/availability", anon: SignIn, a: Forbidden, b: Forbidden, x: Ok, y: Ok, admin: Forbidden),
-        Row("GET /specialist/availability?handler=Jobs", anon: SignIn, a: Forbidden, b: Forbidden, x: Ok, y: Ok, admin: Forbidden),
+        Row("GET /specialist/availability?handler=Status", anon: SignIn, a: Forbidden, b: Forbidden, x: Ok, y: Ok, admin: Forbidden),
+        // Applies the schedule again (after a failed attempt): each specialist their own.
+        Row("POST /specialist/availability?handler=Apply", anon: SignIn, a: Forbidden, b: Forbidden, x: ToAvailability, y: ToAvailability, admin: Forbidden),
+        // Empty booking rules are valid: the site's defaults, each specialist their own.
+        Row("POST /specialist/availability?handler=Rules", anon: SignIn, a: Forbidden, b: Forbidden, x: ToAvailability, y: ToAvailability, admin: Forbidden),
         Row("POST /specialist/availability?handler=Settings", anon: SignIn, a: Forbidden, b: Forbidden, x: InvalidForm, y: InvalidForm, admin: Forbidden),
         Row("POST /specialist/availability?handler=ToggleDay", anon: SignIn, a: Forbidden, b: Forbidden, x: ToAvailability, y: ToAvailability, admin: Forbidden)
             .With("day", "Saturday"),
@@ -106,7 +110,6 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         Row("POST /specialist/availability?handler=AddException", anon: SignIn, a: Forbidden, b: Forbidden, x: InvalidForm, y: InvalidForm, admin: Forbidden),
         Row("POST /specialist/availability?handler=RemoveException", anon: SignIn, a: Forbidden, b: Forbidden, x: ToAvailability, y: NotFound, admin: Forbidden)
             .With("date", w => w.NewExceptionOfXAsync()),
-        Row("POST /specialist/availability?handler=Generate", anon: SignIn, a: Forbidden, b: Forbidden, x: InvalidForm, y: InvalidForm, admin: Forbidden),
         Row("GET /specialist/calendar", anon: SignIn, a: Forbidden, b: Forbidden, x: Ok, y: Ok, admin: Forbidden),
         Row("POST /specialist/calendar?handler=Block", anon: SignIn, a: Forbidden, b: Forbidden, x: RedirectTo("/specialist/calendar"), y: NotFound, admin: Forbidden)
             .With("reason", "Away"),

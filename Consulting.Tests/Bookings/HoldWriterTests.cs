@@ -13,6 +13,8 @@ namespace Consulting.Tests.Bookings;
 /// </summary>
 public sealed class HoldWriterTests
 {
+    private static readonly BookingRules Rules = new(Duration.FromMinutes(120), 60, null);
+
     [Fact]
     public async Task A_hold_whose_write_fails_fails_alone_and_the_holds_queued_with_it_are_written()
     {
@@ -25,7 +27,7 @@ public sealed class HoldWriterTests
             .Select((slot, i) => Booking.PlaceHold(Guid.NewGuid(), slot, i == 2 ? "no-such-user" : null, "UTC", now + Duration.FromMinutes(15), now))
             .ToList();
 
-        var writes = bookings.Select(b => writer.HoldAsync(b, now, CancellationToken.None)).ToList();
+        var writes = bookings.Select(b => writer.HoldAsync(b, now, Rules, CancellationToken.None)).ToList();
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => writes[2]);
         Assert.IsAssignableFrom<DbException>(error as DbException ?? error.InnerException);
@@ -46,7 +48,7 @@ public sealed class HoldWriterTests
         var booking = Booking.PlaceHold(Guid.NewGuid(), specialist.Slots[0], null, "Asia/Tokyo", now + Duration.FromMinutes(15), now);
         booking.UpdateCustomerDetails(new CustomerDetails("Ada Customer", "ada@example.com", "+44 20 7946 0000", "Asia/Tokyo", "Hello"));
 
-        Assert.True(await app.GetService<HoldWriter>().HoldAsync(booking, now, CancellationToken.None));
+        Assert.True(await app.GetService<HoldWriter>().HoldAsync(booking, now, Rules, CancellationToken.None));
 
         var stored = await app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.Id == booking.Id));
         Assert.Equal(Scalars(booking), Scalars(stored));
@@ -73,7 +75,7 @@ public sealed class HoldWriterTests
         await app.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
             $"UPDATE \"Slots\" SET \"PriceMinor\" = {slot.PriceMinor + 1} WHERE \"Id\" = {slot.Id}"));
 
-        Assert.False(await app.GetService<HoldWriter>().HoldAsync(booking, now, CancellationToken.None));
+        Assert.False(await app.GetService<HoldWriter>().HoldAsync(booking, now, Rules, CancellationToken.None));
         Assert.Equal(SlotState.Available, await app.WithDbAsync(db => db.Slots.Where(s => s.Id == slot.Id).Select(s => s.State).SingleAsync()));
     }
 }

@@ -1,18 +1,43 @@
 using System.Text.RegularExpressions;
 using Consulting.Tests.Support;
-using Consulting.Web.Jobs;
-using Microsoft.Extensions.DependencyInjection;
+using Consulting.Web.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace Consulting.Tests.Browser;
 
+/// <summary>
+/// A new specialist in Madrid sets their hours and takes a day off; a customer in Tokyo then finds
+/// no time on that day. The app's clock is Monday 2 Nov 2026 12:00 UTC (13:00 in Madrid, 21:00 in
+/// Tokyo); background jobs run, so changes apply by themselves as they would in production.
+/// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class AvailabilityBrowserTests(BrowserFixture browser)
 {
+    private static readonly LocatorAssertionsToContainTextOptions Soon = new() { Timeout = 20_000 };
+
+    /// <summary>
+    /// "Applied" in the status: with JavaScript the status polls itself; without it the specialist
+    /// reloads, as the page tells them to, until the background job has run.
+    /// </summary>
+    private static async Task AppliedAsync(IPage page, bool javaScript)
+    {
+        var status = page.Locator("#apply-status");
+        if (!javaScript)
+        {
+            for (var attempt = 0; attempt < 80 && !(await status.InnerTextAsync()).Contains("Applied"); attempt++)
+            {
+                await Task.Delay(250);
+                await page.ReloadAsync();
+            }
+        }
+        await Assertions.Expect(status).ToContainTextAsync("Applied — customers see your hours as they are now.", Soon);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task A_new_specialist_sets_hours_generates_slots_and_blocks_one_in_the_month_calendar(bool javaScript)
+    public async Task A_new_specialist_sets_hours_takes_a_day_off_and_a_customer_in_Tokyo_finds_no_time_that_day(bool javaScript)
     {
         var page = await browser.NewPageAsync(javaScript);
         var name = (javaScript ? "Jay Script " : "Nico Nojs ") + Guid.NewGuid().ToString("N")[..5];
@@ -22,57 +47,75 @@ public sealed class AvailabilityBrowserTests(BrowserFixture browser)
         await page.GetByLabel("Name shown to customers").FillAsync(name);
         await page.GetByLabel("Email").FillAsync(AccountPages.UniqueEmail("spec"));
         await page.GetByLabel("Password").FillAsync("a long enough password");
-        await page.GetByLabel("Your time zone").FillAsync("Europe/Madrid");
+        await page.GetByLabel("Your time zone").FillAsync(javaScript ? "Europe/Madrid" : "madrid");
         await page.GetByLabel("Price per session").FillAsync("80");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create my profile" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/specialist/availability"));
-        // The settings form's zone suggestions come from the same cached list as every other picker.
+        await Assertions.Expect(page.Locator("#Settings_TimeZoneId")).ToHaveValueAsync("Europe/Madrid");
         if (javaScript) await Assertions.Expect(page.Locator("#zone-list option[value='Asia/Tokyo']")).ToHaveCountAsync(1);
 
-        // Mondays 09:00–12:00 in 60-minute slots.
+        // Mondays 09:00–12:00 in 60-minute slots: bookable as soon as the page says so, no "generate" step.
         var monday = page.Locator("#day-monday");
         await monday.GetByLabel("From").FillAsync("09:00");
         await monday.GetByLabel("To").FillAsync("12:00");
         await monday.GetByLabel("Slot (min)").FillAsync("60");
         await monday.GetByRole(AriaRole.Button, new() { Name = "Add window" }).ClickAsync();
         await Assertions.Expect(page.Locator("#day-monday .window-time")).ToHaveTextAsync("09:00–12:00");
+        await AppliedAsync(page, javaScript);
 
-        // A window that ends before it starts is refused beside the field.
+        // A window whose end equals its start is refused beside the field.
         var tuesday = page.Locator("#day-tuesday");
         await tuesday.GetByLabel("From").FillAsync("15:00");
-        await tuesday.GetByLabel("To").FillAsync("14:00");
+        await tuesday.GetByLabel("To").FillAsync("15:00");
         await tuesday.GetByRole(AriaRole.Button, new() { Name = "Add window" }).ClickAsync();
         await Assertions.Expect(page.Locator("#day-tuesday [data-valmsg-for='Window.End']")).ToHaveTextAsync("The end must be after the start.");
 
-        // Generate the next two weeks (the clock is Monday 2 Nov 2026, 13:00 in Madrid).
-        var generate = page.Locator("#generate");
-        await generate.GetByLabel("To").FillAsync("2026-11-16");
-        await generate.GetByRole(AriaRole.Button, new() { Name = "Generate slots" }).ClickAsync();
-        if (!javaScript)
-        {
-            // Without JavaScript nothing polls: run what's due, then reload as a person would.
-            await using var scope = browser.App.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<GenerationJobs>().RunDueAsync(CancellationToken.None);
-            await page.ReloadAsync();
-        }
-        await Assertions.Expect(page.Locator("#jobs .job-status").First).ToContainTextAsync("Done: 6 created");
+        // A day off on Monday 16 November.
+        var exceptions = page.Locator("#exceptions");
+        await exceptions.GetByLabel("Date").FillAsync("2026-11-16");
+        await exceptions.GetByLabel("Day off").CheckAsync();
+        await exceptions.GetByLabel("Note (optional)").FillAsync("Conference");
+        await exceptions.GetByRole(AriaRole.Button, new() { Name = "Add exception" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#exceptions .exception-list")).ToContainTextAsync("Mon 16 Nov 2026 Day off — Conference");
+        await AppliedAsync(page, javaScript);
         await BrowserFixture.ScreenshotAsync(page, $"availability-js-{javaScript}");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Month calendar" }).ClickAsync();
-        var cell = page.Locator("#cal-2026-11-09");
-        await Assertions.Expect(cell.Locator(".cal-time")).ToHaveTextAsync(["09:00", "10:00", "11:00"]);
-        await Assertions.Expect(page.Locator("#cal-2026-11-16 .cal-slot")).ToHaveCountAsync(3);
+        var ninth = page.Locator("#cal-2026-11-09");
+        await Assertions.Expect(ninth.Locator(".cal-time")).ToHaveTextAsync(["09:00", "10:00", "11:00"]);
+        await Assertions.Expect(page.Locator("#cal-2026-11-16 .cal-slot")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#cal-2026-11-23 .cal-slot")).ToHaveCountAsync(3);
 
-        // Block 10:00 with a reason, in place.
-        var ten = cell.Locator(".cal-slot").Nth(1);
+        // Block 10:00 on the 9th with a reason, in place.
+        var ten = ninth.Locator(".cal-slot").Nth(1);
         await ten.Locator("summary").ClickAsync();
         await ten.GetByLabel(new Regex("reason")).FillAsync("Dentist");
         await ten.GetByRole(AriaRole.Button, new() { Name = "Block" }).ClickAsync();
         await Assertions.Expect(page.Locator("#cal-2026-11-09 .cal-slot.state-blocked")).ToContainTextAsync("Dentist");
         await BrowserFixture.ScreenshotAsync(page, $"calendar-js-{javaScript}");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Next month" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#month-title")).ToHaveTextAsync("December 2026");
-        Assert.Contains("year=2026&month=12", page.Url);
+        // A customer in Tokyo: Monday 09:00 in Madrid (CET, UTC+1) is 17:00 the same Monday in Tokyo (JST, UTC+9).
+        var slug = await browser.App.WithDbAsync(db => db.Specialists.Where(s => s.DisplayName == name).Select(s => s.Slug).SingleAsync());
+        var customer = await browser.NewPageAsync(javaScript, timeZone: "Asia/Tokyo");
+        await customer.GotoAsync($"/specialists/{slug}?week=2026-11-09");
+        if (!javaScript)
+        {
+            // Without JavaScript nothing reports the browser's zone: the customer types their city.
+            await customer.GetByLabel("Times shown in").FillAsync("tokyo");
+            await customer.GetByRole(AriaRole.Button, new() { Name = "Change" }).ClickAsync();
+        }
+        await Assertions.Expect(customer.Locator("[data-zone-label]")).ToContainTextAsync("Tokyo (UTC+09:00)");
+        var week = customer.Locator(".week-day");
+        await Assertions.Expect(week.Nth(0).Locator(".slot-time")).ToHaveTextAsync(["17:00 JST", "19:00 JST"]);
+
+        await customer.Locator("a[rel=next]").ClickAsync();
+        await Assertions.Expect(customer.Locator("#week-title")).ToHaveTextAsync("16 Nov – 22 Nov 2026");
+        await Assertions.Expect(customer.Locator(".slot-button")).ToHaveCountAsync(0);
+        await Assertions.Expect(customer.Locator(".week-empty")).ToContainTextAsync("The next one is Monday 23 November at 17:00 JST.");
+        await BrowserFixture.ScreenshotAsync(customer, $"day-off-customer-js-{javaScript}");
+
+        await customer.GetByRole(AriaRole.Link, new() { Name = "Next available" }).ClickAsync();
+        await Assertions.Expect(customer.Locator("#week-title")).ToHaveTextAsync("23 Nov – 29 Nov 2026");
+        await Assertions.Expect(customer.Locator(".week-day").Nth(0).Locator(".slot-time")).ToHaveTextAsync(["17:00 JST", "18:00 JST", "19:00 JST"]);
     }
 }

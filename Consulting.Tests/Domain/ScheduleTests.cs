@@ -34,11 +34,61 @@ public class TimeWindowTests
     }
 
     [Fact]
-    public void End_before_start_is_a_problem_on_End()
+    public void End_before_start_runs_past_midnight_into_the_next_day()
     {
-        var (field, _) = Assert.Single(Window(12, 9, 30).Problems());
+        var window = Window(22, 2, 60);
 
-        Assert.Equal("End", field);
+        Assert.Empty(window.Problems());
+        Assert.True(window.CrossesMidnight);
+        Assert.Equal(26 * NodaConstants.TicksPerHour, window.EndTick);
+    }
+
+    [Fact]
+    public void End_at_midnight_is_the_end_of_the_day_not_a_crossing()
+    {
+        var window = new TimeWindow(new LocalTime(23, 0), LocalTime.Midnight, 60);
+
+        Assert.Empty(window.Problems());
+        Assert.True(window.EndsNextDay);
+        Assert.False(window.CrossesMidnight);
+        Assert.Equal(NodaConstants.TicksPerDay, window.EndTick);
+        Assert.Equal("23:00–24:00 (60 min)", window.ToString());
+    }
+
+    [Fact]
+    public void Midnight_to_midnight_is_the_whole_day()
+    {
+        var window = new TimeWindow(LocalTime.Midnight, LocalTime.Midnight, 480);
+
+        Assert.Empty(window.Problems());
+        Assert.Equal(NodaConstants.TicksPerDay, window.EndTick - window.StartTick);
+    }
+
+    [Fact]
+    public void A_window_past_midnight_shorter_than_one_slot_is_a_problem_on_End()
+    {
+        var (field, message) = Assert.Single(new TimeWindow(new LocalTime(23, 30), new LocalTime(0, 15), 60).Problems());
+
+        Assert.Equal(("End", "The window is shorter than one 60-minute slot."), (field, message));
+    }
+
+    [Fact]
+    public void A_negative_window_price_is_a_problem_on_Price()
+    {
+        var (field, _) = Assert.Single(new TimeWindow(new LocalTime(9, 0), new LocalTime(12, 0), 60, -1).Problems());
+
+        Assert.Equal("Price", field);
+    }
+
+    [Fact]
+    public void A_window_past_midnight_overlaps_the_next_days_early_window_but_not_its_own_days()
+    {
+        var night = Window(22, 2, 60);
+
+        Assert.True(night.Overlaps(Window(1, 3, 60), otherDaysLater: 1));
+        Assert.False(night.Overlaps(Window(2, 4, 60), otherDaysLater: 1));
+        Assert.False(night.Overlaps(Window(1, 3, 60)));
+        Assert.True(Window(1, 3, 60).Overlaps(night, otherDaysLater: -1));
     }
 
     [Fact]
@@ -73,9 +123,9 @@ public class TimeWindowTests
     }
 
     [Fact]
-    public void Bad_slot_length_and_reversed_times_report_both_problems()
+    public void Bad_slot_length_and_equal_times_report_both_problems()
     {
-        var problems = Window(12, 9, 1).Problems().Select(p => p.Field).ToList();
+        var problems = Window(9, 9, 1).Problems().Select(p => p.Field).ToList();
 
         Assert.Equal(["SlotMinutes", "End"], problems);
     }
@@ -204,7 +254,7 @@ public class AvailabilityScheduleTests
         var schedule = NewSchedule();
 
         var ex = Assert.Throws<DomainException>(() =>
-            schedule.AddWindow(IsoDayOfWeek.Monday, new TimeWindow(new LocalTime(12, 0), new LocalTime(9, 0), 60), Now));
+            schedule.AddWindow(IsoDayOfWeek.Monday, new TimeWindow(new LocalTime(12, 0), new LocalTime(12, 0), 60), Now));
 
         Assert.Equal("End", ex.Field);
         Assert.Empty(schedule.Windows);

@@ -276,7 +276,7 @@ public class SlotTests
 
         Assert.Equal(SlotState.Blocked, slot.State);
         Assert.Equal("Conference", slot.BlockReason);
-        Assert.False(slot.IsOfferable(Now, Duration.Zero));
+        Assert.False(slot.IsOfferable(Now, Rules(Duration.Zero), 0));
     }
 
     [Theory]
@@ -372,12 +372,32 @@ public class SlotTests
 
     // --- IsOfferable / Reprice ---
 
+    private static BookingRules Rules(Duration notice, int horizonDays = 60, int? cap = null) => new(notice, horizonDays, cap);
+
+    [Fact]
+    public void Free_slot_beyond_the_horizon_is_not_offerable()
+    {
+        var slot = NewSlot();
+
+        Assert.True(slot.IsOfferable(Start - Duration.FromDays(3) + Duration.FromSeconds(1), Rules(Duration.Zero, horizonDays: 3), 0));
+        Assert.False(slot.IsOfferable(Start - Duration.FromDays(3), Rules(Duration.Zero, horizonDays: 3), 0));
+    }
+
+    [Fact]
+    public void Free_slot_on_a_day_at_its_cap_is_not_offerable()
+    {
+        var slot = NewSlot();
+
+        Assert.True(slot.IsOfferable(Now, Rules(Duration.Zero, cap: 2), sessionsThatDay: 1));
+        Assert.False(slot.IsOfferable(Now, Rules(Duration.Zero, cap: 2), sessionsThatDay: 2));
+    }
+
     [Fact]
     public void Free_slot_exactly_at_minimum_notice_is_offerable()
     {
         var slot = NewSlot();
 
-        Assert.True(slot.IsOfferable(Start - Duration.FromHours(12), Duration.FromHours(12)));
+        Assert.True(slot.IsOfferable(Start - Duration.FromHours(12), Rules(Duration.FromHours(12)), 0));
     }
 
     [Fact]
@@ -385,7 +405,7 @@ public class SlotTests
     {
         var slot = NewSlot();
 
-        Assert.False(slot.IsOfferable(Start - Duration.FromHours(12) + Duration.FromSeconds(1), Duration.FromHours(12)));
+        Assert.False(slot.IsOfferable(Start - Duration.FromHours(12) + Duration.FromSeconds(1), Rules(Duration.FromHours(12)), 0));
     }
 
     [Fact]
@@ -393,7 +413,7 @@ public class SlotTests
     {
         var slot = NewSlot();
 
-        Assert.False(slot.IsOfferable(Start + Duration.FromSeconds(1), Duration.Zero));
+        Assert.False(slot.IsOfferable(Start + Duration.FromSeconds(1), Rules(Duration.Zero), 0));
     }
 
     [Fact]
@@ -401,7 +421,7 @@ public class SlotTests
     {
         var slot = HeldBy(BookingA);
 
-        Assert.False(slot.IsOfferable(Now, Duration.Zero));
+        Assert.False(slot.IsOfferable(Now, Rules(Duration.Zero), 0));
     }
 
     [Fact]

@@ -8,15 +8,13 @@ using NodaTime;
 
 namespace Consulting.Tests.Jobs;
 
+/// <summary>
+/// The reconcile a saved change queues (in its own transaction), and the nightly one. The clock
+/// stands at Monday 2026-11-02 12:00Z, 13:00 in Madrid (CET), where test specialists live.
+/// </summary>
 public sealed class GenerationJobTests
 {
     private static readonly Dictionary<string, string> Htmx = new() { ["HX-Request"] = "true" };
-
-    private static void Weekdays9To12(AvailabilitySchedule s, Instant now)
-    {
-        foreach (var day in new[] { IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday })
-            s.AddWindow(day, new TimeWindow(new LocalTime(9, 0), new LocalTime(12, 0), 60), now);
-    }
 
     private static async Task<int> RunDueAsync(AppFactory app)
     {
@@ -30,110 +28,127 @@ public sealed class GenerationJobTests
     private static Task<int> SlotCountAsync(AppFactory app, Guid specialistId) =>
         app.WithDbAsync(db => db.Slots.CountAsync(s => s.SpecialistId == specialistId));
 
-    private static async Task<HttpResponseMessage> RequestGenerationAsync(TestSpecialist me, string from, string to,
+    /// <summary>Adds a window on the availability page, as the specialist would.</summary>
+    private static async Task<HttpResponseMessage> AddWindowAsync(TestSpecialist me, string day, string start, string end,
         IDictionary<string, string>? headers = null)
     {
         var page = await me.Client.GetPageAsync("/specialist/availability");
-        return await me.Client.SubmitAsync(page, "#generate form", new Dictionary<string, string>
+        return await me.Client.SubmitAsync(page, $"#day-{day} form.add-window", new Dictionary<string, string>
         {
-            ["Generate.From"] = from, ["Generate.To"] = to,
+            ["Window.Start"] = start, ["Window.End"] = end, ["Window.SlotMinutes"] = "60",
         }, headers);
     }
 
+    private static int WeekdaysBetween(LocalDate from, LocalDate to, IsoDayOfWeek day)
+    {
+        var count = 0;
+        for (var d = from; d <= to; d = d.PlusDays(1)) if (d.DayOfWeek == day) count++;
+        return count;
+    }
+
     [Fact]
-    public async Task The_page_records_a_queued_job_and_returns_at_once_then_shows_the_result()
+    public async Task A_saved_window_queues_a_reconcile_with_the_change_and_the_page_says_applying_then_applied()
     {
         using var app = new AppFactory();
-        var me = await app.CreateSignedInAsync(schedule: Weekdays9To12);
+        var me = await app.CreateSignedInAsync();
 
-        var response = await RequestGenerationAsync(me, "2026-11-03", "2026-11-09");
+        var response = await AddWindowAsync(me, "tuesday", "09:00", "12:00");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var job = Assert.Single(await JobsAsync(app, me.Id));
-        Assert.Equal(JobState.Queued, job.State);
+        Assert.Equal((JobState.Queued, "change", true), (job.State, job.Origin, job.Overwrite));
         Assert.Equal(0, await SlotCountAsync(app, me.Id));
-        Assert.Contains("Queued", (await me.Client.GetPageAsync("/specialist/availability")).QuerySelector("#jobs .job-status").Text());
+        var applying = await me.Client.GetPageAsync("/specialist/availability");
+        Assert.Contains("Applying your changes", applying.QuerySelector("#apply-status").Text());
+        Assert.Equal("polite", applying.QuerySelector("#apply-status")!.GetAttribute("aria-live"));
 
         Assert.Equal(1, await RunDueAsync(app));
 
-        // Tue 3 – Fri 6 and Mon 9 November: five weekdays of three slots.
-        Assert.Equal(15, await SlotCountAsync(app, me.Id));
+        // From today (Mon 2 Nov) to the 60-day horizon (Fri 1 Jan 2027, 13:00 Madrid): every Tuesday's three slots.
         var done = Assert.Single(await JobsAsync(app, me.Id));
-        Assert.Equal((JobState.Succeeded, 15, 1), (done.State, done.Created, done.Attempts));
-        var page = await me.Client.GetPageAsync("/specialist/availability");
-        Assert.StartsWith("Done: 15 created", page.QuerySelector("#jobs .job-status").Text());
-        Assert.Null(page.QuerySelector("#jobs")!.GetAttribute("hx-trigger"));
+        Assert.Equal((JobState.Succeeded, new LocalDate(2026, 11, 2), new LocalDate(2027, 1, 1)), (done.State, done.From, done.To));
+        var tuesdays = WeekdaysBetween(new LocalDate(2026, 11, 2), new LocalDate(2027, 1, 1), IsoDayOfWeek.Tuesday);
+        Assert.Equal(3 * tuesdays, await SlotCountAsync(app, me.Id));
+        Assert.Equal(3 * tuesdays, done.Created);
+        var applied = await me.Client.GetPageAsync("/specialist/availability");
+        Assert.Contains("Applied", applied.QuerySelector("#apply-status").Text());
+        Assert.Contains("Fri 1 Jan 2027", applied.QuerySelector("#apply-status").Text());
+        Assert.Null(applied.QuerySelector("#apply-status [hx-trigger]"));
     }
 
     [Fact]
-    public async Task With_htmx_the_status_fragment_polls_until_the_job_has_finished()
+    public async Task With_htmx_an_edit_brings_the_status_out_of_band_and_the_status_polls_until_applied()
     {
         using var app = new AppFactory();
-        var me = await app.CreateSignedInAsync(schedule: Weekdays9To12);
+        var me = await app.CreateSignedInAsync();
 
-        var response = await RequestGenerationAsync(me, "2026-11-03", "2026-11-04", Htmx);
+        var response = await AddWindowAsync(me, "wednesday", "09:00", "11:00", Htmx);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var fragment = await Html.ParseAsync(response);
-        Assert.Equal("generate", fragment.Body!.FirstElementChild!.Id);
-        Assert.Equal("every 1s", fragment.QuerySelector("#jobs")!.GetAttribute("hx-trigger"));
-        Assert.Equal("/specialist/availability?handler=Jobs", fragment.QuerySelector("#jobs")!.GetAttribute("hx-get"));
+        Assert.Equal("day-wednesday", fragment.Body!.FirstElementChild!.Id);
+        var status = fragment.QuerySelector("#apply-status")!;
+        Assert.Equal("innerHTML", status.GetAttribute("hx-swap-oob"));
+        var poller = status.QuerySelector("[hx-trigger]")!;
+        Assert.Equal(("every 1s", "/specialist/availability?handler=Status"), (poller.GetAttribute("hx-trigger"), poller.GetAttribute("hx-get")));
+        Assert.Contains("Applying", status.Text());
+        Assert.Equal("true", fragment.QuerySelector("#conflicts")!.GetAttribute("hx-swap-oob"));
 
         await RunDueAsync(app);
 
-        var poll = new HttpRequestMessage(HttpMethod.Get, "/specialist/availability?handler=Jobs");
+        var poll = new HttpRequestMessage(HttpMethod.Get, "/specialist/availability?handler=Status");
         poll.Headers.Add("HX-Request", "true");
         var polled = await Html.ParseAsync(await me.Client.SendAsync(poll));
         Assert.Null(polled.QuerySelector("header.site-header"));
-        Assert.Null(polled.QuerySelector("#jobs")!.GetAttribute("hx-trigger"));
-        Assert.StartsWith("Done: 6 created", polled.QuerySelector(".job-status").Text());
+        Assert.Null(polled.QuerySelector("[hx-trigger]"));
+        Assert.Contains("Applied", polled.Body.Text());
 
         // The same address without htmx is the whole page (a reload without JavaScript).
-        var full = await me.Client.GetPageAsync("/specialist/availability?handler=Jobs");
+        var full = await me.Client.GetPageAsync("/specialist/availability?handler=Status");
         Assert.NotNull(full.QuerySelector("header.site-header"));
-    }
-
-    [Theory]
-    [InlineData("2026-11-10", "2026-11-09", "Generate.To", "on or after the start date")]
-    [InlineData("2026-11-03", "2028-01-01", "Generate.To", "at most 366 days")]
-    [InlineData("2026-10-01", "2026-11-09", "Generate.From", "past slots are never generated")]
-    [InlineData("someday", "2026-11-09", "Generate.From", "Enter the first date.")]
-    public async Task An_invalid_range_is_refused_beside_the_field_and_queues_nothing(string from, string to, string field, string message)
-    {
-        using var app = new AppFactory();
-        var me = await app.CreateSignedInAsync(schedule: Weekdays9To12);
-
-        var response = await RequestGenerationAsync(me, from, to);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(message, (await Html.ParseAsync(response)).FieldError(field));
-        Assert.Empty(await JobsAsync(app, me.Id));
+        Assert.Contains("Applied", full.QuerySelector("#apply-status").Text());
     }
 
     [Fact]
-    public async Task A_queued_job_survives_a_restart_and_runs_afterwards()
+    public async Task Changes_saved_before_the_runner_wakes_share_one_reconcile_which_applies_them_all()
+    {
+        using var app = new AppFactory();
+        var me = await app.CreateSignedInAsync();
+
+        await AddWindowAsync(me, "monday", "09:00", "10:00");
+        await AddWindowAsync(me, "thursday", "14:00", "15:00");
+
+        Assert.Single(await JobsAsync(app, me.Id));
+        await RunDueAsync(app);
+        var slots = await app.WithDbAsync(db => db.Slots.AsNoTracking().Where(s => s.SpecialistId == me.Id).ToListAsync());
+        Assert.Contains(slots, s => s.Day!.Value.DayOfWeek == IsoDayOfWeek.Monday);
+        Assert.Contains(slots, s => s.Day!.Value.DayOfWeek == IsoDayOfWeek.Thursday);
+    }
+
+    [Fact]
+    public async Task A_queued_reconcile_survives_a_restart_and_runs_afterwards()
     {
         TestSpecialist me;
         string dataDirectory;
         using (var before = new AppFactory { KeepData = true })
         {
-            me = await before.CreateSignedInAsync(schedule: Weekdays9To12);
-            await RequestGenerationAsync(me, "2026-11-03", "2026-11-03");
+            me = await before.CreateSignedInAsync();
+            await AddWindowAsync(me, "tuesday", "09:00", "12:00");
             dataDirectory = before.DataDirectory;
         }
 
         using var after = new AppFactory(dataDirectory) { KeepData = false };
         Assert.Equal(JobState.Queued, Assert.Single(await JobsAsync(after, me.Id)).State);
         Assert.Equal(1, await RunDueAsync(after));
-        Assert.Equal(3, await SlotCountAsync(after, me.Id));
+        Assert.True(await SlotCountAsync(after, me.Id) > 0);
     }
 
     [Fact]
     public async Task A_job_abandoned_mid_run_is_retried_after_its_lease_but_not_before()
     {
         using var app = new AppFactory();
-        var me = await app.CreateSignedInAsync(schedule: Weekdays9To12);
-        await RequestGenerationAsync(me, "2026-11-03", "2026-11-03");
+        var me = await app.CreateSignedInAsync();
+        await AddWindowAsync(me, "tuesday", "09:00", "12:00");
         // What a crash leaves behind: claimed (Running, lease taken) but never finished.
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -144,12 +159,13 @@ public sealed class GenerationJobTests
 
         app.Clock.Advance(JobsOptions.DefaultLease - Duration.FromSeconds(1));
         Assert.Equal(0, await RunDueAsync(app));
+        Assert.Contains("Applying", (await me.Client.GetPageAsync("/specialist/availability")).QuerySelector("#apply-status").Text());
 
         app.Clock.Advance(Duration.FromSeconds(1));
         Assert.Equal(1, await RunDueAsync(app));
         var job = Assert.Single(await JobsAsync(app, me.Id));
         Assert.Equal((JobState.Succeeded, 2), (job.State, job.Attempts));
-        Assert.Equal(3, await SlotCountAsync(app, me.Id));
+        Assert.True(await SlotCountAsync(app, me.Id) > 0);
     }
 
     [Fact]
@@ -159,24 +175,80 @@ public sealed class GenerationJobTests
         var specialists = new List<TestSpecialist>();
         for (var i = 0; i < 4; i++)
         {
-            var me = await app.CreateSignedInAsync(schedule: Weekdays9To12);
-            await RequestGenerationAsync(me, "2026-11-03", "2026-11-20");
+            var me = await app.CreateSignedInAsync();
+            await AddWindowAsync(me, "friday", "09:00", "12:00");
             specialists.Add(me);
         }
 
         var ran = await Task.WhenAll(RunDueAsync(app), RunDueAsync(app));
 
         Assert.Equal(4, ran.Sum());
+        var fridays = WeekdaysBetween(new LocalDate(2026, 11, 2), new LocalDate(2027, 1, 1), IsoDayOfWeek.Friday);
         foreach (var me in specialists)
         {
             var job = Assert.Single(await JobsAsync(app, me.Id));
             Assert.Equal((JobState.Succeeded, 1), (job.State, job.Attempts));
-            Assert.Equal(42, await SlotCountAsync(app, me.Id));
+            Assert.Equal(3 * fridays, await SlotCountAsync(app, me.Id));
         }
     }
 
     [Fact]
-    public async Task The_nightly_task_runs_once_a_night_at_two_and_keeps_every_active_schedule_generated_to_the_horizon()
+    public async Task A_failed_reconcile_says_so_and_try_again_queues_another()
+    {
+        using var app = new AppFactory();
+        var me = await app.CreateSignedInAsync();
+        await AddWindowAsync(me, "tuesday", "09:00", "12:00");
+        // A zone this tz database doesn't know (as if stored by an older or newer one): every attempt fails.
+        await app.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE \"Schedules\" SET \"TimeZoneId\" = 'Mars/Olympus_Mons' WHERE \"SpecialistId\" = {me.Id}"));
+
+        // Each attempt after the last one's back-off.
+        var policy = GenerationJobs.Table.Retry;
+        for (var attempt = 0; attempt < policy.MaxAttempts; attempt++)
+        {
+            await RunDueAsync(app);
+            app.Clock.Advance(policy.MaxDelay);
+        }
+
+        var failed = Assert.Single(await JobsAsync(app, me.Id));
+        Assert.Equal((JobState.Failed, policy.MaxAttempts), (failed.State, failed.Attempts));
+        await app.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE \"Schedules\" SET \"TimeZoneId\" = 'Europe/Madrid' WHERE \"SpecialistId\" = {me.Id}"));
+        var page = await me.Client.GetPageAsync("/specialist/availability");
+        Assert.Contains("couldn't be applied", page.QuerySelector("#apply-status").Text());
+        Assert.Contains("Mars/Olympus_Mons", page.QuerySelector("#apply-status").Text());
+
+        var retry = await me.Client.SubmitAsync(page, "#apply-status form");
+
+        Assert.Equal(HttpStatusCode.Redirect, retry.StatusCode);
+        Assert.Equal(1, await RunDueAsync(app));
+        Assert.Contains("Applied", (await me.Client.GetPageAsync("/specialist/availability")).QuerySelector("#apply-status").Text());
+        Assert.True(await SlotCountAsync(app, me.Id) > 0);
+    }
+
+    [Fact]
+    public async Task The_reconcile_counts_a_start_skipped_after_the_spring_gap_and_the_page_says_so()
+    {
+        using var app = new AppFactory();
+        // tzdb: America/New_York springs forward on Sunday 2027-03-14 at 02:00 EST → 03:00 EDT. A
+        // 45-minute slot at 01:45 EST ends at 03:30 EDT, so the wall-clock start 03:15 is left out.
+        var me = await app.CreateSignedInAsync("America/New_York", (s, now) =>
+        {
+            s.AddWindow(IsoDayOfWeek.Sunday, new TimeWindow(new LocalTime(1, 0), new LocalTime(5, 0), 45), now);
+            s.SetBookingRules(null, 365, null, now);
+        });
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<GenerationJobs>().QueueReconcileAsync(me.Id, "change", CancellationToken.None);
+
+        await RunDueAsync(app);
+
+        var job = Assert.Single(await JobsAsync(app, me.Id));
+        Assert.Equal(1, job.SkippedOverlaps);
+        Assert.Contains("1 start was left out because a clock change", (await me.Client.GetPageAsync("/specialist/availability")).QuerySelector("#apply-status").Text());
+    }
+
+    [Fact]
+    public async Task The_nightly_task_runs_once_a_night_at_two_and_reconciles_every_schedule_to_its_horizon()
     {
         using var app = new SeededAppFactory();
         var maya = await app.WithDbAsync(db => db.Specialists.SingleAsync(s => s.Slug == "maya-thompson"));
@@ -188,9 +260,10 @@ public sealed class GenerationJobTests
         Task<List<GenerationJob>> NightlyJobsAsync() =>
             app.WithDbAsync(db => db.GenerationJobs.AsNoTracking().Where(j => j.Origin == "nightly").ToListAsync());
 
-        // Monday 2 November, 12:00 UTC: tonight's run is still ahead.
+        // Monday 2 November, 12:00 UTC: tonight's run is still ahead. The demo data's own reconciles run.
         await SweepAsync();
         Assert.Empty(await NightlyJobsAsync());
+        await RunDueAsync(app);
 
         app.Clock.Reset(Instant.FromUtc(2026, 11, 3, 2, 0));
         await SweepAsync();
@@ -198,7 +271,7 @@ public sealed class GenerationJobTests
         Assert.All(jobs, j => Assert.True(j.State == JobState.Succeeded, $"{j.State} {j.Error}"));
         Assert.Equal(4, jobs.Count);
         var mayaJob = jobs.Single(j => j.SpecialistId == maya.Id);
-        // 3 Nov 2026 02:00Z is 21:00 on 2 Nov in New York; the horizon is 60 days.
+        // 3 Nov 2026 02:00Z is 21:00 on 2 Nov in New York; the horizon is 60 days (to 1 Jan 2027, 21:00).
         Assert.Equal((new LocalDate(2026, 11, 2), new LocalDate(2027, 1, 1)), (mayaJob.From, mayaJob.To));
         var last = await app.WithDbAsync(db => db.Slots.Where(s => s.SpecialistId == maya.Id).MaxAsync(s => s.Start));
         Assert.Equal(new LocalDate(2027, 1, 1), last.InZone(DateTimeZoneProviders.Tzdb["America/New_York"]).Date);
@@ -208,13 +281,17 @@ public sealed class GenerationJobTests
         await SweepAsync();
         Assert.Equal(4, (await NightlyJobsAsync()).Count);
 
-        // The next night adds only the newly reached day.
+        // Three nights later the horizon has moved over a weekend to Monday 4 January: those slots are added.
         var before = await SlotCountAsync(app, maya.Id);
-        app.Clock.Reset(Instant.FromUtc(2026, 11, 4, 2, 0));
+        app.Clock.Reset(Instant.FromUtc(2026, 11, 6, 2, 0));
         await SweepAsync();
         Assert.Equal(8, (await NightlyJobsAsync()).Count);
-        Assert.Equal(before, await SlotCountAsync(app, maya.Id) - SlotsOn(await app.WithDbAsync(db => db.Slots.AsNoTracking()
-            .Where(s => s.SpecialistId == maya.Id).ToListAsync()), new LocalDate(2027, 1, 2)));
+        var nightly = (await JobsAsync(app, maya.Id)).Where(j => j.Origin == "nightly").MaxBy(j => j.CreatedAt)!;
+        Assert.Equal((JobState.Succeeded, new LocalDate(2027, 1, 4)), (nightly.State, nightly.To));
+        var slots = await app.WithDbAsync(db => db.Slots.AsNoTracking().Where(s => s.SpecialistId == maya.Id).ToListAsync());
+        Assert.Equal(nightly.Created, SlotsOn(slots, new LocalDate(2027, 1, 4)));
+        Assert.True(nightly.Created > 0);
+        Assert.Equal(before + nightly.Created - nightly.Removed, slots.Count);
     }
 
     private static int SlotsOn(List<Slot> slots, LocalDate date) =>

@@ -64,7 +64,7 @@ public sealed class SlotGeneratorTests : IDisposable
     });
 
     private Task<GenerationResult> GenerateAsync(Guid specialistId, LocalDate from, LocalDate to, bool overwrite = false) =>
-        _app.WithDbAsync(db => new SlotGenerator(db, _app.Clock, Options.Create(new BookingOptions()))
+        _app.WithDbAsync(db => new SlotGenerator(db, _app.Clock, _app.GetService<OfferRules>())
             .GenerateAsync(specialistId, from, to, overwrite, CancellationToken.None));
 
     private Task<List<Slot>> SlotsAsync(Guid specialistId) => _app.WithDbAsync(db =>
@@ -254,35 +254,39 @@ public sealed class SlotGeneratorTests : IDisposable
     }
 
     [Fact]
-    public async Task Past_slots_and_slots_inside_the_minimum_notice_are_not_generated()
+    public async Task Past_slots_are_not_generated_and_slots_inside_the_minimum_notice_are_not_offered()
     {
         var specialistId = await NewSpecialistAsync();
         await SetWeekdaysAsync(specialistId, Window(6, 12, 60));
         await EditScheduleAsync(specialistId, s => s.UpdateSettings(Zone, new LocalDate(2026, 10, 26), 0, s.DefaultPrice, Now));
 
-        // Now is Mon 2026-11-02 07:00 EST; the default two-hour notice makes 09:00 EST the first start.
+        // Now is Mon 2026-11-02 07:00 EST: 08:00 is the first start still ahead.
         var result = await GenerateAsync(specialistId, new LocalDate(2026, 10, 26), new LocalDate(2026, 11, 3));
 
         var slots = await SlotsAsync(specialistId);
-        Assert.Equal(3 + 6, result.Created);
-        Assert.Equal(At(new LocalDate(2026, 11, 2), 9), slots[0].Start);
-        Assert.All(slots, s => Assert.True(s.Start >= Now + Duration.FromHours(2)));
+        Assert.Equal(4 + 6, result.Created);
+        Assert.Equal(At(new LocalDate(2026, 11, 2), 8), slots[0].Start);
+        // The default two-hour notice makes 09:00 EST the first time a customer is offered.
+        await using var scope = _app.Services.CreateAsyncScope();
+        var open = await scope.ServiceProvider.GetRequiredService<OpenSlots>()
+            .BetweenAsync(specialistId, Now, Now + Duration.FromDays(2), CancellationToken.None);
+        Assert.Equal(At(new LocalDate(2026, 11, 2), 9), open[0].Start);
     }
 
     [Fact]
-    public async Task Overwrite_does_not_remove_free_slots_inside_the_minimum_notice()
+    public async Task Overwrite_does_not_remove_a_free_slot_that_has_started()
     {
         var specialistId = await NewSpecialistAsync();
         await SetWeekdaysAsync(specialistId, Window(9, 12, 60));
         await GenerateAsync(specialistId, new LocalDate(2026, 11, 2), new LocalDate(2026, 11, 2));
-        // An hour later 09:00 EST (14:00Z) is inside the two-hour notice: no longer generated, but
-        // not a slot overwrite should take away either.
-        _app.Clock.Advance(Duration.FromHours(1));
+        // 09:30 EST: the 09:00 slot has started; it is history now, whatever the hours say.
+        _app.Clock.Advance(Duration.FromMinutes(150));
+        await SetWeekdaysAsync(specialistId);
 
         var result = await GenerateAsync(specialistId, new LocalDate(2026, 11, 2), new LocalDate(2026, 11, 2), overwrite: true);
 
-        Assert.Equal((0, 2, 0), (result.Created, result.Unchanged, result.Removed));
-        Assert.Equal(3, (await SlotsAsync(specialistId)).Count);
+        Assert.Equal((0, 0, 2), (result.Created, result.Unchanged, result.Removed));
+        Assert.Equal([At(new LocalDate(2026, 11, 2), 9)], (await SlotsAsync(specialistId)).Select(s => s.Start));
     }
 
     [Fact]

@@ -33,6 +33,18 @@ public static class BookingScenario
         });
     }
 
+    /// <summary>
+    /// Applies a schedule edited straight in the database the way a save on the availability page
+    /// does: queues the specialist's reconcile, then runs it as the background runner would.
+    /// </summary>
+    public static async Task ApplyScheduleAsync(this AppFactory app, Guid specialistId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var jobs = scope.ServiceProvider.GetRequiredService<GenerationJobs>();
+        await jobs.QueueReconcileAsync(specialistId, "change", CancellationToken.None);
+        await jobs.RunDueAsync(CancellationToken.None);
+    }
+
     /// <summary>Runs the demo data's queued generation now, instead of waiting for the background runner.</summary>
     public static async Task RunDueGenerationAsync(this AppFactory app)
     {

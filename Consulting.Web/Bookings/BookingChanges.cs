@@ -23,10 +23,17 @@ public sealed class BookingChanges(
     OpenSlots openSlots,
     Notifier notifier,
     FollowUps followUps,
+    OfferRules offerRules,
     IClock clock,
     IOptions<BookingOptions> options)
 {
     public CancellationPolicy Policy => options.Value.Policy;
+
+    // Parameters: OfferRules' three, then the booking, the new slot and the specialist. Constant text.
+    private static readonly string TakeSlotSql = $$"""
+        UPDATE "Slots" SET "State" = {{(int)SlotState.Booked}}, "BookingId" = {3}, "HeldUntil" = NULL
+        WHERE "Id" = {4} AND "SpecialistId" = {5} AND {{OfferRules.Condition("\"Slots\"", "{0}", "{1}", "{2}")}}
+        """;
 
     /// <summary>What cancelling now would refund, for the page to state before the customer confirms.</summary>
     public RefundDecision PreviewCancel(Booking booking, ActorRole by) =>
@@ -80,14 +87,13 @@ public sealed class BookingChanges(
     }
 
     /// <summary>
-    /// Moves a booking to another open slot of its specialist: the new slot is taken with one
-    /// conditional UPDATE (so a concurrent booking or reschedule of it loses cleanly), the old one
-    /// released, in one transaction.
+    /// Moves a booking to another open slot of its specialist: the old slot is released and the new
+    /// one taken with one conditional UPDATE (so a concurrent booking or reschedule of it loses
+    /// cleanly), in one transaction. Releasing first lets a move within one day pass a daily cap.
     /// </summary>
     public async Task<ChangeOutcome> RescheduleAsync(Guid bookingId, Guid newSlotId, Actor by, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
-        var earliest = now + options.Value.MinimumNotice;
         Guid specialistId;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -97,17 +103,20 @@ public sealed class BookingChanges(
             if (RescheduleRefusal(booking, by.Role) is { } refusal) return new ChangeOutcome.Refused(refusal);
             if (newSlotId == booking.SlotId) return new ChangeOutcome.Refused("That is already the booked time.");
 
-            var won = await db.Slots
-                .Where(s => s.Id == newSlotId && s.SpecialistId == booking.SpecialistId && s.State == SlotState.Available && s.Start >= earliest)
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(s => s.State, SlotState.Booked)
-                    .SetProperty(s => s.BookingId, booking.Id)
-                    .SetProperty(s => s.HeldUntil, (Instant?)null), ct);
+            // Before the old slot's row: a hold takes the cap's lock first, then its slot's.
+            await OfferRules.LockDailyCapAsync(db.Database, booking.SpecialistId, ct);
+            var oldSlot = await db.Slots.SingleOrDefaultAsync(s => s.Id == booking.SlotId, ct);
+            if (oldSlot is not null && oldSlot.BookingId == booking.Id && oldSlot.State == SlotState.Booked)
+            {
+                oldSlot.Release(booking.Id);
+                await db.SaveChangesAsync(ct);
+            }
+            // The new slot is taken only if customers are offered it now (OfferRules), in the same write.
+            var won = await db.Database.ExecuteSqlRawAsync(TakeSlotSql,
+                [.. offerRules.Parameters(now), booking.Id, newSlotId, booking.SpecialistId], ct);
             if (won == 1)
             {
                 var newSlot = await db.Slots.AsNoTracking().SingleAsync(s => s.Id == newSlotId, ct);
-                var oldSlot = await db.Slots.SingleOrDefaultAsync(s => s.Id == booking.SlotId, ct);
-                if (oldSlot is not null && oldSlot.BookingId == booking.Id && oldSlot.State == SlotState.Booked) oldSlot.Release(booking.Id);
                 var previousStart = booking.Start;
                 booking.Reschedule(newSlot, by, null, now, Policy);
                 await notifier.RescheduledAsync(booking, previousStart, ct);
@@ -117,9 +126,11 @@ public sealed class BookingChanges(
             else
             {
                 await tx.RollbackAsync(ct);
-                var target = await db.Slots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == newSlotId && s.SpecialistId == specialistId, ct);
-                if (target is null) return new ChangeOutcome.Refused("That time isn't one of this specialist's.");
-                return new ChangeOutcome.Taken(await openSlots.NearestAsync(specialistId, target.Start, 6, ct));
+                db.ChangeTracker.Clear();
+                var target = await db.Slots.AsNoTracking().SingleOrDefaultAsync(s => s.Id == newSlotId, ct);
+                if (target is not null && target.SpecialistId != specialistId) return new ChangeOutcome.Refused("That time isn't one of this specialist's.");
+                // Gone: the specialist's hours changed since the page was drawn.
+                return new ChangeOutcome.Taken(await openSlots.NearestAsync(specialistId, target?.Start ?? now, 6, ct));
             }
         }
         await followUps.ForBookingAsync(bookingId, ct);

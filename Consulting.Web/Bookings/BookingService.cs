@@ -47,13 +47,14 @@ public sealed class BookingService(
     UserManager<AppUser> users,
     HoldWriter writer,
     Hosting.AbsoluteUrls urls,
+    OfferRules offerRules,
     IClock clock,
     IOptions<BookingOptions> options)
 {
     /// <summary>
     /// Holds a slot for a new pending booking. The hold is one conditional UPDATE ("... WHERE State =
-    /// Available", see <see cref="HoldWriter"/>): under any number of concurrent attempts exactly one
-    /// matches the row; the others get the nearest open alternatives.
+    /// Available" and the booking rules, see <see cref="HoldWriter"/>): under any number of concurrent
+    /// attempts exactly one matches the row; the others get the nearest open alternatives.
     /// </summary>
     public async Task<HoldOutcome> HoldAsync(Guid slotId, string? userId, string customerZoneId, CancellationToken ct)
     {
@@ -77,7 +78,6 @@ public sealed class BookingService(
     {
         var now = clock.GetCurrentInstant();
         var until = now + options.Value.Hold;
-        var earliest = now + options.Value.MinimumNotice;
 
         // Everything but the decisive write happens before it is queued: the slot (the write checks
         // that it is still free and unchanged), the signed-in customer's details, the booking itself.
@@ -86,17 +86,20 @@ public sealed class BookingService(
         if (slot is null) return new HoldOutcome.NoSuchSlot();
         if (userId is not null && await db.Specialists.AnyAsync(s => s.Id == slot.SpecialistId && s.UserId == userId, ct))
             return new HoldOutcome.OwnSlot();
-        if (slot.State == SlotState.Available && slot.Start >= earliest)
+        if (slot.State == SlotState.Available && slot.Unavailability == SlotUnavailability.None && slot.Start > now)
         {
             var booking = Booking.PlaceHold(Guid.NewGuid(), slot, userId, customerZoneId, until, now);
             var user = userId is null ? null : await users.FindByIdAsync(userId);
             if (user is { Email: { } email })
                 booking.UpdateCustomerDetails(new CustomerDetails(user.DisplayName, email, user.PhoneNumber, customerZoneId, null));
-            if (await writer.HoldAsync(booking, earliest, ct)) return new HoldOutcome.Held(booking);
+            if (await writer.HoldAsync(booking, now, offerRules.SiteDefaults, ct)) return new HoldOutcome.Held(booking);
         }
 
         return new HoldOutcome.Taken(slot.SpecialistId, await openSlots.NearestAsync(slot.SpecialistId, slot.Start, 6, ct));
     }
+
+    /// <summary>The specialist's next open times: offered instead of a chosen time that no longer exists (their hours changed).</summary>
+    public Task<IReadOnlyList<OpenSlot>> NextOpenAsync(Guid specialistId, CancellationToken ct) => openSlots.NextAsync(specialistId, 6, ct);
 
     private static readonly Func<AppDbContext, Guid, CancellationToken, Task<Slot?>> SlotById =
         EF.CompileAsyncQuery((AppDbContext db, Guid id, CancellationToken _) => db.Slots.AsNoTracking().SingleOrDefault(s => s.Id == id));

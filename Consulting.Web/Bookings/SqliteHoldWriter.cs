@@ -24,15 +24,16 @@ public sealed class SqliteHoldWriter : HoldWriter, IAsyncDisposable
     /// <summary>Holds per transaction at most: a bigger batch makes every hold in it wait longer.</summary>
     private const int MaxBatch = 64;
 
-    // The slot must still be free and still be the slot the booking was made from (a regeneration
-    // may change a free slot's end or price): otherwise the hold lost.
-    private const string HoldSlotSql = """
+    // The slot must still be the slot the booking was made from (a reconcile may change a free slot's
+    // end or price), and still be offered: free, in its schedule, within its specialist's booking rules
+    // as they are now (OfferRules). Otherwise the hold lost.
+    private static readonly string HoldSlotSql = $"""
         UPDATE "Slots" SET "State" = $held, "BookingId" = $booking, "HeldUntil" = $until
-        WHERE "Id" = $slot AND "State" = $free AND "Start" >= $earliest
-          AND "Start" = $start AND "End" = $end AND "PriceMinor" = $price AND "Currency" = $currency;
+        WHERE "Id" = $slot AND "Start" = $start AND "End" = $end AND "PriceMinor" = $price AND "Currency" = $currency
+          AND {OfferRules.Condition("\"Slots\"", "$now", "$notice", "$horizon")};
         """;
 
-    private sealed record Request(Booking Booking, Instant Earliest, CancellationToken Cancellation)
+    private sealed record Request(Booking Booking, Instant Now, BookingRules SiteDefaults, CancellationToken Cancellation)
     {
         /// <summary>The caller's trace: the write runs on the writer's loop, where it would be lost.</summary>
         public ActivityContext Parent { get; } = Activity.Current?.Context ?? default;
@@ -52,9 +53,9 @@ public sealed class SqliteHoldWriter : HoldWriter, IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    public override Task<bool> HoldAsync(Booking booking, Instant earliest, CancellationToken ct)
+    public override Task<bool> HoldAsync(Booking booking, Instant now, BookingRules siteDefaults, CancellationToken ct)
     {
-        var request = new Request(booking, earliest, ct);
+        var request = new Request(booking, now, siteDefaults, ct);
         if (!_queue.Writer.TryWrite(request)) throw new ObjectDisposedException(nameof(SqliteHoldWriter));
         return request.Won.Task;
     }
@@ -119,7 +120,7 @@ public sealed class SqliteHoldWriter : HoldWriter, IAsyncDisposable
                     span?.SetTag("db.batch.size", pending.Count);
                     try
                     {
-                        won[i] = statements.TryHold(pending[i].Booking, pending[i].Earliest);
+                        won[i] = statements.TryHold(pending[i].Booking, pending[i].Now, pending[i].SiteDefaults);
                     }
                     catch (Exception e)
                     {
@@ -155,11 +156,10 @@ public sealed class SqliteHoldWriter : HoldWriter, IAsyncDisposable
             _connection = connection;
             _holdSlot = connection.CreateCommand();
             _holdSlot.CommandText = HoldSlotSql;
-            foreach (var name in (string[])["held", "booking", "until", "slot", "free", "earliest", "start", "end", "price", "currency"])
+            foreach (var name in (string[])["held", "booking", "until", "slot", "now", "notice", "horizon", "start", "end", "price", "currency"])
                 _slot[name] = _holdSlot.Parameters.Add(new SqliteParameter("$" + name, DBNull.Value));
             _holdSlot.Prepare();
             _slot["held"].Value = (int)SlotState.Held;
-            _slot["free"].Value = (int)SlotState.Available;
 
             var booking = model.FindEntityType(typeof(Booking))!;
             _insertBooking = ModelInsert.Prepare(connection, booking);
@@ -198,12 +198,13 @@ public sealed class SqliteHoldWriter : HoldWriter, IAsyncDisposable
             return tx;
         }
 
-        public bool TryHold(Booking b, Instant earliest)
+        public bool TryHold(Booking b, Instant now, BookingRules siteDefaults)
         {
             _slot["booking"].Value = b.Id;
             _slot["until"].Value = b.HoldExpiresAt.ToUnixTimeTicks();
             _slot["slot"].Value = b.SlotId;
-            _slot["earliest"].Value = earliest.ToUnixTimeTicks();
+            var rules = OfferRules.Parameters(now, siteDefaults);
+            (_slot["now"].Value, _slot["notice"].Value, _slot["horizon"].Value) = (rules[0], rules[1], rules[2]);
             _slot["start"].Value = b.Start.ToUnixTimeTicks();
             _slot["end"].Value = b.End.ToUnixTimeTicks();
             _slot["price"].Value = b.PriceMinor;

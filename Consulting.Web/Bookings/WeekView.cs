@@ -17,7 +17,9 @@ public sealed record SlotCell(OpenSlot Slot, LocalDateTime LocalStart, string Zo
 public sealed record DayColumn(LocalDate Date, IReadOnlyList<SlotCell> Slots);
 
 /// <summary>Seven days of a specialist's open slots, laid out in the viewer's zone (Monday first).</summary>
-public sealed record WeekView(LocalDate WeekStart, string ZoneId, IReadOnlyList<DayColumn> Days, bool HasPrevious, string CacheKey)
+/// <param name="NextOpen">For a week without open times: the first open time after it, if there is one.</param>
+public sealed record WeekView(LocalDate WeekStart, string ZoneId, IReadOnlyList<DayColumn> Days, bool HasPrevious, string CacheKey,
+    SlotCell? NextOpen = null)
 {
     public LocalDate Previous => WeekStart.PlusWeeks(-1);
     public LocalDate Next => WeekStart.PlusWeeks(1);
@@ -57,7 +59,9 @@ public sealed class WeekViews(OpenSlots openSlots, IClock clock, IMemoryCache ca
         var days = Enumerable.Range(0, 7).Select(i => start.PlusDays(i)).Select(date => new DayColumn(date,
             byDay[date].Select(s => SlotCell.For(s, zone)).ToList()))
             .ToList();
-        var view = new WeekView(start, zoneId, days, start > thisWeek, key);
+        // An empty week says when the next open time is, so nobody pages through empty weeks to find it.
+        var next = slots.Count == 0 && await openSlots.FirstFromAsync(specialistId, to, ct) is { } first ? SlotCell.For(first, zone) : null;
+        var view = new WeekView(start, zoneId, days, start > thisWeek, key, next);
         cache.Set(key, view, Freshness);
         return view;
     }

@@ -76,6 +76,8 @@ internal sealed class SlotConfiguration : IEntityTypeConfiguration<Slot>
         b.HasIndex(s => new { s.SpecialistId, s.Start }).IsUnique();
         // Customer search: open slots by time.
         b.HasIndex(s => new { s.State, s.Start });
+        // A specialist's sessions on one day, for their daily cap (Bookings/OfferRules).
+        b.HasIndex(s => new { s.SpecialistId, s.Day });
         b.HasIndex(s => s.BookingId);
         b.HasOne<SpecialistProfile>().WithMany().HasForeignKey(s => s.SpecialistId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -11,9 +11,12 @@ namespace Consulting.Web.Data;
 /// </summary>
 public static class KeyRingImport
 {
+    /// <summary>Whether <paramref name="folder"/> has keys to import (start-up can skip its database work without).</summary>
+    public static bool HasKeys(string folder) => Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.xml").Any();
+
     public static async Task ImportFolderAsync(AppDbContext db, string folder, ILogger log, CancellationToken ct)
     {
-        if (!Directory.Exists(folder)) return;
+        if (!HasKeys(folder)) return;
         var files = Directory.GetFiles(folder, "*.xml").Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0 || await db.DataProtectionKeys.AnyAsync(ct)) return;
         foreach (var file in files)

@@ -11,9 +11,10 @@ public enum JobState
 }
 
 /// <summary>
-/// A request to generate slots, stored before it runs so a restart can't lose it. The queue only
-/// wakes the runner; this row says what is due (STYLE rule 8). While it runs, an instance holds a
-/// lease on it (lease columns kept by the job runner), renewed until it finishes.
+/// A request to bring a specialist's slots in line with their schedule, stored before it runs (in the
+/// same transaction as the change that asks for it) so a restart can't lose it. The queue only wakes
+/// the runner; this row says what is due (STYLE rule 8). While it runs, an instance holds a lease on
+/// it (lease columns kept by the job runner), renewed until it finishes.
 /// </summary>
 public sealed class GenerationJob
 {
@@ -23,7 +24,7 @@ public sealed class GenerationJob
     public LocalDate From { get; private set; }
     public LocalDate To { get; private set; }
     public bool Overwrite { get; private set; }
-    /// <summary>"manual" (the availability page), "nightly" (the horizon job) or "demo" (seeding).</summary>
+    /// <summary>"change" (the specialist changed their availability), "retry" (they asked again after a failure), "nightly" (the horizon job) or "demo" (seeding).</summary>
     public string Origin { get; private set; } = "manual";
     public JobState State { get; private set; }
     public int Attempts { get; private set; }
@@ -63,9 +64,11 @@ public sealed class GenerationJob
         };
     }
 
-    public void Succeed(int created, int unchanged, int removed, int skippedOverlaps, int conflicts, Instant now)
+    /// <summary>Finished; <paramref name="from"/>–<paramref name="to"/> is the range it covered (the horizon as it was when it ran).</summary>
+    public void Succeed(LocalDate from, LocalDate to, int created, int unchanged, int removed, int skippedOverlaps, int conflicts, Instant now)
     {
         if (IsFinished) throw new DomainException("This job has already finished.");
+        (From, To) = (from, to);
         (Created, Unchanged, Removed, SkippedOverlaps, Conflicts) = (created, unchanged, removed, skippedOverlaps, conflicts);
         (State, FinishedAt, Error) = (JobState.Succeeded, now, null);
     }

@@ -12,6 +12,17 @@ public enum SlotState
 }
 
 /// <summary>
+/// Why a slot no longer fits its specialist's availability (set by slot generation). A free slot
+/// with a reason is not offered; a held, booked or blocked one is a conflict the specialist sees.
+/// </summary>
+public enum SlotUnavailability
+{
+    None = 0,
+    /// <summary>The schedule no longer has this slot (hours, exceptions or settings changed).</summary>
+    OutsideHours = 1,
+}
+
+/// <summary>
 /// A concrete bookable time: a UTC start and end, plus the specialist's zone for display.
 /// Holding, booking and releasing race with other requests, so the data layer performs those as
 /// conditional writes that mirror the guards here (STYLE rule 7).
@@ -34,6 +45,9 @@ public sealed class Slot
     public Instant? HeldUntil { get; private set; }
     public Guid? BookingId { get; private set; }
     public Instant CreatedAt { get; private set; }
+    /// <summary>The start's date in the specialist's zone: the day a daily cap counts it on.</summary>
+    public LocalDate? Day { get; private set; }
+    public SlotUnavailability Unavailability { get; private set; }
 
     public Money Price => new(PriceMinor, Currency);
     public Duration Length => End - Start;
@@ -43,13 +57,15 @@ public sealed class Slot
     public static Slot Create(Guid specialistId, Instant start, Instant end, string timeZoneId, Money price, Instant now)
     {
         if (end <= start) throw new DomainException("A slot must end after it starts.");
+        var zone = TimeZones.Require(timeZoneId);
         return new Slot
         {
             Id = Guid.NewGuid(),
             SpecialistId = specialistId,
             Start = start,
             End = end,
-            TimeZoneId = TimeZones.Require(timeZoneId),
+            TimeZoneId = zone,
+            Day = start.InZone(TimeZones.Get(zone)).Date,
             PriceMinor = price.Minor,
             Currency = price.Currency,
             State = SlotState.Available,
@@ -57,9 +73,9 @@ public sealed class Slot
         };
     }
 
-    /// <summary>Whether a customer may pick this slot now (free, not past, outside the minimum notice).</summary>
-    public bool IsOfferable(Instant now, Duration minimumNotice) =>
-        State == SlotState.Available && Start > now && Start >= now + minimumNotice;
+    /// <summary>Whether a customer may pick this slot now: free, still part of the schedule, and within the booking rules.</summary>
+    public bool IsOfferable(Instant now, BookingRules rules, int sessionsThatDay) =>
+        State == SlotState.Available && Unavailability == SlotUnavailability.None && rules.Offers(Start, now, sessionsThatDay);
 
     public void Hold(Guid bookingId, Instant until, Instant now)
     {

@@ -93,7 +93,10 @@ public static class DatabaseSetup
         app.Services.GetRequiredService<DatabaseWarmUp>().Track(model);
         var wantDemo = start.Seed || (app.Configuration.GetValue<bool?>("Seed:Demo") ?? app.Environment.IsDevelopment());
         var pending = await app.Services.GetRequiredService<DatabaseProbe>().PendingMigrationsAsync(CancellationToken.None);
-        if (pending.Count == 0 && !wantDemo && !start.MigrateOnly)
+        var keysFolder = Path.Combine(app.Environment.ContentRootPath, app.Configuration["App:DataDirectory"] ?? "data", "keys");
+        // A folder of old keys may come with a database that is already up to date (a second
+        // instance's, a PostgreSQL one): they are imported whatever the migrations say.
+        if (pending.Count == 0 && !wantDemo && !start.MigrateOnly && !KeyRingImport.HasKeys(keysFolder))
         {
             _ = model.ContinueWith(_ => EnsureRolesAsync(app), TaskScheduler.Default).Unwrap()
                 .ContinueWith(t => app.Logger.LogError(t.Exception, "Checking the roles after start-up failed"),
@@ -109,9 +112,7 @@ public static class DatabaseSetup
         {
             await db.Database.MigrateAsync();
             if (db.Database.IsSqlite()) SqliteSetup.EnableWriteAheadLog(db);
-            await KeyRingImport.ImportFolderAsync(db,
-                Path.Combine(app.Environment.ContentRootPath, app.Configuration["App:DataDirectory"] ?? "data", "keys"),
-                app.Logger, CancellationToken.None);
+            await KeyRingImport.ImportFolderAsync(db, keysFolder, app.Logger, CancellationToken.None);
 
             // The first instance makes the key ring's first key, the others find it there: otherwise
             // instances starting together on an empty ring would each make and use a key of their own.

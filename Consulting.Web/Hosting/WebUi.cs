@@ -72,6 +72,7 @@ public static class WebUi
         builder.Services.AddScoped<InAppNotifications>();
         builder.Services.AddScoped<OutboxAdmin>();
         builder.Services.AddScoped<Bookings.BookingLinks>();
+        builder.Services.AddSingleton<Bookings.OfferRules>();
         builder.Services.AddScoped<Bookings.OpenSlots>();
         builder.Services.AddScoped<Bookings.BookingService>();
         builder.Services.AddScoped<Bookings.HoldExpiry>();

@@ -8,10 +8,18 @@ using NodaTime;
 
 namespace Consulting.Web.Jobs;
 
+/// <summary>Where a specialist's latest availability change stands, for the editor to show.</summary>
+/// <param name="Pending">A reconcile is queued or running: the change isn't applied yet.</param>
+/// <param name="Latest">The specialist's latest finished run, if any.</param>
+public sealed record ApplyStatus(bool Pending, GenerationJob? Latest)
+{
+    public bool Failed => !Pending && Latest is { State: JobState.Failed };
+}
+
 /// <summary>
-/// Slot generation as durable jobs: a request is a row first; <see cref="RunDueAsync"/> claims due
-/// rows through <see cref="WorkRunner"/> (one instance per job, its lease renewed while it runs)
-/// and runs them.
+/// Slot reconciles as durable jobs: a request is a row first, saved with the change that needs it;
+/// <see cref="RunDueAsync"/> claims due rows through <see cref="WorkRunner"/> (one instance per job,
+/// its lease renewed while it runs) and runs them.
 /// </summary>
 public sealed class GenerationJobs(
     AppDbContext db,
@@ -19,6 +27,7 @@ public sealed class GenerationJobs(
     SlotGenerator generator,
     IQueue queue,
     IClock clock,
+    Bookings.OfferRules offerRules,
     IOptions<SchedulingOptions> options,
     IOptions<JobsOptions> jobsOptions,
     ILogger<GenerationJobs> log) : IWorkKind<GenerationJob, Guid>
@@ -33,13 +42,47 @@ public sealed class GenerationJobs(
 
     WorkTable<GenerationJob, Guid> IWorkKind<GenerationJob, Guid>.Table => Table;
 
-    public async Task<GenerationJob> QueueAsync(Guid specialistId, LocalDate from, LocalDate to, bool overwrite, string origin, CancellationToken ct)
+    /// <summary>
+    /// Adds a reconcile of <paramref name="schedule"/>'s specialist to the context, to be saved in the
+    /// same transaction as the change that needs it (then <see cref="Wake"/>). A reconcile that is
+    /// queued and not yet running covers the change already: it reads the schedule when it runs.
+    /// </summary>
+    public async Task StageReconcileAsync(AvailabilitySchedule schedule, string origin, CancellationToken ct)
     {
-        var job = GenerationJob.Queue(specialistId, from, to, overwrite, origin, options.Value.MaxRangeDays, clock.GetCurrentInstant());
-        db.GenerationJobs.Add(job);
+        var specialistId = schedule.SpecialistId;
+        if (await db.GenerationJobs.AnyAsync(j => j.SpecialistId == specialistId && j.State == JobState.Queued, ct)) return;
+        db.GenerationJobs.Add(NewReconcile(specialistId, schedule.TimeZoneId, schedule.HorizonDays, origin));
+    }
+
+    /// <summary>Queues a reconcile on its own (the specialist asks again after a failed one).</summary>
+    public async Task QueueReconcileAsync(Guid specialistId, string origin, CancellationToken ct)
+    {
+        var schedule = await db.Schedules.AsNoTracking().SingleAsync(s => s.SpecialistId == specialistId, ct);
+        await StageReconcileAsync(schedule, origin, ct);
         await db.SaveChangesAsync(ct);
         Wake();
-        return job;
+    }
+
+    /// <summary>A reconcile from today to the horizon (its range is worked out again when it runs).</summary>
+    private GenerationJob NewReconcile(Guid specialistId, string timeZoneId, int? horizonDays, string origin)
+    {
+        var now = clock.GetCurrentInstant();
+        var zone = TimeZones.Get(timeZoneId);
+        var from = now.InZone(zone).Date;
+        var to = (now + Duration.FromDays(horizonDays ?? offerRules.SiteDefaults.HorizonDays)).InZone(zone).Date;
+        // A year of 24-hour days can end a date later than the calendar says when a clock change lies between.
+        var longest = from.PlusDays(options.Value.MaxRangeDays - 1);
+        return GenerationJob.Queue(specialistId, from, to < longest ? to : longest, overwrite: true, origin, options.Value.MaxRangeDays, now);
+    }
+
+    public async Task<ApplyStatus> StatusAsync(Guid specialistId, CancellationToken ct)
+    {
+        var mine = db.GenerationJobs.AsNoTracking().Where(j => j.SpecialistId == specialistId);
+        var pending = await mine.AnyAsync(j => j.State == JobState.Queued || j.State == JobState.Running, ct);
+        var succeeded = await mine.Where(j => j.State == JobState.Succeeded).OrderByDescending(j => j.FinishedAt).FirstOrDefaultAsync(ct);
+        var failed = await mine.Where(j => j.State == JobState.Failed).OrderByDescending(j => j.FinishedAt).FirstOrDefaultAsync(ct);
+        // A success at the same moment as a failure came after it (a retry): only a later failure counts.
+        return new ApplyStatus(pending, failed is not null && (succeeded is null || failed.FinishedAt > succeeded.FinishedAt) ? failed : succeeded);
     }
 
     /// <summary>Asks the background runner to look for due jobs now rather than at its next sweep.</summary>
@@ -47,13 +90,6 @@ public sealed class GenerationJobs(
     {
         if (jobsOptions.Value.RunInBackground) queue.QueueInvocable<RunGenerationJobs>();
     }
-
-    public Task<List<GenerationJob>> RecentAsync(Guid specialistId, int count, CancellationToken ct) =>
-        db.GenerationJobs.AsNoTracking()
-            .Where(j => j.SpecialistId == specialistId)
-            .OrderByDescending(j => j.CreatedAt)
-            .Take(count)
-            .ToListAsync(ct);
 
     /// <summary>Runs every due job once; returns how many succeeded.</summary>
     public Task<int> RunDueAsync(CancellationToken ct) => runner.RunDueAsync(this, ct);
@@ -63,10 +99,13 @@ public sealed class GenerationJobs(
         var job = await db.GenerationJobs.SingleAsync(j => j.Id == lease.Key, ct);
         try
         {
-            var result = await generator.GenerateAsync(job.SpecialistId, job.From, job.To, job.Overwrite, ct);
-            job.Succeed(result.Created, result.Unchanged, result.Removed, result.SkippedOverlaps, result.Conflicts.Count, clock.GetCurrentInstant());
-            log.LogInformation("Generation job {JobId} for {SpecialistId}: {Created} created, {Removed} removed",
-                job.Id, job.SpecialistId, result.Created, result.Removed);
+            var result = job.Overwrite
+                ? await generator.ReconcileAsync(job.SpecialistId, ct)
+                : await generator.GenerateAsync(job.SpecialistId, job.From, job.To, overwrite: false, ct);
+            job.Succeed(result.From, result.To, result.Created, result.Unchanged, result.Removed, result.SkippedOverlaps,
+                result.Conflicts.Count, clock.GetCurrentInstant());
+            log.LogInformation("Generation job {JobId} for {SpecialistId}: {Created} created, {Removed} removed, {Skipped} starts skipped",
+                job.Id, job.SpecialistId, result.Created, result.Removed, result.SkippedOverlaps);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -78,7 +117,7 @@ public sealed class GenerationJobs(
         return await lease.CompleteAsync(ct) && job.State == JobState.Succeeded;
     }
 
-    /// <summary>Every active schedule generated from today to the horizon (for the demo data).</summary>
+    /// <summary>Every schedule reconciled from today to its horizon (for the demo data).</summary>
     public async Task<int> QueueHorizonAsync(string origin, CancellationToken ct)
     {
         var queued = await AddHorizonAsync(origin, ct);
@@ -87,20 +126,18 @@ public sealed class GenerationJobs(
     }
 
     /// <summary>
-    /// Adds (unsaved) a job per active schedule from its today to the horizon, so the nightly task
-    /// saves them in one transaction with its own "done for tonight".
+    /// Adds (unsaved) a reconcile per schedule from its today to its horizon, so the nightly task
+    /// saves them in one transaction with its own "done for tonight": the horizon rolls on, and free
+    /// slots are in line with each schedule whatever happened since. A specialist with a reconcile
+    /// already queued is covered by it.
     /// </summary>
     public async Task<int> AddHorizonAsync(string origin, CancellationToken ct)
     {
-        var now = clock.GetCurrentInstant();
-        var schedules = await db.Schedules.AsNoTracking().Where(s => s.IsActive)
-            .Select(s => new { s.SpecialistId, s.TimeZoneId }).ToListAsync(ct);
-        foreach (var s in schedules)
-        {
-            var today = now.InZone(TimeZones.Get(s.TimeZoneId)).Date;
-            db.GenerationJobs.Add(GenerationJob.Queue(s.SpecialistId, today, today.PlusDays(options.Value.HorizonDays),
-                overwrite: false, origin, options.Value.MaxRangeDays, now));
-        }
+        var schedules = await db.Schedules.AsNoTracking()
+            .Select(s => new { s.SpecialistId, s.TimeZoneId, s.HorizonDays }).ToListAsync(ct);
+        var queued = (await db.GenerationJobs.Where(j => j.State == JobState.Queued).Select(j => j.SpecialistId).ToListAsync(ct)).ToHashSet();
+        foreach (var s in schedules.Where(s => !queued.Contains(s.SpecialistId)))
+            db.GenerationJobs.Add(NewReconcile(s.SpecialistId, s.TimeZoneId, s.HorizonDays, origin));
         return schedules.Count;
     }
 }

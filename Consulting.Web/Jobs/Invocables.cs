@@ -8,7 +8,7 @@ namespace Consulting.Web.Jobs;
 // Coravel runs these on every instance: each sweep (every 15 seconds, or woken through the queue)
 // claims what the database says is due, so every row and every scheduled turn is done by one instance.
 
-/// <summary>Runs due generation jobs: queued by the page for a prompt start, and swept.</summary>
+/// <summary>Runs due generation jobs: woken by a saved availability change for a prompt start, and swept.</summary>
 public sealed class RunGenerationJobs(GenerationJobs jobs) : IInvocable, ICancellableInvocable
 {
     public CancellationToken CancellationToken { get; set; }
@@ -67,8 +67,9 @@ public sealed class RecordReminders(ScheduledTasks tasks, Notifications.Reminder
 }
 
 /// <summary>
-/// Nightly at 02:00 UTC, by one instance: keeps every active schedule generated <c>Scheduling:HorizonDays</c>
-/// ahead. The night's jobs are queued in one transaction with the task's "done tonight", so they are queued once.
+/// Nightly at 02:00 UTC, by one instance: reconciles every schedule to its horizon (<c>Scheduling:HorizonDays</c>
+/// unless the specialist set their own), so it rolls on. The night's jobs are queued in one transaction
+/// with the task's "done tonight", so they are queued once.
 /// </summary>
 public sealed class KeepSchedulesGenerated(ScheduledTasks tasks, GenerationJobs jobs) : IInvocable, ICancellableInvocable
 {

@@ -1,5 +1,6 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
+using Consulting.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -11,13 +12,24 @@ public sealed record EditResult(IReadOnlyList<(string Field, string Message)> Er
     public bool Succeeded => Errors.Count == 0;
 }
 
-/// <summary>Loads a specialist's schedule, applies one domain change, and saves it — or reports why not.</summary>
-public sealed class AvailabilityEditor(AppDbContext db, IClock clock)
+/// <summary>A held, booked or blocked future slot that the specialist's availability no longer has, with its booking if any.</summary>
+public sealed record ConflictRow(Guid SlotId, Instant Start, Instant End, SlotState State, SlotUnavailability Reason,
+    string? BlockReason, Guid? BookingId, string? CustomerName);
+
+/// <summary>
+/// Loads a specialist's schedule, applies one domain change, and saves it together with the
+/// reconcile that brings their free slots in line — or reports why not.
+/// </summary>
+public sealed class AvailabilityEditor(AppDbContext db, GenerationJobs jobs, IClock clock)
 {
     public Task<AvailabilitySchedule?> FindAsync(Guid specialistId, CancellationToken ct) =>
         db.Schedules.SingleOrDefaultAsync(s => s.SpecialistId == specialistId, ct);
 
-    /// <summary>Applies <paramref name="change"/>; a <see cref="DomainException"/> becomes a field error and nothing is saved.</summary>
+    /// <summary>
+    /// Applies <paramref name="change"/> and queues the reconcile in the same transaction, so a
+    /// saved change is always applied (a restart can't lose it); a <see cref="DomainException"/>
+    /// becomes a field error and nothing is saved.
+    /// </summary>
     public async Task<EditResult> EditAsync(Guid specialistId, Action<AvailabilitySchedule, Instant> change, CancellationToken ct)
     {
         var schedule = await FindAsync(specialistId, ct)
@@ -31,28 +43,27 @@ public sealed class AvailabilityEditor(AppDbContext db, IClock clock)
             db.ChangeTracker.Clear();
             return new EditResult([(e.Field ?? "", e.Message)]);
         }
+        await jobs.StageReconcileAsync(schedule, "change", ct);
         await db.SaveChangesAsync(ct);
+        jobs.Wake();
         return EditResult.Ok;
     }
 
     /// <summary>
-    /// Held, booked or blocked future slots that the current pattern would no longer create: they
-    /// stay as they are (nobody's booking is moved), and the specialist sees them listed.
+    /// Held, booked or blocked future slots that the last reconcile found outside the specialist's
+    /// availability: they stay as they are (nobody's booking is moved), and the specialist sees them.
     /// </summary>
-    public async Task<IReadOnlyList<SlotConflict>> ConflictsAsync(AvailabilitySchedule schedule, CancellationToken ct)
+    public async Task<IReadOnlyList<ConflictRow>> ConflictsAsync(Guid specialistId, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
-        var taken = await db.Slots.AsNoTracking()
-            .Where(s => s.SpecialistId == schedule.SpecialistId && s.State != SlotState.Available && s.Start >= now)
-            .OrderBy(s => s.Start)
-            .Select(s => new SlotConflict(s.Id, s.Start, s.End, s.State, s.BlockReason))
-            .ToListAsync(ct);
-        if (taken.Count == 0) return [];
-
-        var zone = schedule.Zone;
-        var from = taken[0].Start.InZone(zone).Date;
-        var to = taken[^1].Start.InZone(zone).Date;
-        var planned = SlotPlanner.Plan(schedule, from, to).Select(p => (p.Start, p.End)).ToHashSet();
-        return taken.Where(t => !planned.Contains((t.Start, t.End))).ToList();
+        return await (
+            from s in db.Slots.AsNoTracking()
+            where s.SpecialistId == specialistId && s.State != SlotState.Available
+                && s.Unavailability != SlotUnavailability.None && s.End > now
+            join b in db.Bookings on s.BookingId equals b.Id into bookings
+            from b in bookings.DefaultIfEmpty()
+            orderby s.Start
+            select new ConflictRow(s.Id, s.Start, s.End, s.State, s.Unavailability, s.BlockReason,
+                b == null ? null : b.Id, b == null ? null : b.CustomerName)).ToListAsync(ct);
     }
 }

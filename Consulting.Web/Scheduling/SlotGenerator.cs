@@ -1,18 +1,22 @@
 using System.Data.Common;
-using Consulting.Web.Bookings;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.Options;
 using NodaTime;
+using NodaTime.Text;
 
 namespace Consulting.Web.Scheduling;
 
 /// <summary>A held, booked or blocked slot that the schedule no longer asks for; it stays as it is.</summary>
 public sealed record SlotConflict(Guid SlotId, Instant Start, Instant End, SlotState State, string? BlockReason);
 
-public sealed record GenerationResult(int Created, int Unchanged, int Removed, int SkippedOverlaps, IReadOnlyList<SlotConflict> Conflicts);
+/// <param name="SkippedOverlaps">Planned starts left out because they would overlap another slot in real time
+/// (the previous one, after a spring gap, or one already stored).</param>
+/// <param name="From">The first date reconciled (the schedule's zone).</param>
+/// <param name="To">The last date reconciled.</param>
+public sealed record GenerationResult(int Created, int Unchanged, int Removed, int SkippedOverlaps,
+    IReadOnlyList<SlotConflict> Conflicts, LocalDate From, LocalDate To);
 
 /// <summary>
 /// Applies a specialist's <see cref="SlotPlanner"/> plan to the database, in one transaction.
@@ -21,44 +25,70 @@ public sealed record GenerationResult(int Created, int Unchanged, int Removed, i
 /// Idempotent: a planned slot whose start already has a slot is left alone (with overwrite, a free
 /// one is brought up to the plan's end and price). A planned slot that would overlap a slot it
 /// doesn't equal is not created. With overwrite, free slots of the range that the plan no longer
-/// has are deleted first; held, booked and blocked slots are never deleted, moved or changed — the
-/// ones the plan no longer has come back as <see cref="GenerationResult.Conflicts"/>. Slots that
-/// start before now + the minimum notice are neither created nor removed.
+/// has are deleted first; held, booked and blocked slots are never deleted, moved or repriced — the
+/// ones the plan no longer has come back as <see cref="GenerationResult.Conflicts"/> and are marked
+/// <see cref="SlotUnavailability.OutsideHours"/>, so that if one is freed later (a cancellation, an
+/// expired hold) it is not offered again. Slots that start in the past are neither created nor removed.
 /// </remarks>
-public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<BookingOptions> booking)
+public sealed class SlotGenerator(AppDbContext db, IClock clock, Bookings.OfferRules offerRules)
 {
-    public async Task<GenerationResult> GenerateAsync(Guid specialistId, LocalDate from, LocalDate to, bool overwrite, CancellationToken ct)
+    /// <summary>
+    /// Brings the specialist's free slots from now to their booking horizon in line with their
+    /// schedule: what a change of hours, exceptions, settings or booking rules needs, and what the
+    /// nightly job does to keep the horizon rolling. Free slots beyond the horizon go too.
+    /// </summary>
+    public Task<GenerationResult> ReconcileAsync(Guid specialistId, CancellationToken ct) =>
+        InTransactionAsync(specialistId, ct, async (schedule, now) =>
+        {
+            var zone = schedule.Zone;
+            var horizonEnd = schedule.RulesOver(offerRules.SiteDefaults).StartsBefore(now);
+            var from = now.InZone(zone).Date;
+            var to = horizonEnd.InZone(zone).Date;
+            var result = await ApplyAsync(schedule, from, to, overwrite: true, now, ct);
+            var removedBeyond = await DeleteFreeFromAsync(specialistId, to.PlusDays(1).AtStartOfDayInZone(zone).ToInstant(), ct);
+            return result with { Removed = result.Removed + removedBeyond };
+        });
+
+    /// <summary>Generates the slots of <paramref name="from"/>–<paramref name="to"/>; with overwrite, reconciles that range.</summary>
+    public Task<GenerationResult> GenerateAsync(Guid specialistId, LocalDate from, LocalDate to, bool overwrite, CancellationToken ct)
     {
         if (to < from) throw new DomainException("The end date must not be before the start date.", "To");
-        var now = clock.GetCurrentInstant();
-        var earliest = now + booking.Value.MinimumNotice;
+        return InTransactionAsync(specialistId, ct, (schedule, now) => ApplyAsync(schedule, from, to, overwrite, now, ct));
+    }
 
+    private async Task<GenerationResult> InTransactionAsync(Guid specialistId, CancellationToken ct,
+        Func<AvailabilitySchedule, Instant, Task<GenerationResult>> work)
+    {
+        var now = clock.GetCurrentInstant();
         // No hold or booking may change a slot between the read below and the writes. On SQLite the
         // transaction begins IMMEDIATE: the database's write lock is taken before the read. PostgreSQL
-        // locks rows instead: the specialist's row, so their generations run one at a time (NO KEY
+        // locks rows instead: the specialist's row, so their reconciles run one at a time (NO KEY
         // UPDATE leaves the foreign-key checks of new bookings alone), and with overwrite the slots read.
         var ownTransaction = db.Database.CurrentTransaction is null;
         await using var tx = ownTransaction ? await db.Database.BeginTransactionAsync(ct) : null;
-        var postgres = db.Database.IsNpgsql();
-        if (postgres)
+        if (db.Database.IsNpgsql())
             await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Specialists\" WHERE \"Id\" = {specialistId} FOR NO KEY UPDATE", ct);
-
         var schedule = await ScheduleOf(db, specialistId, ct)
             ?? throw new DomainException("Set up your availability first.");
+        var result = await work(schedule, now);
+        if (tx is not null) await tx.CommitAsync(ct);
+        return result;
+    }
+
+    private async Task<GenerationResult> ApplyAsync(AvailabilitySchedule schedule, LocalDate from, LocalDate to, bool overwrite,
+        Instant now, CancellationToken ct)
+    {
+        var specialistId = schedule.SpecialistId;
         var zone = schedule.Zone;
+        var planned = SlotPlanner.Plan(schedule, from, to);
+        var plan = new List<PlannedSlot>(planned.Count);
+        foreach (var slot in planned)
+            if (slot.Start > now) plan.Add(slot);
 
-        var plan = new List<PlannedSlot>();
-        foreach (var slot in SlotPlanner.Plan(schedule, from, to))
-            if (slot.Start >= earliest) plan.Add(slot);
-
-        // The range the dates cover, less what is already past or inside the minimum notice.
-        var rangeStart = Max(from.AtStartOfDayInZone(zone).ToInstant(), earliest);
+        // The range the dates cover, less what is already past.
+        var rangeStart = Max(from.AtStartOfDayInZone(zone).ToInstant(), now);
         var rangeEnd = to.PlusDays(1).AtStartOfDayInZone(zone).ToInstant();
-        if (rangeStart >= rangeEnd)
-        {
-            if (tx is not null) await tx.CommitAsync(ct);
-            return new GenerationResult(0, 0, 0, 0, []);
-        }
+        if (rangeStart >= rangeEnd) return new GenerationResult(0, 0, 0, planned.SkippedOverlaps, [], from, to);
         var loadEnd = plan.Count > 0 ? Max(rangeEnd, plan[^1].End) : rangeEnd;
         // Slots last at most TimeWindow.MaxSlotMinutes, so this lower bound on Start finds every slot
         // still running at rangeStart while letting the (SpecialistId, Start) index skip older history.
@@ -66,17 +96,30 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
 
         var connection = db.Database.GetDbConnection();
         var dbTransaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        var existing = await LoadExistingAsync(connection, dbTransaction, specialistId, loadFrom, loadEnd, rangeStart, overwrite, postgres, ct);
+        var existing = await LoadExistingAsync(connection, dbTransaction, specialistId, loadFrom, loadEnd, rangeStart, overwrite, db.Database.IsNpgsql(), ct);
 
-        var outcome = Reconcile(plan, existing, overwrite, rangeStart, rangeEnd, schedule.TimeZoneId);
+        var outcome = Reconcile(plan, existing, overwrite, rangeStart, rangeEnd, schedule.TimeZoneId, zone);
 
         var removed = 0;
         if (outcome.Removals.Count > 0) removed = await DeleteFreeAsync(connection, dbTransaction, outcome.Removals, ct);
         if (outcome.Updates.Count > 0) await UpdateFreeAsync(connection, dbTransaction, outcome.Updates, schedule.TimeZoneId, ct);
+        if (outcome.Marks.Count > 0) await MarkAsync(connection, dbTransaction, outcome.Marks, ct);
         if (outcome.Inserts.Count > 0) await InsertAsync(connection, dbTransaction, specialistId, schedule.TimeZoneId, outcome.Inserts, now, ct);
 
-        if (tx is not null) await tx.CommitAsync(ct);
-        return new GenerationResult(outcome.Inserts.Count, outcome.Unchanged, removed, outcome.SkippedOverlaps, outcome.Conflicts);
+        return new GenerationResult(outcome.Inserts.Count, outcome.Unchanged, removed,
+            planned.SkippedOverlaps + outcome.SkippedOverlaps, outcome.Conflicts, from, to);
+    }
+
+    /// <summary>Deletes the specialist's free slots that start at or after <paramref name="from"/> (beyond the horizon).</summary>
+    private async Task<int> DeleteFreeFromAsync(Guid specialistId, Instant from, CancellationToken ct)
+    {
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        cmd.CommandText = DeleteFreeFromSql;
+        Add(cmd, "@specialist", specialistId);
+        Add(cmd, "@from", from.ToUnixTimeTicks());
+        Add(cmd, "@free", (int)SlotState.Available);
+        return await cmd.ExecuteNonQueryAsync(ct);
     }
 
     // Compiled once: that halved the time to load a schedule, a good part of an idempotent re-run.
@@ -94,10 +137,13 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
         public long PriceMinor { get; init; }
         public string Currency { get; init; } = "";
         public string TimeZoneId { get; init; } = "";
+        public LocalDate? Day { get; init; }
+        public SlotUnavailability Unavailability { get; init; }
     }
 
     private sealed record Outcome(
         List<PlannedSlot> Inserts, List<(Guid Id, PlannedSlot Plan)> Updates, List<Guid> Removals,
+        List<(Guid Id, LocalDate Day, SlotUnavailability Unavailability)> Marks,
         int Unchanged, int SkippedOverlaps, List<SlotConflict> Conflicts);
 
     /// <summary>
@@ -105,7 +151,7 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
     /// overlaps itself, and the database holds one slot per specialist and start.
     /// </summary>
     private static Outcome Reconcile(List<PlannedSlot> plan, List<ExistingSlot> existing, bool overwrite,
-        Instant rangeStart, Instant rangeEnd, string timeZoneId)
+        Instant rangeStart, Instant rangeEnd, string timeZoneId, DateTimeZone zone)
     {
         // Pair planned and existing slots that start at the same instant.
         var matchOfExisting = new int[existing.Count];
@@ -121,7 +167,9 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
         }
 
         // What stays: everything without overwrite; with it, all but the unmatched free slots in range.
+        // A taken slot in range is marked as a conflict or cleared, and its day follows the zone.
         var removals = new List<Guid>();
+        var marks = new List<(Guid, LocalDate, SlotUnavailability)>();
         var conflicts = new List<SlotConflict>();
         var kept = new List<ExistingSlot>(existing.Count);
         var keptIndexOf = new int[existing.Count];
@@ -136,8 +184,14 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
                 keptIndexOf[e] = -1;
                 continue;
             }
-            if (overwrite && inRange && slot.State != SlotState.Available && (match < 0 || plan[match].End != slot.End))
-                conflicts.Add(new SlotConflict(slot.Id, slot.Start, slot.End, slot.State, slot.BlockReason));
+            if (overwrite && inRange && slot.State != SlotState.Available)
+            {
+                var conflict = match < 0 || plan[match].End != slot.End;
+                if (conflict) conflicts.Add(new SlotConflict(slot.Id, slot.Start, slot.End, slot.State, slot.BlockReason));
+                var unavailability = conflict ? SlotUnavailability.OutsideHours : SlotUnavailability.None;
+                var day = slot.Start.InZone(zone).Date;
+                if (unavailability != slot.Unavailability || day != slot.Day) marks.Add((slot.Id, day, unavailability));
+            }
             keptIndexOf[e] = kept.Count;
             kept.Add(slot);
         }
@@ -157,7 +211,7 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
             var k = keptIndexOf[e];
             var end = planned.End > slot.End && k + 1 < kept.Count && kept[k + 1].Start < planned.End ? slot.End : planned.End;
             if (end == slot.End && slot.PriceMinor == planned.Price.Minor && slot.Currency == planned.Price.Currency
-                && slot.TimeZoneId == timeZoneId) continue;
+                && slot.TimeZoneId == timeZoneId && slot.Day == planned.Day && slot.Unavailability == SlotUnavailability.None) continue;
             slot.End = end;
             updates.Add((slot.Id, planned with { End = end }));
         }
@@ -181,28 +235,42 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
             else inserts.Add(planned);
         }
 
-        return new Outcome(inserts, updates, removals, unchanged, skipped, conflicts);
+        return new Outcome(inserts, updates, removals, marks, unchanged, skipped, conflicts);
     }
 
     // The raw statements below read and bind values exactly as EF Core stores them (see
-    // NodaConverters and EntityConfigurations): Instants as integer Unix ticks, SlotState as an
-    // integer, Guids as the provider stores a Guid parameter (SQLite: upper-case "D" text; PostgreSQL:
-    // uuid). Their @names are parameters to both Microsoft.Data.Sqlite and Npgsql.
-    private const string InsertColumns = """
-        INSERT INTO "Slots" ("Id", "SpecialistId", "Start", "End", "TimeZoneId", "PriceMinor", "Currency", "State", "BlockReason", "HeldUntil", "BookingId", "CreatedAt")
-        VALUES
-        """;
+    // NodaConverters and EntityConfigurations): Instants as integer Unix ticks, enums as integers,
+    // dates as ISO text, Guids as the provider stores a Guid parameter (SQLite: upper-case "D" text;
+    // PostgreSQL: uuid). Their @names are parameters to both Microsoft.Data.Sqlite and Npgsql.
+    internal static readonly string[] InsertedColumns =
+    [
+        "Id", "SpecialistId", "Start", "End", "TimeZoneId", "PriceMinor", "Currency", "State", "BlockReason", "HeldUntil",
+        "BookingId", "CreatedAt", "Day", "Unavailability",
+    ];
+
+    private static readonly string InsertColumns =
+        $"INSERT INTO \"Slots\" ({string.Join(", ", InsertedColumns.Select(c => $"\"{c}\""))})\nVALUES";
 
     // "State" = Available in the statement itself: a slot a customer has just held is never touched.
     private const string DeleteSql = """DELETE FROM "Slots" WHERE "Id" = @id AND "State" = @free;""";
 
+    private const string DeleteFreeFromSql = """
+        DELETE FROM "Slots" WHERE "SpecialistId" = @specialist AND "Start" >= @from AND "State" = @free;
+        """;
+
     private const string UpdateSql = """
-        UPDATE "Slots" SET "End" = @end, "PriceMinor" = @price, "Currency" = @currency, "TimeZoneId" = @zone
+        UPDATE "Slots" SET "End" = @end, "PriceMinor" = @price, "Currency" = @currency, "TimeZoneId" = @zone,
+          "Day" = @day, "Unavailability" = 0
         WHERE "Id" = @id AND "State" = @free;
         """;
 
+    // Derived columns only: a taken slot's state, times, price and booking are never changed here.
+    private const string MarkSql = """
+        UPDATE "Slots" SET "Day" = @day, "Unavailability" = @unavailability WHERE "Id" = @id;
+        """;
+
     private const string ExistingSql = """
-        SELECT "Start", "End", "Id", "State", "BlockReason", "PriceMinor", "Currency", "TimeZoneId" FROM "Slots"
+        SELECT "Start", "End", "Id", "State", "BlockReason", "PriceMinor", "Currency", "TimeZoneId", "Day", "Unavailability" FROM "Slots"
         WHERE "SpecialistId" = @specialist AND "Start" > @from AND "Start" < @to AND "End" > @after
         ORDER BY "Start"
         """;
@@ -249,6 +317,8 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
                     PriceMinor = reader.GetInt64(5),
                     Currency = reader.GetString(6),
                     TimeZoneId = reader.GetString(7),
+                    Day = reader.IsDBNull(8) ? null : LocalDatePattern.Iso.Parse(reader.GetString(8)).Value,
+                    Unavailability = (SlotUnavailability)reader.GetInt32(9),
                 }
                 : new ExistingSlot { Start = start, End = end });
         }
@@ -293,7 +363,7 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
     /// <summary>A multi-row INSERT whose per-row parameters are re-bound for each chunk of slots.</summary>
     private sealed class InsertStatement
     {
-        private readonly DbParameter[] _ids, _starts, _ends;
+        private readonly DbParameter[] _ids, _starts, _ends, _days;
         private readonly DbParameter _price, _currency;
 
         public DbCommand Command { get; }
@@ -306,15 +376,16 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
             var sql = new System.Text.StringBuilder(InsertColumns, InsertColumns.Length + rows * 96);
             for (var r = 0; r < rows; r++)
                 sql.Append(r == 0 ? "\n" : ",\n")
-                    .Append($"(@id{r}, @specialist, @start{r}, @end{r}, @zone, @price, @currency, @state, NULL, NULL, NULL, @created)");
+                    .Append($"(@id{r}, @specialist, @start{r}, @end{r}, @zone, @price, @currency, @state, NULL, NULL, NULL, @created, @day{r}, 0)");
             Command.CommandText = sql.Append(';').ToString();
 
-            (_ids, _starts, _ends) = (new DbParameter[rows], new DbParameter[rows], new DbParameter[rows]);
+            (_ids, _starts, _ends, _days) = (new DbParameter[rows], new DbParameter[rows], new DbParameter[rows], new DbParameter[rows]);
             for (var r = 0; r < rows; r++)
             {
                 _ids[r] = Add(Command, $"@id{r}", Guid.Empty);
                 _starts[r] = Add(Command, $"@start{r}", 0L);
                 _ends[r] = Add(Command, $"@end{r}", 0L);
+                _days[r] = Add(Command, $"@day{r}", "");
             }
             Add(Command, "@specialist", specialistId);
             Add(Command, "@zone", timeZoneId);
@@ -335,6 +406,7 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
                 _ids[r].Value = Guid.CreateVersion7();
                 _starts[r].Value = slot.Start.ToUnixTimeTicks();
                 _ends[r].Value = slot.End.ToUnixTimeTicks();
+                _days[r].Value = LocalDatePattern.Iso.Format(slot.Day);
             }
             _price.Value = slots[offset].Price.Minor;
             _currency.Value = slots[offset].Price.Currency;
@@ -376,6 +448,7 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
         var end = Add(cmd, "@end", 0L);
         var price = Add(cmd, "@price", 0L);
         var currency = Add(cmd, "@currency", "");
+        var day = Add(cmd, "@day", "");
         Add(cmd, "@zone", timeZoneId);
         Add(cmd, "@free", (int)SlotState.Available);
         await cmd.PrepareAsync(ct);
@@ -386,8 +459,28 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, IOptions<Bookin
             end.Value = plan.End.ToUnixTimeTicks();
             price.Value = plan.Price.Minor;
             currency.Value = plan.Price.Currency;
+            day.Value = LocalDatePattern.Iso.Format(plan.Day);
             if (await cmd.ExecuteNonQueryAsync(ct) != 1)
                 throw new InvalidOperationException("Slots changed while generating; nothing was saved. Run the generation again.");
+        }
+    }
+
+    private static async Task MarkAsync(DbConnection connection, DbTransaction transaction,
+        List<(Guid Id, LocalDate Day, SlotUnavailability Unavailability)> marks, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
+        cmd.CommandText = MarkSql;
+        var id = Add(cmd, "@id", Guid.Empty);
+        var day = Add(cmd, "@day", "");
+        var unavailability = Add(cmd, "@unavailability", 0);
+        await cmd.PrepareAsync(ct);
+        foreach (var mark in marks)
+        {
+            id.Value = mark.Id;
+            day.Value = LocalDatePattern.Iso.Format(mark.Day);
+            unavailability.Value = (int)mark.Unavailability;
+            await cmd.ExecuteNonQueryAsync(ct);
         }
     }
 

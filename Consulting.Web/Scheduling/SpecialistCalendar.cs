@@ -5,7 +5,9 @@ using NodaTime;
 
 namespace Consulting.Web.Scheduling;
 
-public sealed record CalendarSlot(Guid Id, LocalTime Start, LocalTime End, SlotState State, string? BlockReason, Money Price);
+/// <param name="OutsideHours">Held, booked or blocked, but no longer part of the specialist's hours (a conflict).</param>
+public sealed record CalendarSlot(Guid Id, LocalTime Start, LocalTime End, SlotState State, string? BlockReason, Money Price,
+    bool OutsideHours);
 
 public sealed record CalendarDay(LocalDate Date, bool InMonth, bool IsToday, IReadOnlyList<CalendarSlot> Slots);
 
@@ -36,8 +38,8 @@ public sealed class SpecialistCalendar(AppDbContext db, IClock clock)
         var from = zone.AtStartOfDay(gridStart).ToInstant();
         var to = zone.AtStartOfDay(gridEnd.PlusDays(1)).ToInstant();
 
-        var slots = await db.Slots.AsNoTracking()
-            .Where(s => s.SpecialistId == specialistId && s.Start >= from && s.Start < to)
+        var slots = await Shown(specialistId)
+            .Where(s => s.Start >= from && s.Start < to)
             .OrderBy(s => s.Start)
             .ToListAsync(ct);
         var byDate = slots.ToLookup(s => s.Start.InZone(zone).Date);
@@ -61,8 +63,8 @@ public sealed class SpecialistCalendar(AppDbContext db, IClock clock)
         var date = slot.Start.InZone(zone).Date;
         var from = zone.AtStartOfDay(date).ToInstant();
         var to = zone.AtStartOfDay(date.PlusDays(1)).ToInstant();
-        var slots = await db.Slots.AsNoTracking()
-            .Where(s => s.SpecialistId == specialistId && s.Start >= from && s.Start < to)
+        var slots = await Shown(specialistId)
+            .Where(s => s.Start >= from && s.Start < to)
             .OrderBy(s => s.Start).ToListAsync(ct);
         var today = clock.GetCurrentInstant().InZone(zone).Date;
         return new CalendarDay(date, true, date == today, slots.Select(s => ToCalendarSlot(s, zone)).ToList());
@@ -99,6 +101,12 @@ public sealed class SpecialistCalendar(AppDbContext db, IClock clock)
         }
     }
 
+    /// <summary>The specialist's slots, less free ones that are no longer part of their hours (the next reconcile removes those).</summary>
+    private IQueryable<Slot> Shown(Guid specialistId) => db.Slots.AsNoTracking()
+        .Where(s => s.SpecialistId == specialistId
+            && !(s.State == SlotState.Available && s.Unavailability != SlotUnavailability.None));
+
     private static CalendarSlot ToCalendarSlot(Slot s, DateTimeZone zone) =>
-        new(s.Id, s.Start.InZone(zone).TimeOfDay, s.End.InZone(zone).TimeOfDay, s.State, s.BlockReason, s.Price);
+        new(s.Id, s.Start.InZone(zone).TimeOfDay, s.End.InZone(zone).TimeOfDay, s.State, s.BlockReason, s.Price,
+            s.Unavailability != SlotUnavailability.None);
 }

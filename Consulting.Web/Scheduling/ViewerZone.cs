@@ -18,9 +18,7 @@ public enum ZoneSource
 /// <param name="Rejected">A picked name that is not a zone we know (the zone came from elsewhere).</param>
 public sealed record ViewerZone(string Id, ZoneSource Source, string? Rejected = null)
 {
-    public string? RejectedMessage => Rejected is null
-        ? null
-        : $"\u201C{Rejected}\u201D is not a time zone we know. Type its IANA name, like Europe/Madrid or America/New_York.";
+    public string? RejectedMessage => Rejected is null ? null : ZoneLookup.Find(Rejected).Error;
 }
 
 /// <summary>The time zone a visitor sees times in: picked, else detected by the browser, else the account's, else UTC.</summary>
@@ -30,10 +28,11 @@ public static class ViewerZones
 
     public static ViewerZone Resolve(HttpContext context, string? picked, string? accountZone)
     {
-        if (TimeZones.IsKnown(picked)) return new ViewerZone(picked!.Trim(), ZoneSource.Picked);
+        // Typed without JavaScript it may be a city ("tokyo") or an older name: ZoneLookup finds the zone.
+        if (ZoneLookup.TryFind(picked, out var pickedZone)) return new ViewerZone(pickedZone, ZoneSource.Picked);
         var rejected = string.IsNullOrWhiteSpace(picked) ? null : picked.Trim();
-        if (context.Request.Cookies.TryGetValue(CookieName, out var cookie) && TimeZones.IsKnown(cookie))
-            return new ViewerZone(cookie!, ZoneSource.Browser, rejected);
+        if (context.Request.Cookies.TryGetValue(CookieName, out var cookie) && ZoneLookup.TryFind(cookie, out var detected))
+            return new ViewerZone(detected, ZoneSource.Browser, rejected);
         if (TimeZones.IsKnown(accountZone)) return new ViewerZone(accountZone!, ZoneSource.Account, rejected);
         return new ViewerZone("UTC", ZoneSource.Default, rejected);
     }

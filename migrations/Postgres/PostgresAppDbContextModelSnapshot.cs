@@ -133,8 +133,17 @@ namespace Consulting.Web.Migrations.Postgres
                     b.Property<int>("EnabledDays")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("HorizonDays")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
+
+                    b.Property<int?>("MaxSessionsPerDay")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MinimumNoticeMinutes")
+                        .HasColumnType("integer");
 
                     b.Property<Guid>("SpecialistId")
                         .HasColumnType("uuid");
@@ -641,6 +650,10 @@ namespace Consulting.Web.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Day")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
                     b.Property<long>("End")
                         .HasColumnType("bigint");
 
@@ -669,9 +682,14 @@ namespace Consulting.Web.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int>("Unavailability")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("BookingId");
+
+                    b.HasIndex("SpecialistId", "Day");
 
                     b.HasIndex("SpecialistId", "Start")
                         .IsUnique();
@@ -932,6 +950,9 @@ namespace Consulting.Web.Migrations.Postgres
                                     b2.Property<Guid>("ExceptionId")
                                         .HasColumnType("uuid");
 
+                                    b2.Property<long?>("PriceMinor")
+                                        .HasColumnType("bigint");
+
                                     b2.Property<int>("SlotMinutes")
                                         .HasColumnType("integer");
 
@@ -957,6 +978,9 @@ namespace Consulting.Web.Migrations.Postgres
                                 .HasColumnType("uuid");
 
                             b1.Property<long>("End")
+                                .HasColumnType("bigint");
+
+                            b1.Property<long?>("PriceMinor")
                                 .HasColumnType("bigint");
 
                             b1.Property<Guid>("ScheduleId")

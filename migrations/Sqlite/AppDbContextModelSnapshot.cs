@@ -136,7 +136,16 @@ namespace Consulting.Web.Migrations.Sqlite
                     b.Property<int>("EnabledDays")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("HorizonDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxSessionsPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MinimumNoticeMinutes")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("SpecialistId")
@@ -665,6 +674,10 @@ namespace Consulting.Web.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Day")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("End")
                         .HasColumnType("INTEGER");
 
@@ -693,9 +706,14 @@ namespace Consulting.Web.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Unavailability")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("BookingId");
+
+                    b.HasIndex("SpecialistId", "Day");
 
                     b.HasIndex("SpecialistId", "Start")
                         .IsUnique();
@@ -955,6 +973,9 @@ namespace Consulting.Web.Migrations.Sqlite
                                     b2.Property<Guid>("ExceptionId")
                                         .HasColumnType("TEXT");
 
+                                    b2.Property<long?>("PriceMinor")
+                                        .HasColumnType("INTEGER");
+
                                     b2.Property<int>("SlotMinutes")
                                         .HasColumnType("INTEGER");
 
@@ -980,6 +1001,9 @@ namespace Consulting.Web.Migrations.Sqlite
                                 .HasColumnType("TEXT");
 
                             b1.Property<long>("End")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("PriceMinor")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<Guid>("ScheduleId")

@@ -9,6 +9,7 @@ public sealed class HomePageTests(SeededAppFactory app) : IClassFixture<SeededAp
     [Fact]
     public async Task Home_page_lists_every_seeded_specialist_with_price_and_zone()
     {
+        await app.RunDueGenerationAsync();
         var page = await app.CreateClient().GetPageAsync("/");
 
         var cards = page.QuerySelectorAll(".specialist-card");

@@ -43,7 +43,7 @@ public sealed class SignUpModel(Registration registration, SignInManager<AppUser
     public async Task<IActionResult> OnPostAsync()
     {
         if (!ModelState.IsValid) return this.InvalidForm();
-        var zone = Domain.TimeZones.IsKnown(Input.TimeZoneId) ? Input.TimeZoneId : null;
+        var zone = Scheduling.ZoneLookup.TryFind(Input.TimeZoneId, out var detected) ? detected : null;
         var result = await registration.RegisterCustomerAsync(new NewAccount(Input.Email, Input.DisplayName, Input.Password, zone));
         if (!result.Succeeded)
         {

@@ -3,6 +3,7 @@ using Consulting.Web.Accounts;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Hosting;
+using Consulting.Web.Scheduling;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -50,8 +51,9 @@ public sealed class SpecialistSignUpModel(Registration registration, SignInManag
     public async Task<IActionResult> OnPostAsync()
     {
         if (!ModelState.IsValid) return this.InvalidForm();
-        if (!TimeZones.IsKnown(Input.TimeZoneId))
-            ModelState.AddModelError("Input.TimeZoneId", $"'{Input.TimeZoneId}' is not a known time zone. Pick one from the list, e.g. Europe/Berlin.");
+        var zone = ZoneLookup.Find(Input.TimeZoneId);
+        if (zone.Found) Input.TimeZoneId = zone.ZoneId!;
+        else ModelState.AddModelError("Input.TimeZoneId", zone.Error!);
         var currency = (Input.Currency ?? "").Trim().ToUpperInvariant();
         if (!Currencies.Common.Contains(currency))
             ModelState.AddModelError("Input.Currency", "Choose one of the listed currencies.");
@@ -69,7 +71,7 @@ public sealed class SpecialistSignUpModel(Registration registration, SignInManag
             return this.InvalidForm();
         }
         await signIn.SignInAsync(result.User!, isPersistent: false);
-        TempData["Flash"] = "Your specialist profile is live. Set your weekly hours, then generate slots so customers can book you.";
+        TempData["Flash"] = "Your specialist profile is live. Add your weekly hours: customers can book them as soon as you save.";
         return LocalRedirect("/specialist/availability");
     }
 }

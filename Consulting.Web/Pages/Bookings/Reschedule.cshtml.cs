@@ -68,7 +68,8 @@ public sealed class RescheduleModel(BookingService bookings, BookingChanges chan
         if (Refusal is null)
         {
             // Times in the customer's zone (from checkout) unless they pick another.
-            var zone = TimeZones.IsKnown(tz) ? new ViewerZone(tz!, ZoneSource.Picked) : new ViewerZone(data.Booking.CustomerTimeZoneId, ZoneSource.Account);
+            var zone = ZoneLookup.TryFind(tz, out var picked) ? new ViewerZone(picked, ZoneSource.Picked)
+                : new ViewerZone(data.Booking.CustomerTimeZoneId, ZoneSource.Account, string.IsNullOrWhiteSpace(tz) ? null : tz.Trim());
             ViewData["ViewerZone"] = zone;
             var view = await weeks.WeekAsync(data.Specialist.Id, zone.Id, TimeInput.Date(week), ct);
             var path = $"/bookings/{id:N}/reschedule";

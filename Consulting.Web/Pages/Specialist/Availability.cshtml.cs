@@ -1,3 +1,5 @@
+using System.Globalization;
+using Consulting.Web.Bookings;
 using Consulting.Web.Domain;
 using Consulting.Web.Hosting;
 using Consulting.Web.Jobs;
@@ -6,18 +8,20 @@ using Consulting.Web.Specialists;
 using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Consulting.Web.Pages.Specialist;
 
-/// <summary>The specialist's availability manager: settings, weekly hours, date exceptions, slot generation.</summary>
+/// <summary>
+/// The specialist's availability: settings, booking rules, weekly hours and date exceptions. Every
+/// saved change applies by itself (a queued reconcile); the page says when it has.
+/// </summary>
 public sealed class AvailabilityModel(
     CurrentSpecialist current,
     AvailabilityEditor editor,
     GenerationJobs jobs,
-    IClock clock,
-    IOptions<SchedulingOptions> scheduling) : PageModel
+    OfferRules offerRules,
+    IClock clock) : PageModel
 {
     public sealed class SettingsInput
     {
@@ -28,11 +32,21 @@ public sealed class AvailabilityModel(
         public string? Currency { get; set; }
     }
 
+    /// <summary>Empty fields mean the site's default (or, for the cap, none).</summary>
+    public sealed class RulesInput
+    {
+        public string? MinimumNoticeHours { get; set; }
+        public string? HorizonDays { get; set; }
+        public string? MaxSessionsPerDay { get; set; }
+    }
+
     public sealed class WindowInput
     {
         public string? Start { get; set; }
         public string? End { get; set; }
         public string? SlotMinutes { get; set; } = "60";
+        /// <summary>Empty: the schedule's default price.</summary>
+        public string? Price { get; set; }
     }
 
     public sealed class ExceptionInput
@@ -41,13 +55,6 @@ public sealed class AvailabilityModel(
         public string Kind { get; set; } = "off";
         public string? Note { get; set; }
         public List<WindowInput> Windows { get; set; } = [new(), new() { SlotMinutes = "" }];
-    }
-
-    public sealed class GenerateInput
-    {
-        public string? From { get; set; }
-        public string? To { get; set; }
-        public bool Overwrite { get; set; }
     }
 
     /// <summary>One weekday row, rendered by _Day for the page and for htmx swaps.</summary>
@@ -59,7 +66,19 @@ public sealed class AvailabilityModel(
         /// <summary>Errors and posted values belong to the day whose form was submitted.</summary>
         public bool Active => Page.ActiveDay == Day;
         public WindowInput Input => Active ? Page.Window : new WindowInput();
+
+        /// <summary>Dates in the coming year on which this window has no slot because it falls in a clock change.</summary>
+        public IReadOnlyList<LocalDate> GapDates(WeeklyWindow window)
+        {
+            var schedule = Page.Schedule;
+            var dates = Enumerable.Range(0, 371).Select(Page.Today.PlusDays)
+                .Where(d => d.DayOfWeek == Day && schedule.Exceptions.All(e => e.Date != d));
+            return SlotPlanner.DatesInGap(schedule.Zone, window.Window, schedule.BufferMinutes, dates);
+        }
     }
+
+    /// <summary>An edited section, and the status and conflicts that an htmx response updates beside it.</summary>
+    public sealed record EditedView(AvailabilityModel Page, string Fragment, object Model);
 
     public static readonly IsoDayOfWeek[] Week =
     [
@@ -69,17 +88,20 @@ public sealed class AvailabilityModel(
 
     public SpecialistProfile Specialist { get; private set; } = null!;
     public AvailabilitySchedule Schedule { get; private set; } = null!;
-    public IReadOnlyList<SlotConflict> Conflicts { get; private set; } = [];
-    public IReadOnlyList<GenerationJob> RecentJobs { get; private set; } = [];
+    public BookingRules SiteDefaults => offerRules.SiteDefaults;
+    public BookingRules Rules => Schedule.RulesOver(SiteDefaults);
+    public IReadOnlyList<ConflictRow> Conflicts { get; private set; } = [];
+    public ApplyStatus Status { get; private set; } = new(false, null);
     public LocalDate Today { get; private set; }
+    public Instant Now { get; private set; }
     public IsoDayOfWeek? ActiveDay { get; private set; }
+    /// <summary>Said beside the settings after a save that changed more than was typed (a zone's older name, cleared window prices).</summary>
+    public string? SettingsNotice { get; private set; }
 
     public SettingsInput Settings { get; private set; } = new();
+    public RulesInput RulesForm { get; private set; } = new();
     public WindowInput Window { get; private set; } = new();
     public ExceptionInput NewException { get; private set; } = new();
-    public GenerateInput Generate { get; private set; } = new();
-
-    public bool JobsInProgress => RecentJobs.Any(j => !j.IsFinished);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -87,11 +109,22 @@ public sealed class AvailabilityModel(
         return Page();
     }
 
-    /// <summary>The generation status fragment that htmx polls while a job runs.</summary>
-    public async Task<IActionResult> OnGetJobsAsync(CancellationToken ct)
+    /// <summary>The "Applying… / Applied" status that htmx polls while a change is being applied.</summary>
+    public async Task<IActionResult> OnGetStatusAsync(CancellationToken ct)
     {
         if (!await LoadAsync(ct)) return NotFound();
-        return Request.IsHtmx() ? Partial("_Jobs", this) : Page();
+        Response.Headers.Vary = "HX-Request";
+        return Request.IsHtmx() ? Partial("_StatusPoll", this) : Page();
+    }
+
+    /// <summary>Applies the schedule again after a failed attempt.</summary>
+    public async Task<IActionResult> OnPostApplyAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct)) return NotFound();
+        await jobs.QueueReconcileAsync(Specialist.Id, "retry", ct);
+        if (!Request.IsHtmx()) return Redirect(Url.Page("/Specialist/Availability") + "#apply-status");
+        await LoadAsync(ct);
+        return Partial("_StatusPoll", this);
     }
 
     public async Task<IActionResult> OnPostSettingsAsync([FromForm(Name = "Settings")] SettingsInput settings, CancellationToken ct)
@@ -100,19 +133,53 @@ public sealed class AvailabilityModel(
         Settings = settings;
         var activeFrom = TimeInput.Date(settings.ActiveFrom);
         if (activeFrom is null) ModelState.AddModelError("Settings.ActiveFrom", "Enter a date.");
-        if (!int.TryParse(settings.BufferMinutes, out var buffer)) ModelState.AddModelError("Settings.BufferMinutes", "Enter the buffer in whole minutes.");
+        if (!int.TryParse(settings.BufferMinutes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var buffer))
+            ModelState.AddModelError("Settings.BufferMinutes", "Enter the buffer in whole minutes.");
         var currency = (settings.Currency ?? "").Trim().ToUpperInvariant();
         if (!Currencies.Common.Contains(currency)) ModelState.AddModelError("Settings.Currency", "Choose one of the listed currencies.");
         else if (!Currencies.TryParseMajor(settings.Price, currency, out _))
             ModelState.AddModelError("Settings.Price", "Enter a price of zero or more, e.g. 100.00 (no negative amounts).");
-        if (!TimeZones.IsKnown(settings.TimeZoneId))
-            ModelState.AddModelError("Settings.TimeZoneId", $"'{settings.TimeZoneId}' is not a known time zone. Pick one from the list, e.g. Europe/Berlin.");
+        var zone = ZoneLookup.Find(settings.TimeZoneId);
+        if (!zone.Found) ModelState.AddModelError("Settings.TimeZoneId", zone.Error!);
         if (!ModelState.IsValid) return Invalid("_Settings");
 
         Currencies.TryParseMajor(settings.Price, currency, out var minor);
+        var clearedPrices = false;
         var result = await editor.EditAsync(Specialist.Id,
-            (s, now) => s.UpdateSettings(settings.TimeZoneId!.Trim(), activeFrom!.Value, buffer, new Money(minor, currency), now), ct);
-        return await AfterEditAsync(result, "Settings", "_Settings", "settings", ct);
+            (s, now) => clearedPrices = s.UpdateSettings(zone.ZoneId!, activeFrom!.Value, buffer, new Money(minor, currency), now), ct);
+        if (result.Succeeded)
+        {
+            var notes = new[] { zone.Note, clearedPrices ? "Window prices were in your old currency, so those windows now charge your default price." : null };
+            SettingsNotice = string.Join(" ", notes.Where(n => n is not null)) is { Length: > 0 } n ? n : null;
+        }
+        return await AfterEditAsync(result, "Settings", "_Settings", "settings", ct, notice: SettingsNotice);
+    }
+
+    public async Task<IActionResult> OnPostRulesAsync([FromForm(Name = "RulesForm")] RulesInput input, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct)) return NotFound();
+        RulesForm = input;
+        int? notice = null, horizon = null, cap = null;
+        if (!string.IsNullOrWhiteSpace(input.MinimumNoticeHours))
+        {
+            if (decimal.TryParse(input.MinimumNoticeHours.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var hours)
+                && hours * 60 == decimal.Truncate(hours * 60))
+                notice = (int)Math.Min(hours * 60, int.MaxValue);
+            else ModelState.AddModelError("RulesForm.MinimumNoticeHours", "Enter hours like 2 or 1.5 (whole minutes), or leave it empty for the site's default.");
+        }
+        if (!string.IsNullOrWhiteSpace(input.HorizonDays))
+        {
+            if (int.TryParse(input.HorizonDays.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var days)) horizon = days;
+            else ModelState.AddModelError("RulesForm.HorizonDays", "Enter a whole number of days, or leave it empty for the site's default.");
+        }
+        if (!string.IsNullOrWhiteSpace(input.MaxSessionsPerDay))
+        {
+            if (int.TryParse(input.MaxSessionsPerDay.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var max)) cap = max;
+            else ModelState.AddModelError("RulesForm.MaxSessionsPerDay", "Enter a whole number of sessions, or leave it empty for no cap.");
+        }
+        if (!ModelState.IsValid) return Invalid("_Rules");
+        var result = await editor.EditAsync(Specialist.Id, (s, now) => s.SetBookingRules(notice, horizon, cap, now), ct);
+        return await AfterEditAsync(result, "RulesForm", "_Rules", "rules", ct);
     }
 
     public async Task<IActionResult> OnPostToggleDayAsync(IsoDayOfWeek day, bool enabled, CancellationToken ct)
@@ -174,56 +241,37 @@ public sealed class AvailabilityModel(
         return await AfterEditAsync(result, "NewException", "_Exceptions", "exceptions", ct);
     }
 
-    public async Task<IActionResult> OnPostGenerateAsync([FromForm(Name = "Generate")] GenerateInput input, CancellationToken ct)
-    {
-        if (!await LoadAsync(ct)) return NotFound();
-        Generate = input;
-        var from = TimeInput.Date(input.From);
-        var to = TimeInput.Date(input.To);
-        if (from is null) ModelState.AddModelError("Generate.From", "Enter the first date.");
-        else if (from < Today) ModelState.AddModelError("Generate.From", "Start today or later; past slots are never generated.");
-        if (to is null) ModelState.AddModelError("Generate.To", "Enter the last date.");
-        if (!ModelState.IsValid) return Invalid("_Generate");
-        try
-        {
-            await jobs.QueueAsync(Specialist.Id, from!.Value, to!.Value, input.Overwrite, "manual", ct);
-        }
-        catch (DomainException e)
-        {
-            ModelState.AddModelError("Generate." + (e.Field ?? "To"), e.Message);
-            return Invalid("_Generate");
-        }
-        if (!Request.IsHtmx())
-        {
-            TempData["Flash"] = "Slot generation has started. Its progress shows under “Generate slots”.";
-            return Redirect(Url.Page("/Specialist/Availability") + "#generate");
-        }
-        RecentJobs = await jobs.RecentAsync(Specialist.Id, 5, ct);
-        return Partial("_Generate", this);
-    }
-
     public DayView Day(IsoDayOfWeek day) => new(this, day);
+
+    /// <summary>A window's price as the page shows it: its own, or the default.</summary>
+    public string PriceLabel(TimeWindow window) => Currencies.Format(Schedule.PriceOf(window));
+
+    /// <summary>Dates an exception's window falls wholly in a clock change: its own date, or none.</summary>
+    public IReadOnlyList<LocalDate> GapDates(DateException exception, ExceptionWindow window) =>
+        SlotPlanner.DatesInGap(Schedule.Zone, window.Window, Schedule.BufferMinutes, [exception.Date]);
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
         if (await current.GetAsync(User, ct) is not { } profile) return false;
         Specialist = profile;
         Schedule = await editor.FindAsync(profile.Id, ct) ?? throw new InvalidOperationException("Every specialist has a schedule.");
-        Today = clock.GetCurrentInstant().InZone(Schedule.Zone).Date;
-        RecentJobs = await jobs.RecentAsync(profile.Id, 5, ct);
-        Conflicts = await editor.ConflictsAsync(Schedule, ct);
+        Now = clock.GetCurrentInstant();
+        Today = Now.InZone(Schedule.Zone).Date;
+        Status = await jobs.StatusAsync(profile.Id, ct);
+        Conflicts = await editor.ConflictsAsync(profile.Id, ct);
         Settings = new SettingsInput
         {
             TimeZoneId = Schedule.TimeZoneId,
             ActiveFrom = TimeInput.Format(Schedule.ActiveFrom),
-            BufferMinutes = Schedule.BufferMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            BufferMinutes = Schedule.BufferMinutes.ToString(CultureInfo.InvariantCulture),
             Price = Currencies.FormatMajor(Schedule.DefaultPrice),
             Currency = Schedule.Currency,
         };
-        Generate = new GenerateInput
+        RulesForm = new RulesInput
         {
-            From = TimeInput.Format(Today),
-            To = TimeInput.Format(Today.PlusDays(scheduling.Value.HorizonDays)),
+            MinimumNoticeHours = Schedule.MinimumNoticeMinutes is { } m ? (m / 60m).ToString("0.##", CultureInfo.InvariantCulture) : null,
+            HorizonDays = Schedule.HorizonDays?.ToString(CultureInfo.InvariantCulture),
+            MaxSessionsPerDay = Schedule.MaxSessionsPerDay?.ToString(CultureInfo.InvariantCulture),
         };
         return true;
     }
@@ -231,14 +279,20 @@ public sealed class AvailabilityModel(
     private bool TryReadWindow(WindowInput input, string prefix, out TimeWindow window)
     {
         window = default;
-        var start = TimeInput.Time(input.Start);
-        var end = TimeInput.Time(input.End);
-        if (start is null) ModelState.AddModelError(prefix + ".Start", "Enter a start time.");
-        if (end is null) ModelState.AddModelError(prefix + ".End", "Enter an end time.");
-        if (!int.TryParse(input.SlotMinutes, out var minutes))
+        if (!TimeInput.TryTime(input.Start, isEnd: false, out var start, out var startError))
+            ModelState.AddModelError(prefix + ".Start", startError!);
+        if (!TimeInput.TryTime(input.End, isEnd: true, out var end, out var endError))
+            ModelState.AddModelError(prefix + ".End", endError!);
+        if (!int.TryParse(input.SlotMinutes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes))
             ModelState.AddModelError(prefix + ".SlotMinutes", "Enter the slot length in minutes.");
-        if (start is null || end is null || !ModelState.IsValid) return false;
-        window = new TimeWindow(start.Value, end.Value, minutes);
+        long? price = null;
+        if (!string.IsNullOrWhiteSpace(input.Price))
+        {
+            if (Currencies.TryParseMajor(input.Price, Schedule.Currency, out var minor)) price = minor;
+            else ModelState.AddModelError(prefix + ".Price", $"Enter a price in {Schedule.Currency} like {Currencies.FormatMajor(Schedule.DefaultPrice)}, or leave it empty for your default price.");
+        }
+        if (!ModelState.IsValid) return false;
+        window = new TimeWindow(start, end, minutes, price);
         foreach (var (field, message) in window.Problems()) ModelState.AddModelError($"{prefix}.{field}", message);
         return ModelState.IsValid;
     }
@@ -246,17 +300,25 @@ public sealed class AvailabilityModel(
     private IActionResult Invalid(string fragment, object? model = null) =>
         Request.IsHtmx() ? Partial(fragment, model ?? this) : this.InvalidForm();
 
-    /// <summary>Success: the refreshed fragment for htmx, a redirect back to the section otherwise.</summary>
+    /// <summary>
+    /// Success: for htmx the refreshed section with the status and conflicts beside it (out of band),
+    /// otherwise a redirect back to the section, where the status shows too.
+    /// </summary>
     private async Task<IActionResult> AfterEditAsync(EditResult result, string prefix, string fragment, string anchor,
-        CancellationToken ct, object? model = null)
+        CancellationToken ct, object? model = null, string? notice = null)
     {
         if (!result.Succeeded)
         {
             ModelState.AddErrors(result.Errors, prefix);
             return Invalid(fragment, model);
         }
-        if (!Request.IsHtmx()) return Redirect(Url.Page("/Specialist/Availability") + "#" + anchor);
+        if (!Request.IsHtmx())
+        {
+            if (notice is not null) TempData["Flash"] = notice;
+            return Redirect(Url.Page("/Specialist/Availability") + "#" + anchor);
+        }
         await LoadAsync(ct);
-        return Partial(fragment, model is DayView d ? Day(d.Day) : this);
+        SettingsNotice = notice;
+        return Partial("_Edited", new EditedView(this, fragment, model is DayView d ? Day(d.Day) : this));
     }
 }

@@ -45,7 +45,7 @@ public sealed class ProfileModel(
         [FromServices] UserManager<AppUser> users, CancellationToken ct)
     {
         // Hold first: the winner goes straight to checkout; only a loser needs the page (and its queries).
-        var zoneId = Domain.TimeZones.IsKnown(tz) ? tz!.Trim() : ViewerZones.Resolve(HttpContext, null, null).Id;
+        var zoneId = ZoneLookup.TryFind(tz, out var picked) ? picked : ViewerZones.Resolve(HttpContext, null, null).Id;
         var outcome = await booking.HoldAsync(slotId, users.GetUserId(User), zoneId, ct);
         if (outcome is HoldOutcome.Held held)
             return Redirect($"/checkout/{held.Booking.Id:N}?t={Uri.EscapeDataString(booking.CheckoutToken(held.Booking))}");
@@ -60,6 +60,12 @@ public sealed class ProfileModel(
         {
             var zone = Domain.TimeZones.Get(Zone.Id);
             Alternatives = taken.Alternatives.Select(s => SlotCell.For(s, zone)).ToList();
+        }
+        else if (outcome is HoldOutcome.NoSuchSlot)
+        {
+            // The specialist changed their hours since this page was drawn (it may be cached a moment).
+            var zone = Domain.TimeZones.Get(Zone.Id);
+            Alternatives = (await booking.NextOpenAsync(Specialist.Profile.Id, ct)).Select(s => SlotCell.For(s, zone)).ToList();
         }
         else return NotFound();
         LatestReviews = await reviews.LatestAsync(Specialist.Profile.Id, ct);
