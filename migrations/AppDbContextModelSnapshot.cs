@@ -343,6 +343,9 @@ namespace Consulting.Web.Migrations
                     b.Property<string>("DedupeKey")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ForgetRecipientOnceSent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Message")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -661,6 +664,9 @@ namespace Consulting.Web.Migrations
                     b.Property<string>("Bio")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");

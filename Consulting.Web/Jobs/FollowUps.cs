@@ -21,13 +21,18 @@ public sealed class FollowUps(
         {
             await meetings.RunDueAsync(ct);
             await refunds.RunDueAsync(ct);
-            // The emails about the change go out now rather than at the next minute's sweep.
-            if (options.Value.RunInBackground) queue.QueueInvocable<DispatchNotifications>();
+            SendNotificationsSoon();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The request that triggered this already succeeded; the job will pick the work up.
             log.LogWarning(e, "Follow-up work failed; it stays queued for the background job");
         }
+    }
+
+    /// <summary>Messages just recorded go out now rather than at the next minute's sweep.</summary>
+    public void SendNotificationsSoon()
+    {
+        if (options.Value.RunInBackground) queue.QueueInvocable<DispatchNotifications>();
     }
 }

@@ -74,6 +74,7 @@ public sealed class OutboxDispatcher(
             delivery.MarkSent(clock.GetCurrentInstant());
             // Recorded even when the host is stopping: what went out must not go out again.
             await TrySaveAsync(CancellationToken.None);
+            await ForgetRecipientIfSettledAsync(notification);
             return Outcome.Sent;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -85,8 +86,18 @@ public sealed class OutboxDispatcher(
             if (delivery.State == DeliveryState.Failed)
                 log.LogError("{Channel} delivery {DeliveryId} failed for good after {Attempts} attempts", delivery.Channel, delivery.Id, delivery.Attempts);
             await TrySaveAsync(CancellationToken.None);
+            await ForgetRecipientIfSettledAsync(notification);
             return Outcome.Failed;
         }
+    }
+
+    /// <summary>A deleted account's address was kept only until its last messages went out.</summary>
+    private async Task ForgetRecipientIfSettledAsync(Notification sent)
+    {
+        if (!sent.ForgetRecipientOnceSent) return;
+        db.ChangeTracker.Clear();
+        var notification = await db.Notifications.SingleAsync(n => n.Id == sent.Id, CancellationToken.None);
+        if (notification.ForgetSettledRecipient()) await TrySaveAsync(CancellationToken.None);
     }
 
     private async Task SendAsync(Notification notification, Channel channel, CancellationToken ct)
@@ -99,7 +110,7 @@ public sealed class OutboxDispatcher(
             case Channel.Email:
                 var composer = services.GetRequiredService<EmailComposer>();
                 // The composer derives the Message-Id from the notification, so a re-send carries the same one.
-                await email.SendAsync(await composer.ComposeAsync(notification, ct), ct);
+                if (await composer.ComposeIfStillWantedAsync(notification, ct) is { } message) await email.SendAsync(message, ct);
                 return;
             case Channel.Sms:
                 if (!sms.IsEnabled || notification.RecipientPhone is null || SmsComposer.Compose(notification) is not { } text) return;
