@@ -1,0 +1,59 @@
+using AngleSharp;
+using AngleSharp.Html.Dom;
+using Consulting.Web.Notifications;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace Consulting.Tests.Support;
+
+/// <summary>The app sending its email through a real SMTP server (<see cref="SmtpListener"/>) on 127.0.0.1.</summary>
+public class SmtpAppFactory(int smtpPort) : AppFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Smtp:Host", "127.0.0.1");
+        builder.UseSetting("Smtp:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Smtp:Security", "None");
+    }
+}
+
+/// <summary>Reading the emails a person got: who they went to, their links, their two bodies.</summary>
+public static class AccountMail
+{
+    /// <summary>Sends what the outbox holds now, as the background job would.</summary>
+    public static async Task<int> SendOutboxAsync(this AppFactory app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<OutboxDispatcher>().RunDueAsync(CancellationToken.None);
+    }
+
+    /// <summary>Sends the outbox, then the messages to <paramref name="address"/> the SMTP server has, oldest first.</summary>
+    public static async Task<IReadOnlyList<MimeMessage>> MailToAsync(this SmtpListener smtp, AppFactory app, string address, int atLeast = 1)
+    {
+        await app.SendOutboxAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var all = await smtp.MessagesAsync(0, TimeSpan.Zero);
+            var mine = all.Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (mine.Count >= atLeast || DateTime.UtcNow > deadline) return mine;
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The one message to <paramref name="address"/> with this subject.</summary>
+    public static async Task<MimeMessage> SingleMailAsync(this SmtpListener smtp, AppFactory app, string address, string subject) =>
+        Assert.Single(await smtp.MailToAsync(app, address), m => m.Subject == subject);
+
+    /// <summary>The links of an account email's buttons, as paths on the site (the first is the main one).</summary>
+    public static async Task<IReadOnlyList<string>> ButtonLinksAsync(this MimeMessage message)
+    {
+        var html = await BrowsingContext.New(Configuration.Default).OpenAsync(r => r.Content(message.HtmlBody ?? ""));
+        return html.QuerySelectorAll("[data-section=account] a").Cast<IHtmlAnchorElement>()
+            .Select(a => new Uri(a.Href).PathAndQuery).ToList();
+    }
+
+    public static async Task<string> ButtonLinkAsync(this MimeMessage message, int index = 0) => (await message.ButtonLinksAsync())[index];
+}
