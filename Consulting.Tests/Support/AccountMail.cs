@@ -1,23 +1,10 @@
 using AngleSharp;
 using AngleSharp.Html.Dom;
 using Consulting.Web.Notifications;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace Consulting.Tests.Support;
-
-/// <summary>The app sending its email through a real SMTP server (<see cref="SmtpListener"/>) on 127.0.0.1.</summary>
-public class SmtpAppFactory(int smtpPort) : AppFactory
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Smtp:Host", "127.0.0.1");
-        builder.UseSetting("Smtp:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Smtp:Security", "None");
-    }
-}
 
 /// <summary>Reading the emails a person got: who they went to, their links, their two bodies.</summary>
 public static class AccountMail

@@ -31,7 +31,9 @@ public sealed class AccountData(AppDbContext db, UserManager<AppUser> users, ICl
         var specialistIds = bookings.Select(b => b.SpecialistId).Distinct().ToList();
         var specialists = await db.Specialists.AsNoTracking().Where(s => specialistIds.Contains(s.Id))
             .ToDictionaryAsync(s => s.Id, s => s.DisplayName, ct);
-        var payments = await db.Payments.AsNoTracking().Where(p => bookingIds.Contains(p.BookingId)).OrderBy(p => p.CreatedAt).ToListAsync(ct);
+        // In the bookings' order.
+        var payments = (await db.Payments.AsNoTracking().Where(p => bookingIds.Contains(p.BookingId)).ToListAsync(ct))
+            .OrderBy(p => bookingIds.IndexOf(p.BookingId)).ThenBy(p => p.CreatedAt).ToList();
         var reviews = await db.Reviews.AsNoTracking()
             .Where(r => r.CustomerUserId == user.Id || bookingIds.Contains(r.BookingId)).OrderBy(r => r.CreatedAt).ToListAsync(ct);
         var notifications = await db.Notifications.AsNoTracking().Where(n => n.RecipientUserId == user.Id)

@@ -36,6 +36,7 @@ public sealed class AccountDeletion(
     BookingChanges changes,
     AccountEmails emails,
     FollowUps followUps,
+    Reviews.ReviewService reviews,
     IClock clock)
 {
     public const string CancelReason = "The customer deleted their account.";
@@ -78,12 +79,13 @@ public sealed class AccountDeletion(
         if ((await PreviewAsync(user, ct)).ToCancel.Count > 0)
             return new DeletionOutcome.Refused("A booking changed while we were cancelling it. Nothing else was deleted; please try again.");
 
+        List<SpecialistProfile> changedProfiles;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             db.ChangeTracker.Clear();
             user = await users.FindByIdAsync(user.Id) ?? throw new InvalidOperationException("The account vanished while being deleted.");
-            await ForgetBookingsAsync(user, now, ct);
-            emails.AccountDeleted(user.Email!, user.DisplayName, user.TimeZoneId, string.Join(" ", summary));
+            changedProfiles = await ForgetBookingsAsync(user, now, ct);
+            emails.AccountDeleted(user.Email!, user.TimeZoneId, string.Join(" ", summary));
             var profile = await db.Specialists.SingleOrDefaultAsync(s => s.UserId == user.Id, ct);
             if (profile is null)
             {
@@ -93,12 +95,15 @@ public sealed class AccountDeletion(
             }
             else
             {
+                // As it was: the cached page under its old address goes too.
+                changedProfiles.Add(await db.Specialists.AsNoTracking().SingleAsync(s => s.Id == profile.Id, ct));
                 await CloseProfileAsync(profile, now, ct);
                 await EmptyAccountAsync(user);
                 await db.SaveChangesAsync(ct);
             }
             await tx.CommitAsync(ct);
         }
+        foreach (var profile in changedProfiles) reviews.Forget(profile);
         followUps.SendNotificationsSoon();
         return new DeletionOutcome.Deleted(string.Join(" ", summary));
     }
@@ -119,7 +124,8 @@ public sealed class AccountDeletion(
     }
 
     /// <summary>Their bookings, reviews and messages stay for the other side, without them.</summary>
-    private async Task ForgetBookingsAsync(AppUser user, Instant now, CancellationToken ct)
+    /// <returns>The profiles whose reviews changed (their cached pages must go).</returns>
+    private async Task<List<SpecialistProfile>> ForgetBookingsAsync(AppUser user, Instant now, CancellationToken ct)
     {
         var bookings = await db.Bookings.Where(b => b.CustomerUserId == user.Id).ToListAsync(ct);
         var ids = bookings.Select(b => b.Id).ToList();
@@ -136,18 +142,20 @@ public sealed class AccountDeletion(
             // What the specialist was told ("New booking: Ana Díaz") no longer names them.
             foreach (var name in names) message.Redact(name, Booking.DeletedCustomerName);
         }
-        foreach (var review in await db.Reviews.Where(r => r.CustomerUserId == user.Id || ids.Contains(r.BookingId)).ToListAsync(ct))
-            review.Anonymize();
+        var written = await db.Reviews.Where(r => r.CustomerUserId == user.Id || ids.Contains(r.BookingId)).ToListAsync(ct);
+        foreach (var review in written) review.Anonymize();
         foreach (var booking in bookings) booking.ForgetCustomer(now);
+        var reviewed = written.Select(r => r.SpecialistId).Distinct().ToList();
+        return await db.Specialists.AsNoTracking().Where(s => reviewed.Contains(s.Id)).ToListAsync(ct);
     }
 
     private async Task CloseProfileAsync(SpecialistProfile profile, Instant now, CancellationToken ct)
     {
         profile.Close(Registration.NewFeedSecret(), now);
         var schedule = await db.Schedules.SingleOrDefaultAsync(s => s.SpecialistId == profile.Id, ct);
-        // Nothing generates new times for it; its open and blocked times go now.
+        // Nothing generates new times for it; its open and blocked times go now (booked ones are the bookings' history).
         schedule?.SetActive(false, now);
-        await db.Slots.Where(s => s.SpecialistId == profile.Id && s.Start > now && (s.State == SlotState.Available || s.State == SlotState.Blocked))
+        await db.Slots.Where(s => s.SpecialistId == profile.Id && (s.State == SlotState.Available || s.State == SlotState.Blocked))
             .ExecuteDeleteAsync(ct);
     }
 

@@ -49,11 +49,14 @@ public sealed class AccountEmails(AppDbContext db, IClock clock)
         AddAsync(NotificationType.PasswordChanged, user, user.Email!, "Your password was changed",
             $"The password of your Consulting account ({user.Email}) was just changed. If it wasn't you, reset it now.", ct, capped: false);
 
-    /// <summary>The last email to a deleted account's address; the address itself is forgotten once it has gone.</summary>
-    public void AccountDeleted(string email, string name, string? zone, string summary)
+    /// <summary>
+    /// The last email to a deleted account's address. It names nobody, and the address itself is
+    /// forgotten once it has gone, so the row keeps nothing of the person.
+    /// </summary>
+    public void AccountDeleted(string email, string? zone, string summary)
     {
         var notification = Notification.Create(NotificationType.AccountDeleted, new Recipient(null, email, null, Zone(zone)), null,
-            "Your Consulting account is deleted", $"Hi {name}, your account and the personal details it held are deleted. {summary}".Trim(),
+            "Your Consulting account is deleted", $"Your account and the personal details it held are deleted. {summary}".Trim(),
             Notification.ChannelsFor(NotificationType.AccountDeleted, smsEnabled: false), clock.GetCurrentInstant());
         notification.ForgetRecipient();
         db.Notifications.Add(notification);

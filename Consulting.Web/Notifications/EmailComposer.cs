@@ -302,7 +302,7 @@ public sealed class EmailComposer(
         var minutes = (int)(b.End - b.Start).TotalMinutes;
         var text = new StringBuilder();
         text.AppendLine(toSpecialist
-            ? $"{minutes}-minute session with {b.CustomerName} ({b.CustomerEmail})."
+            ? $"{minutes}-minute session with {b.CustomerName}{(b.CustomerEmail.Length > 0 ? $" ({b.CustomerEmail})" : "")}."
             : $"{minutes}-minute session with {specialist.DisplayName}.");
         if (b.Meeting?.JoinUrl is { } join) text.AppendLine($"Join: {join}");
         if (viewUrl is not null) text.AppendLine($"Your booking: {viewUrl}");

@@ -1,4 +1,5 @@
 using System.Net;
+using Consulting.Tests.Notifications;
 using Consulting.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
