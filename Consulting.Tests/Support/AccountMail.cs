@@ -44,3 +44,22 @@ public static class AccountMail
 
     public static async Task<string> ButtonLinkAsync(this MimeMessage message, int index = 0) => (await message.ButtonLinksAsync())[index];
 }
+
+/// <summary>Test classes whose app (one per test) sends its email through a real SMTP server on 127.0.0.1.</summary>
+public abstract class MailingAppTests : IAsyncLifetime
+{
+    protected SmtpListener Smtp { get; private set; } = null!;
+    protected AppFactory App { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Smtp = await SmtpListener.StartAsync();
+        App = new Notifications.SmtpAppFactory(Smtp.Port);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Smtp.DisposeAsync();
+    }
+}

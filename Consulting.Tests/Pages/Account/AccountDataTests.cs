@@ -11,35 +11,20 @@ using MimeKit;
 namespace Consulting.Tests.Pages.Account;
 
 /// <summary>"Your data": the JSON download, and deleting the account.</summary>
-public sealed class AccountDataTests : IAsyncLifetime
+public sealed class AccountDataTests : MailingAppTests
 {
-    private SmtpListener _smtp = null!;
-    private SmtpAppFactory _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _smtp = await SmtpListener.StartAsync();
-        _app = new SmtpAppFactory(_smtp.Port);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _smtp.DisposeAsync();
-    }
-
     /// <summary>
     /// Ana's session on Tue 3 Nov (completed, reviewed) and one on Fri 13 Nov, both paid; the clock is then
     /// just after the first one ended, more than 24 hours before the second.
     /// </summary>
     private async Task<(BookableSpecialist Specialist, TestCustomer Ana, Consulting.Web.Domain.Booking Past, Consulting.Web.Domain.Booking Future)> HistoryAsync()
     {
-        var specialist = await _app.CreateSpecialistWithSlotsAsync();
-        var ana = await _app.CreateCustomerAsync("Ana Díaz");
-        var past = await _app.ConfirmedBookingAsync(specialist.Slots[0], customer: ana);
-        var future = await _app.ConfirmedBookingAsync(specialist.Slots[^1], customer: ana);
-        past = await _app.CompleteAsync(specialist, past);
-        await using (var scope = _app.Services.CreateAsyncScope())
+        var specialist = await App.CreateSpecialistWithSlotsAsync();
+        var ana = await App.CreateCustomerAsync("Ana Díaz");
+        var past = await App.ConfirmedBookingAsync(specialist.Slots[0], customer: ana);
+        var future = await App.ConfirmedBookingAsync(specialist.Slots[^1], customer: ana);
+        past = await App.CompleteAsync(specialist, past);
+        await using (var scope = App.Services.CreateAsyncScope())
             Assert.Null(await scope.ServiceProvider.GetRequiredService<ReviewService>()
                 .SubmitAsync(past.Id, ana.UserId, 5, "Clear, practical advice.", CancellationToken.None));
         return (specialist, ana, past, future);
@@ -49,8 +34,8 @@ public sealed class AccountDataTests : IAsyncLifetime
     public async Task The_download_is_a_JSON_attachment_with_each_of_the_persons_bookings()
     {
         var (specialist, ana, past, future) = await HistoryAsync();
-        var other = await _app.CreateCustomerAsync("Ben Okafor");
-        var notMine = await _app.ConfirmedBookingAsync(specialist.Slots[5], customer: other);
+        var other = await App.CreateCustomerAsync("Ben Okafor");
+        var notMine = await App.ConfirmedBookingAsync(specialist.Slots[5], customer: other);
 
         var account = await ana.Client.GetPageAsync("/account");
         var href = account.QuerySelector("#data a[download]")?.GetAttribute("href");
@@ -106,7 +91,7 @@ public sealed class AccountDataTests : IAsyncLifetime
         Assert.Contains("are refunding €50.00 in full", home.QuerySelector(".flash").Text());
 
         // The future booking went the way a customer's own cancellation goes: refunded, slot free, both told.
-        var (cancelled, payment, slotState) = await _app.WithDbAsync(async db => (
+        var (cancelled, payment, slotState) = await App.WithDbAsync(async db => (
             await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == future.Id),
             await db.Payments.AsNoTracking().SingleAsync(p => p.BookingId == future.Id),
             await db.Slots.Where(s => s.Id == future.SlotId).Select(s => s.State).SingleAsync()));
@@ -120,25 +105,25 @@ public sealed class AccountDataTests : IAsyncLifetime
         // Both bookings stay for the specialist, without Ana.
         foreach (var id in new[] { past.Id, future.Id })
         {
-            var kept = await _app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.Id == id));
+            var kept = await App.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.Id == id));
             Assert.Equal(("Deleted customer", "", null, null, null),
                 (kept.CustomerName, kept.CustomerEmail, kept.CustomerPhone, kept.CustomerUserId, kept.Notes));
             Assert.DoesNotContain(kept.StatusHistory, h => h.ByUserId == ana.UserId);
         }
         Assert.Equal(BookingStatus.Completed, await StatusAsync(past.Id));
-        var review = await _app.WithDbAsync(db => db.Reviews.AsNoTracking().SingleAsync(r => r.BookingId == past.Id));
+        var review = await App.WithDbAsync(db => db.Reviews.AsNoTracking().SingleAsync(r => r.BookingId == past.Id));
         Assert.Equal(("Anonymous", null, "Clear, practical advice."), (review.AuthorName, review.CustomerUserId, review.Text));
-        Assert.Equal("Anonymous", (await _app.CreateBrowserLikeClient().GetPageAsync($"/specialists/{specialist.Slug}/reviews"))
+        Assert.Equal("Anonymous", (await App.CreateBrowserLikeClient().GetPageAsync($"/specialists/{specialist.Slug}/reviews"))
             .QuerySelector(".review-author").Text());
         var dashboard = await specialist.Client.GetPageAsync("/specialist/bookings?Past=true");
         Assert.DoesNotContain("Ana", dashboard.QuerySelector("main")!.TextContent);
 
         // No way back in, and no account left.
-        Assert.Equal(HttpStatusCode.BadRequest, (await _app.CreateBrowserLikeClient().SignInAsync(ana.Email, CustomerAccounts.Password)).StatusCode);
-        Assert.Equal(0, await _app.WithDbAsync(db => db.Users.CountAsync(u => u.Id == ana.UserId || u.Email == ana.Email)));
+        Assert.Equal(HttpStatusCode.BadRequest, (await App.CreateBrowserLikeClient().SignInAsync(ana.Email, CustomerAccounts.Password)).StatusCode);
+        Assert.Equal(0, await App.WithDbAsync(db => db.Users.CountAsync(u => u.Id == ana.UserId || u.Email == ana.Email)));
 
         // Her last emails still reach her: the withdrawn invite, the refund, and the goodbye with what happened.
-        var mail = await _smtp.MailToAsync(_app, ana.Email, 3);
+        var mail = await Smtp.MailToAsync(App, ana.Email, 3);
         var cancelMail = Assert.Single(mail, m => m.Subject is { } s && s.StartsWith("Your session", StringComparison.Ordinal) && s.EndsWith("is cancelled", StringComparison.Ordinal));
         var invite = Assert.IsType<MultipartAlternative>(cancelMail.Body).Last();
         Assert.Equal("CANCEL", invite.ContentType.Parameters["method"]);
@@ -146,11 +131,11 @@ public sealed class AccountDataTests : IAsyncLifetime
         Assert.Single(mail, m => m.Subject == "We refunded €50.00");
         var goodbye = Assert.Single(mail, m => m.Subject == "Your Consulting account is deleted");
         Assert.Contains("are refunding €50.00 in full", goodbye.TextBody);
-        var toSpecialist = await _smtp.MailToAsync(_app, specialist.Email);
+        var toSpecialist = await Smtp.MailToAsync(App, specialist.Email);
         Assert.Contains(toSpecialist, m => m.Subject == "Cancelled: Deleted customer");
 
         // Once sent, the messages keep no trace of her address; what the specialist was told no longer names her.
-        var traces = await _app.WithDbAsync(db => db.Notifications.AsNoTracking()
+        var traces = await App.WithDbAsync(db => db.Notifications.AsNoTracking()
             .Where(n => n.RecipientEmail == ana.Email || n.RecipientUserId == ana.UserId || n.Title.Contains("Ana") || n.Message.Contains("Ana"))
             .Select(n => n.Type + ": " + n.Title + " / " + n.Message + " to " + n.RecipientEmail).ToListAsync());
         Assert.Empty(traces);
@@ -159,8 +144,8 @@ public sealed class AccountDataTests : IAsyncLifetime
     [Fact]
     public async Task A_specialist_with_bookings_ahead_is_told_to_cancel_them_first()
     {
-        var specialist = await _app.CreateSpecialistWithSlotsAsync();
-        var booking = await _app.ConfirmedBookingAsync(specialist.Slots[2]);
+        var specialist = await App.CreateSpecialistWithSlotsAsync();
+        var booking = await App.ConfirmedBookingAsync(specialist.Slots[2]);
 
         var page = await specialist.Client.GetPageAsync("/account/delete");
         Assert.Contains("You have 1 upcoming booking with customers. Cancel it on your Bookings page first",
@@ -171,24 +156,24 @@ public sealed class AccountDataTests : IAsyncLifetime
             new Dictionary<string, string> { ["Input.Password"] = SpecialistAccounts.Password });
         Assert.Equal(HttpStatusCode.Conflict, posted.StatusCode);
         Assert.Equal(BookingStatus.Confirmed, await StatusAsync(booking.Id));
-        await _app.CreateBrowserLikeClient().SignInOrFailAsync(specialist.Email, SpecialistAccounts.Password);
+        await App.CreateBrowserLikeClient().SignInOrFailAsync(specialist.Email, SpecialistAccounts.Password);
     }
 
     [Fact]
     public async Task A_specialist_with_only_past_bookings_can_delete_and_leaves_the_directory()
     {
-        var specialist = await _app.CreateSpecialistWithSlotsAsync();
-        var customer = await _app.CreateCustomerAsync("Carla Keep");
-        var past = await _app.CompleteAsync(specialist, await _app.ConfirmedBookingAsync(specialist.Slots[0], customer: customer));
+        var specialist = await App.CreateSpecialistWithSlotsAsync();
+        var customer = await App.CreateCustomerAsync("Carla Keep");
+        var past = await App.CompleteAsync(specialist, await App.ConfirmedBookingAsync(specialist.Slots[0], customer: customer));
         var page = await specialist.Client.GetPageAsync("/account/delete");
 
         var deleted = await specialist.Client.SubmitAsync(page, "main form", new Dictionary<string, string> { ["Input.Password"] = SpecialistAccounts.Password });
 
         Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _app.CreateBrowserLikeClient().GetAsync($"/specialists/{specialist.Slug}")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await _app.CreateBrowserLikeClient().SignInAsync(specialist.Email, SpecialistAccounts.Password)).StatusCode);
-        Assert.Empty((await _app.CreateBrowserLikeClient().GetPageAsync("/")).QuerySelectorAll($".specialist-card a[href='/specialists/{specialist.Slug}']"));
-        Assert.Equal(0, await _app.WithDbAsync(db => db.Slots.CountAsync(s => s.SpecialistId == specialist.Id && s.State == SlotState.Available)));
+        Assert.Equal(HttpStatusCode.NotFound, (await App.CreateBrowserLikeClient().GetAsync($"/specialists/{specialist.Slug}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await App.CreateBrowserLikeClient().SignInAsync(specialist.Email, SpecialistAccounts.Password)).StatusCode);
+        Assert.Empty((await App.CreateBrowserLikeClient().GetPageAsync("/")).QuerySelectorAll($".specialist-card a[href='/specialists/{specialist.Slug}']"));
+        Assert.Equal(0, await App.WithDbAsync(db => db.Slots.CountAsync(s => s.SpecialistId == specialist.Id && s.State == SlotState.Available)));
         // The customer's record of the session stays, with whom it was no longer named.
         var row = Assert.Single((await customer.Client.GetPageAsync("/bookings?Past=true")).QuerySelectorAll("li.my-booking"));
         Assert.Equal(past.Id.ToString(), row.GetAttribute("data-booking-id"));
@@ -196,5 +181,5 @@ public sealed class AccountDataTests : IAsyncLifetime
     }
 
     private Task<BookingStatus> StatusAsync(Guid bookingId) =>
-        _app.WithDbAsync(db => db.Bookings.Where(b => b.Id == bookingId).Select(b => b.Status).SingleAsync());
+        App.WithDbAsync(db => db.Bookings.Where(b => b.Id == bookingId).Select(b => b.Status).SingleAsync());
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using Consulting.Tests.Notifications;
 using Consulting.Tests.Support;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -7,27 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Consulting.Tests.Pages.Account;
 
 /// <summary>Confirming an address (new accounts and email changes), through a real SMTP server.</summary>
-public sealed class EmailConfirmationTests : IAsyncLifetime
+public sealed class EmailConfirmationTests : MailingAppTests
 {
     private const string Password = "a long enough password";
-    private SmtpListener _smtp = null!;
-    private SmtpAppFactory _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _smtp = await SmtpListener.StartAsync();
-        _app = new SmtpAppFactory(_smtp.Port);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _smtp.DisposeAsync();
-    }
-
     private async Task<HttpClient> SignUpAndSignInAsync(string email, string name = "Pat Guest")
     {
-        var client = _app.CreateBrowserLikeClient();
+        var client = App.CreateBrowserLikeClient();
         var signedUp = await client.SignUpAsync(name, email, Password);
         Assert.Equal(HttpStatusCode.Redirect, signedUp.StatusCode);
         Assert.Equal("/account/check-email", signedUp.Headers.Location?.OriginalString);
@@ -36,7 +20,7 @@ public sealed class EmailConfirmationTests : IAsyncLifetime
     }
 
     private Task<bool> IsConfirmedAsync(string email) =>
-        _app.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.EmailConfirmed).SingleAsync());
+        App.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.EmailConfirmed).SingleAsync());
 
     [Fact]
     public async Task Sign_up_sends_a_confirmation_link_and_the_account_works_before_it_is_followed()
@@ -48,7 +32,7 @@ public sealed class EmailConfirmationTests : IAsyncLifetime
         Assert.Contains($"We sent a link to {email}", account.QuerySelector("#confirm").Text());
         Assert.False(await IsConfirmedAsync(email));
 
-        var mail = await _smtp.SingleMailAsync(_app, email, "Confirm your email address");
+        var mail = await Smtp.SingleMailAsync(App, email, "Confirm your email address");
         Assert.Contains("Any bookings you made as a guest with it then appear under My bookings", mail.TextBody);
         var link = await mail.ButtonLinkAsync();
         Assert.StartsWith("/account/confirm-email?userId=", link);
@@ -62,19 +46,19 @@ public sealed class EmailConfirmationTests : IAsyncLifetime
     [Fact]
     public async Task Confirming_joins_the_guest_bookings_made_with_the_address_and_their_links_keep_working()
     {
-        var specialist = await _app.CreateSpecialistWithSlotsAsync();
+        var specialist = await App.CreateSpecialistWithSlotsAsync();
         var email = AccountPages.UniqueEmail("pat");
         // Guests type their address as they like; the account has it in lower case.
-        var first = await _app.ConfirmedBookingAsync(specialist.Slots[3], email: email.ToUpperInvariant());
-        var second = await _app.ConfirmedBookingAsync(specialist.Slots[4], email: email);
-        var someoneElses = await _app.ConfirmedBookingAsync(specialist.Slots[5], email: AccountPages.UniqueEmail("other"));
+        var first = await App.ConfirmedBookingAsync(specialist.Slots[3], email: email.ToUpperInvariant());
+        var second = await App.ConfirmedBookingAsync(specialist.Slots[4], email: email);
+        var someoneElses = await App.ConfirmedBookingAsync(specialist.Slots[5], email: AccountPages.UniqueEmail("other"));
         var client = await SignUpAndSignInAsync(email);
 
         // Until the address is confirmed, the account has no claim on them.
         Assert.Empty((await client.GetPageAsync("/bookings")).QuerySelectorAll("li.my-booking"));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/bookings/{first.Id:N}")).StatusCode);
 
-        var link = await (await _smtp.SingleMailAsync(_app, email, "Confirm your email address")).ButtonLinkAsync();
+        var link = await (await Smtp.SingleMailAsync(App, email, "Confirm your email address")).ButtonLinkAsync();
         var confirmed = await client.GetPageAsync(link);
         Assert.Equal("2", confirmed.QuerySelector("[data-joined]")?.GetAttribute("data-joined"));
         Assert.Contains("We found 2 bookings you made as a guest with this address", confirmed.QuerySelector("[data-joined]").Text());
@@ -83,10 +67,10 @@ public sealed class EmailConfirmationTests : IAsyncLifetime
         Assert.Equal([first.Id.ToString(), second.Id.ToString()], mine);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/bookings/{first.Id:N}")).StatusCode);
         // The links in the guest's emails still open the booking, signed in or not.
-        var manage = await _app.ManageTokenAsync(second);
-        Assert.Equal(HttpStatusCode.OK, (await _app.CreateBrowserLikeClient().GetAsync($"/bookings/{second.Id:N}/cancel?t={Uri.EscapeDataString(manage)}")).StatusCode);
+        var manage = await App.ManageTokenAsync(second);
+        Assert.Equal(HttpStatusCode.OK, (await App.CreateBrowserLikeClient().GetAsync($"/bookings/{second.Id:N}/cancel?t={Uri.EscapeDataString(manage)}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/bookings/{second.Id:N}/cancel?t={Uri.EscapeDataString(manage)}")).StatusCode);
-        Assert.Null(await _app.WithDbAsync(db => db.Bookings.Where(b => b.Id == someoneElses.Id).Select(b => b.CustomerUserId).SingleAsync()));
+        Assert.Null(await App.WithDbAsync(db => db.Bookings.Where(b => b.Id == someoneElses.Id).Select(b => b.CustomerUserId).SingleAsync()));
     }
 
     [Fact]
@@ -94,7 +78,7 @@ public sealed class EmailConfirmationTests : IAsyncLifetime
     {
         var email = AccountPages.UniqueEmail("pat");
         var client = await SignUpAndSignInAsync(email);
-        var link = await (await _smtp.SingleMailAsync(_app, email, "Confirm your email address")).ButtonLinkAsync();
+        var link = await (await Smtp.SingleMailAsync(App, email, "Confirm your email address")).ButtonLinkAsync();
 
         var altered = await client.GetAsync(link[..^3] + "AAA");
         Assert.Equal(HttpStatusCode.BadRequest, altered.StatusCode);
@@ -106,11 +90,11 @@ public sealed class EmailConfirmationTests : IAsyncLifetime
     [Fact]
     public async Task Changing_the_email_takes_effect_only_when_the_new_address_confirms_it()
     {
-        var specialist = await _app.CreateSpecialistWithSlotsAsync();
-        var customer = await _app.CreateCustomerAsync();
-        var upcoming = await _app.ConfirmedBookingAsync(specialist.Slots[3], customer: customer);
+        var specialist = await App.CreateSpecialistWithSlotsAsync();
+        var customer = await App.CreateCustomerAsync();
+        var upcoming = await App.ConfirmedBookingAsync(specialist.Slots[3], customer: customer);
         var newEmail = AccountPages.UniqueEmail("moved");
-        var guestBooking = await _app.ConfirmedBookingAsync(specialist.Slots[4], email: newEmail);
+        var guestBooking = await App.ConfirmedBookingAsync(specialist.Slots[4], email: newEmail);
 
         var account = await customer.Client.GetPageAsync("/account");
         var asked = await customer.Client.SubmitAsync(account, "form[action*='handler=Email']", new Dictionary<string, string>
@@ -123,10 +107,10 @@ public sealed class EmailConfirmationTests : IAsyncLifetime
             (await customer.Client.GetPageAsync("/account")).QuerySelector(".flash").Text());
 
         // Nothing changed yet: the old address still signs in, the new one doesn't.
-        Assert.Equal(customer.Email, await _app.WithDbAsync(db => db.Users.Where(u => u.Id == customer.UserId).Select(u => u.Email).SingleAsync()));
-        Assert.Equal(HttpStatusCode.BadRequest, (await _app.CreateBrowserLikeClient().SignInAsync(newEmail, CustomerAccounts.Password)).StatusCode);
+        Assert.Equal(customer.Email, await App.WithDbAsync(db => db.Users.Where(u => u.Id == customer.UserId).Select(u => u.Email).SingleAsync()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await App.CreateBrowserLikeClient().SignInAsync(newEmail, CustomerAccounts.Password)).StatusCode);
 
-        var mail = await _smtp.SingleMailAsync(_app, newEmail, "Confirm your new email address");
+        var mail = await Smtp.SingleMailAsync(App, newEmail, "Confirm your new email address");
         Assert.Contains($"from {customer.Email} to {newEmail}", mail.TextBody);
         var link = await mail.ButtonLinkAsync();
         Assert.Contains("email=", link);
@@ -139,24 +123,24 @@ public sealed class EmailConfirmationTests : IAsyncLifetime
         Assert.Equal("1", confirmed.QuerySelector("[data-joined]")?.GetAttribute("data-joined"));
         // This session carries on; the address signs in from now on, the old one no longer does.
         Assert.Contains($"Signed in as {newEmail}", (await customer.Client.GetPageAsync("/account")).QuerySelector(".page-head").Text());
-        Assert.Equal(HttpStatusCode.Redirect, (await _app.CreateBrowserLikeClient().SignInAsync(newEmail, CustomerAccounts.Password)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await _app.CreateBrowserLikeClient().SignInAsync(customer.Email, CustomerAccounts.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await App.CreateBrowserLikeClient().SignInAsync(newEmail, CustomerAccounts.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await App.CreateBrowserLikeClient().SignInAsync(customer.Email, CustomerAccounts.Password)).StatusCode);
         Assert.True(await IsConfirmedAsync(newEmail));
 
         // Upcoming bookings write to the new address; the guest booking made with it joined; the old address was told.
-        var (upcomingEmail, guestOwner) = await _app.WithDbAsync(async db => (
+        var (upcomingEmail, guestOwner) = await App.WithDbAsync(async db => (
             await db.Bookings.Where(b => b.Id == upcoming.Id).Select(b => b.CustomerEmail).SingleAsync(),
             await db.Bookings.Where(b => b.Id == guestBooking.Id).Select(b => b.CustomerUserId).SingleAsync()));
         Assert.Equal(newEmail, upcomingEmail);
         Assert.Equal(customer.UserId, guestOwner);
-        var told = await _smtp.SingleMailAsync(_app, customer.Email, "Your email address was changed");
+        var told = await Smtp.SingleMailAsync(App, customer.Email, "Your email address was changed");
         Assert.Contains($"now uses {newEmail}", told.TextBody);
     }
 
     [Fact]
     public async Task An_email_change_needs_the_current_password_and_a_new_address()
     {
-        var customer = await _app.CreateCustomerAsync();
+        var customer = await App.CreateCustomerAsync();
         var account = await customer.Client.GetPageAsync("/account");
 
         var wrong = await customer.Client.SubmitAsync(account, "form[action*='handler=Email']", new Dictionary<string, string>
@@ -175,6 +159,6 @@ public sealed class EmailConfirmationTests : IAsyncLifetime
             ["ChangeEmail.CurrentPassword"] = CustomerAccounts.Password,
         });
         Assert.Equal("That is already your email address.", (await Html.ParseAsync(same)).FieldError("ChangeEmail.NewEmail"));
-        Assert.Equal(0, await _app.WithDbAsync(db => db.Notifications.CountAsync(n => n.Type == NotificationType.ConfirmNewEmail)));
+        Assert.Equal(0, await App.WithDbAsync(db => db.Notifications.CountAsync(n => n.Type == NotificationType.ConfirmNewEmail)));
     }
 }

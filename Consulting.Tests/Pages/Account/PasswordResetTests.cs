@@ -1,5 +1,4 @@
 using System.Net;
-using Consulting.Tests.Notifications;
 using Consulting.Tests.Support;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -9,24 +8,9 @@ using NodaTime;
 namespace Consulting.Tests.Pages.Account;
 
 /// <summary>"Forgot your password?" end to end: the form, the email through a real SMTP server, the link.</summary>
-public sealed class PasswordResetTests : IAsyncLifetime
+public sealed class PasswordResetTests : MailingAppTests
 {
     private const string NewPassword = "a brand new password";
-    private SmtpListener _smtp = null!;
-    private SmtpAppFactory _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        _smtp = await SmtpListener.StartAsync();
-        _app = new SmtpAppFactory(_smtp.Port);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _smtp.DisposeAsync();
-    }
-
     private async Task<HttpResponseMessage> AskForResetAsync(HttpClient client, string email)
     {
         var signIn = await client.GetPageAsync("/account/sign-in");
@@ -38,9 +22,9 @@ public sealed class PasswordResetTests : IAsyncLifetime
 
     private async Task<string> ResetLinkAsync(TestCustomer customer)
     {
-        var anonymous = _app.CreateBrowserLikeClient();
+        var anonymous = App.CreateBrowserLikeClient();
         Assert.Equal(HttpStatusCode.Redirect, (await AskForResetAsync(anonymous, customer.Email)).StatusCode);
-        var mail = await _smtp.SingleMailAsync(_app, customer.Email, "Reset your password");
+        var mail = await Smtp.SingleMailAsync(App, customer.Email, "Reset your password");
         return await mail.ButtonLinkAsync();
     }
 
@@ -54,15 +38,15 @@ public sealed class PasswordResetTests : IAsyncLifetime
     [Fact]
     public async Task The_reset_link_sets_a_new_password_signs_in_and_works_only_once()
     {
-        var customer = await _app.CreateCustomerAsync();
-        var client = _app.CreateBrowserLikeClient();
+        var customer = await App.CreateCustomerAsync();
+        var client = App.CreateBrowserLikeClient();
 
         var asked = await AskForResetAsync(client, customer.Email);
         Assert.Equal("/account/forgot-password", asked.Headers.Location?.OriginalString);
         var sent = await client.GetPageAsync("/account/forgot-password");
         Assert.Contains($"If {customer.Email} has an account with us, we've sent it a link", sent.QuerySelector("[data-section=sent]").Text());
 
-        var mail = await _smtp.SingleMailAsync(_app, customer.Email, "Reset your password");
+        var mail = await Smtp.SingleMailAsync(App, customer.Email, "Reset your password");
         var parts = Assert.IsType<MultipartAlternative>(mail.Body).Cast<TextPart>().ToList();
         Assert.Equal(["text/plain", "text/html"], parts.Select(p => p.ContentType.MimeType));
         var link = await mail.ButtonLinkAsync();
@@ -78,11 +62,11 @@ public sealed class PasswordResetTests : IAsyncLifetime
         Assert.Equal(customer.Name, home.QuerySelector(".nav-user").Text());
         Assert.Equal("Your password is changed, and you're signed in.", home.QuerySelector(".flash").Text());
 
-        Assert.Equal(HttpStatusCode.Redirect, (await _app.CreateBrowserLikeClient().SignInAsync(customer.Email, NewPassword)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await _app.CreateBrowserLikeClient().SignInAsync(customer.Email, CustomerAccounts.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await App.CreateBrowserLikeClient().SignInAsync(customer.Email, NewPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await App.CreateBrowserLikeClient().SignInAsync(customer.Email, CustomerAccounts.Password)).StatusCode);
 
         // Used once: the same link is refused, with a way to ask again, and changes nothing.
-        var again = await _app.CreateBrowserLikeClient().GetAsync(link);
+        var again = await App.CreateBrowserLikeClient().GetAsync(link);
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         var refused = await Html.ParseAsync(again);
         Assert.Equal("This link doesn't work any more", refused.QuerySelector("h1").Text());
@@ -95,38 +79,38 @@ public sealed class PasswordResetTests : IAsyncLifetime
             ["Input.ConfirmPassword"] = "yet another password",
         });
         Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await _app.CreateBrowserLikeClient().SignInAsync(customer.Email, NewPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await App.CreateBrowserLikeClient().SignInAsync(customer.Email, NewPassword)).StatusCode);
 
         // The owner is told, and the link reached their mailbox, so the address counts as confirmed.
-        Assert.Single(await _smtp.MailToAsync(_app, customer.Email, 2), m => m.Subject == "Your password was changed");
-        Assert.True(await _app.WithDbAsync(db => db.Users.Where(u => u.Id == customer.UserId).Select(u => u.EmailConfirmed).SingleAsync()));
+        Assert.Single(await Smtp.MailToAsync(App, customer.Email, 2), m => m.Subject == "Your password was changed");
+        Assert.True(await App.WithDbAsync(db => db.Users.Where(u => u.Id == customer.UserId).Select(u => u.EmailConfirmed).SingleAsync()));
     }
 
     [Fact]
     public async Task The_reset_link_expires_after_an_hour()
     {
-        var customer = await _app.CreateCustomerAsync();
+        var customer = await App.CreateCustomerAsync();
         var link = await ResetLinkAsync(customer);
-        var client = _app.CreateBrowserLikeClient();
+        var client = App.CreateBrowserLikeClient();
 
-        _app.Clock.Advance(Duration.FromMinutes(59));
+        App.Clock.Advance(Duration.FromMinutes(59));
         var form = await client.GetPageAsync(link);
 
-        _app.Clock.Advance(Duration.FromMinutes(1));
+        App.Clock.Advance(Duration.FromMinutes(1));
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync(link)).StatusCode);
         var late = await SubmitNewPasswordAsync(client, form);
         Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
         Assert.Equal("This link doesn't work any more", (await Html.ParseAsync(late)).QuerySelector("h1").Text());
-        Assert.Equal(HttpStatusCode.Redirect, (await _app.CreateBrowserLikeClient().SignInAsync(customer.Email, CustomerAccounts.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await App.CreateBrowserLikeClient().SignInAsync(customer.Email, CustomerAccounts.Password)).StatusCode);
     }
 
     [Fact]
     public async Task An_unknown_address_gets_the_same_answer_and_no_email()
     {
-        var customer = await _app.CreateCustomerAsync();
+        var customer = await App.CreateCustomerAsync();
         var unknown = AccountPages.UniqueEmail("nobody");
-        var known = _app.CreateBrowserLikeClient();
-        var stranger = _app.CreateBrowserLikeClient();
+        var known = App.CreateBrowserLikeClient();
+        var stranger = App.CreateBrowserLikeClient();
 
         var knownAnswer = await AskForResetAsync(known, customer.Email);
         var unknownAnswer = await AskForResetAsync(stranger, unknown);
@@ -137,19 +121,19 @@ public sealed class PasswordResetTests : IAsyncLifetime
         var unknownPage = (await stranger.GetPageAsync("/account/forgot-password")).QuerySelector("main")!.TextContent;
         Assert.Equal(knownPage.Replace(customer.Email, "ADDRESS"), unknownPage.Replace(unknown, "ADDRESS"));
 
-        Assert.Single(await _smtp.MailToAsync(_app, customer.Email));
-        Assert.Empty(await _smtp.MailToAsync(_app, unknown, atLeast: 0));
-        Assert.Equal(0, await _app.WithDbAsync(db => db.Notifications.CountAsync(n => n.RecipientEmail == unknown)));
+        Assert.Single(await Smtp.MailToAsync(App, customer.Email));
+        Assert.Empty(await Smtp.MailToAsync(App, unknown, atLeast: 0));
+        Assert.Equal(0, await App.WithDbAsync(db => db.Notifications.CountAsync(n => n.RecipientEmail == unknown)));
     }
 
     [Fact]
-    public async Task The_outbox_keeps_no_token_and_the_app_shows_the_email_nowhere_else()
+    public async Task The_outbox_keeps_no_token_and_theApp_shows_the_email_nowhere_else()
     {
-        var customer = await _app.CreateCustomerAsync();
+        var customer = await App.CreateCustomerAsync();
         var link = await ResetLinkAsync(customer);
         var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri("http://x" + link).Query)["code"].ToString();
 
-        var stored = await _app.WithDbAsync(db => db.Notifications.AsNoTracking().SingleAsync(n => n.RecipientEmail == customer.Email));
+        var stored = await App.WithDbAsync(db => db.Notifications.AsNoTracking().SingleAsync(n => n.RecipientEmail == customer.Email));
         Assert.Equal(NotificationType.PasswordReset, stored.Type);
         Assert.DoesNotContain(code, stored.Title + stored.Message);
         Assert.Equal([Channel.Email], stored.Deliveries.Select(d => d.Channel));
@@ -160,26 +144,26 @@ public sealed class PasswordResetTests : IAsyncLifetime
     [Fact]
     public async Task Repeated_requests_send_at_most_three_links_an_hour_to_one_address()
     {
-        var customer = await _app.CreateCustomerAsync();
-        var client = _app.CreateBrowserLikeClient();
+        var customer = await App.CreateCustomerAsync();
+        var client = App.CreateBrowserLikeClient();
 
         for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Redirect, (await AskForResetAsync(client, customer.Email)).StatusCode);
 
-        Assert.Equal(3, (await _smtp.MailToAsync(_app, customer.Email, 3)).Count);
-        _app.Clock.Advance(Duration.FromMinutes(61));
+        Assert.Equal(3, (await Smtp.MailToAsync(App, customer.Email, 3)).Count);
+        App.Clock.Advance(Duration.FromMinutes(61));
         await AskForResetAsync(client, customer.Email);
-        Assert.Equal(4, (await _smtp.MailToAsync(_app, customer.Email, 4)).Count);
+        Assert.Equal(4, (await Smtp.MailToAsync(App, customer.Email, 4)).Count);
     }
 
     [Fact]
     public async Task A_bad_address_or_a_mismatched_password_is_refused_beside_the_field()
     {
-        var client = _app.CreateBrowserLikeClient();
+        var client = App.CreateBrowserLikeClient();
         var bad = await AskForResetAsync(client, "not-an-address");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("Enter a valid email address.", (await Html.ParseAsync(bad)).FieldError("Input.Email"));
 
-        var customer = await _app.CreateCustomerAsync();
+        var customer = await App.CreateCustomerAsync();
         var form = await client.GetPageAsync(await ResetLinkAsync(customer));
         var mismatch = await client.SubmitAsync(form, "main form", new Dictionary<string, string>
         {
