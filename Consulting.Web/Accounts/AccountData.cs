@@ -11,8 +11,8 @@ namespace Consulting.Web.Accounts;
 
 /// <summary>
 /// "Download your data": everything held about a person, as one readable JSON document — the account,
-/// a specialist's profile, their bookings (with history), payments and refunds, reviews, and the
-/// messages sent to them. Times are UTC (ISO 8601) with the zone they were shown in beside them.
+/// a specialist's profile and sessions, their bookings (with history), payments and refunds, reviews,
+/// and the messages sent to them. Times are UTC (ISO 8601) with the zone they were shown in beside them.
 /// </summary>
 public sealed class AccountData(AppDbContext db, UserManager<AppUser> users, IClock clock)
 {
@@ -39,6 +39,8 @@ public sealed class AccountData(AppDbContext db, UserManager<AppUser> users, ICl
         var notifications = await db.Notifications.AsNoTracking().Where(n => n.RecipientUserId == user.Id)
             .OrderBy(n => n.CreatedAt).ToListAsync(ct);
         var profile = await db.Specialists.AsNoTracking().SingleOrDefaultAsync(s => s.UserId == user.Id, ct);
+        var sessions = profile is null ? [] : await db.Bookings.AsNoTracking()
+            .Where(b => b.SpecialistId == profile.Id && b.Status != BookingStatus.Expired).OrderBy(b => b.Start).ToListAsync(ct);
 
         var document = new
         {
@@ -65,6 +67,16 @@ public sealed class AccountData(AppDbContext db, UserManager<AppUser> users, ICl
                 profile.Currency,
                 CreatedAt = Time(profile.CreatedAt),
             },
+            // A specialist's sessions with customers, as their bookings page shows them.
+            SessionsAsSpecialist = sessions.Select(b => new
+            {
+                b.Id,
+                Status = Booking.Describe(b.Status),
+                Start = Time(b.Start),
+                End = Time(b.End),
+                Price = Amount(b.Price),
+                Customer = b.CustomerName,
+            }),
             Bookings = bookings.Select(b => new
             {
                 b.Id,

@@ -157,6 +157,11 @@ public sealed class AccountDataTests : MailingAppTests
         Assert.Equal(HttpStatusCode.Conflict, posted.StatusCode);
         Assert.Equal(BookingStatus.Confirmed, await StatusAsync(booking.Id));
         await App.CreateBrowserLikeClient().SignInOrFailAsync(specialist.Email, SpecialistAccounts.Password);
+
+        // Their download has their profile and the sessions they give.
+        using var export = JsonDocument.Parse(await specialist.Client.GetStringAsync("/account?handler=Export"));
+        Assert.Equal("/specialists/" + specialist.Slug, export.RootElement.GetProperty("specialistProfile").GetProperty("address").GetString());
+        Assert.Equal(booking.Id, Assert.Single(export.RootElement.GetProperty("sessionsAsSpecialist").EnumerateArray()).GetProperty("id").GetGuid());
     }
 
     [Fact]
