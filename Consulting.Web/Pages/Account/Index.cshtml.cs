@@ -26,16 +26,11 @@ public sealed class IndexModel(
     AccountData data,
     IClock clock) : PageModel
 {
+    /// <summary>Checked as a whole by <see cref="AccountSettings"/>, so every problem shows at once.</summary>
     public sealed class ProfileInput
     {
-        [Required(ErrorMessage = "Enter your name.")]
-        [StringLength(80, MinimumLength = 2, ErrorMessage = "Enter your name (2–80 characters).")]
-        public string DisplayName { get; set; } = "";
-
-        [StringLength(30, ErrorMessage = PhoneNumbersMessage)]
+        public string? DisplayName { get; set; }
         public string? Phone { get; set; }
-
-        [StringLength(64, ErrorMessage = "Pick a time zone from the list, e.g. Europe/Berlin.")]
         public string? TimeZoneId { get; set; }
     }
 
@@ -63,8 +58,6 @@ public sealed class IndexModel(
         public string ConfirmPassword { get; set; } = "";
     }
 
-    private const string PhoneNumbersMessage = Domain.PhoneNumbers.Invalid;
-
     public ProfileInput Profile { get; set; } = new();
     public EmailInput ChangeEmail { get; set; } = new();
     public PasswordInput ChangePassword { get; set; } = new();
@@ -82,7 +75,6 @@ public sealed class IndexModel(
     {
         if (await LoadAsync() is { } gone) return gone;
         Profile = input;
-        if (!ModelState.IsValid) return this.InvalidForm();
         var errors = await settings.UpdateProfileAsync(Account, input.DisplayName, input.Phone, input.TimeZoneId, ct);
         if (errors.Count > 0)
         {
