@@ -70,7 +70,9 @@ public sealed class AccountEmails(AppDbContext db, IClock clock)
         if (capped)
         {
             var since = now - Duration.FromHours(1);
-            var recent = await db.Notifications.CountAsync(n => n.Type == type && n.RecipientEmail == to && n.CreatedAt > since, ct);
+            // By account first: the (recipient, time) index finds them without reading every message sent.
+            var recent = await db.Notifications.CountAsync(n => n.RecipientUserId == user.Id && n.CreatedAt > since
+                && n.Type == type && n.RecipientEmail == to, ct);
             if (recent >= PerAddressPerHour) return false;
         }
         db.Notifications.Add(Notification.Create(type, new Recipient(user.Id, to, null, Zone(user.TimeZoneId)), null, title, message,
