@@ -41,6 +41,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
     private static readonly Outcome ToAvailability = RedirectTo("/specialist/availability");
     private static readonly Outcome ToBookings = RedirectTo("/specialist/bookings");
     private static readonly Outcome ToReviews = RedirectTo("/admin/reviews");
+    private static readonly Outcome ToAccount = RedirectTo("/account");
 
     public static readonly IReadOnlyList<MatrixRow> Table =
     [
@@ -92,6 +93,26 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         Row("POST /account/sign-out", anon: ToHome, a: ToHome, b: ToHome, x: ToHome, y: ToHome, admin: ToHome).InOwnSession(),
         // The refusal page itself.
         Row("GET /account/access-denied", anon: Forbidden, a: Forbidden, b: Forbidden, x: Forbidden, y: Forbidden, admin: Forbidden),
+        // After signing up; the same for everyone.
+        Row("GET /account/check-email", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
+        // Forgotten passwords: open to anyone; the post answers the same for any address (PasswordResetTests).
+        Row("GET /account/forgot-password", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
+        Row("POST /account/forgot-password", anon: InvalidForm, a: InvalidForm, b: InvalidForm, x: InvalidForm, y: InvalidForm, admin: InvalidForm),
+        // The emailed links: the token is the credential, whoever holds it; without one, 400 and a way to get another.
+        Row("GET /account/reset-password", anon: BrokenLink, a: BrokenLink, b: BrokenLink, x: BrokenLink, y: BrokenLink, admin: BrokenLink),
+        Row("POST /account/reset-password", anon: BrokenLink, a: BrokenLink, b: BrokenLink, x: BrokenLink, y: BrokenLink, admin: BrokenLink),
+        Row("GET /account/confirm-email", anon: BrokenLink, a: BrokenLink, b: BrokenLink, x: BrokenLink, y: BrokenLink, admin: BrokenLink),
+        // Account settings: everyone signed in, each their own account (there is no id to address another's).
+        Row("GET /account", anon: SignIn, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
+        Row("GET /account?handler=Export", anon: SignIn, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
+        Row("POST /account?handler=Profile", anon: SignIn, a: InvalidForm, b: InvalidForm, x: InvalidForm, y: InvalidForm, admin: InvalidForm),
+        Row("POST /account?handler=Email", anon: SignIn, a: InvalidForm, b: InvalidForm, x: InvalidForm, y: InvalidForm, admin: InvalidForm),
+        Row("POST /account?handler=Password", anon: SignIn, a: InvalidForm, b: InvalidForm, x: InvalidForm, y: InvalidForm, admin: InvalidForm),
+        Row("POST /account?handler=Resend", anon: SignIn, a: ToAccount, b: ToAccount, x: ToAccount, y: ToAccount, admin: ToAccount),
+        // Deleting: refused (409, the page says why) for X, who has a booking ahead with A, and for the admin;
+        // the others get the empty form back, as the password is missing.
+        Row("GET /account/delete", anon: SignIn, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
+        Row("POST /account/delete", anon: SignIn, a: InvalidForm, b: InvalidForm, x: Refused, y: InvalidForm, admin: Refused),
 
         // Specialist pages: the Specialist role, and then only the signed-in specialist's own things.
         Row("GET /specialist/availability", anon: SignIn, a: Forbidden, b: Forbidden, x: Ok, y: Ok, admin: Forbidden),
@@ -278,6 +299,10 @@ public sealed record Outcome(HttpStatusCode Status, string? Location = null, boo
     /// antiforgery, whose refusal is a bare 400 page) and refused the empty form the matrix sends.
     /// </summary>
     public static readonly Outcome InvalidForm = new(HttpStatusCode.BadRequest, Form: true);
+    /// <summary>An emailed account link that is missing, altered, expired or used: 400 with a way to get a new one.</summary>
+    public static readonly Outcome BrokenLink = new(HttpStatusCode.BadRequest);
+    /// <summary>Not allowed in this state (e.g. deleting an account with bookings ahead): 409, the page saying why.</summary>
+    public static readonly Outcome Refused = new(HttpStatusCode.Conflict);
     /// <summary>A webhook refused for its missing signature.</summary>
     public static readonly Outcome Unsigned = new(HttpStatusCode.BadRequest, Body: "Missing Stripe-Signature header.");
 

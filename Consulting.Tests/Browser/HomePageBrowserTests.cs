@@ -39,11 +39,18 @@ public sealed class HomePageBrowserTests(BrowserFixture browser)
         var page = await browser.NewPageAsync(javaScript: false);
         await page.GotoAsync("/account/sign-up");
 
+        var email = AccountPages.UniqueEmail("nora");
         await page.GetByLabel("Your name").FillAsync("Nora Noscript");
-        await page.GetByLabel("Email").FillAsync(AccountPages.UniqueEmail("nora"));
+        await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync("no javascript needed");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
 
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Check your email");
+        await BrowserFixture.ScreenshotAsync(page, "check-email-no-js");
+        await page.Locator("main").GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync("no javascript needed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.Locator(".nav-user")).ToHaveTextAsync("Nora Noscript");
         await BrowserFixture.ScreenshotAsync(page, "signed-up-no-js");
     }

@@ -44,6 +44,25 @@ public sealed class SharedDatabaseTests
     }
 
     [Fact]
+    public async Task Sign_ups_with_one_address_at_once_on_two_hosts_make_one_account_and_tell_the_others_it_is_taken()
+    {
+        using var a = new AppFactory();
+        using var b = new AppFactory(a.DataDirectory);
+        var email = AccountPages.UniqueEmail("same-moment");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            await using var scope = (i % 2 == 0 ? a : b).Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Registration>()
+                .RegisterCustomerAsync(new NewAccount(email, "Noor Haddad", CustomerAccounts.Password, "Asia/Dubai"));
+        })));
+
+        Assert.Single(results, r => r.Succeeded);
+        Assert.All(results.Where(r => !r.Succeeded), r => Assert.True(Registration.IsTakenAddress(r), string.Join("; ", r.Errors)));
+        Assert.Equal(1, await a.WithDbAsync(db => db.Users.CountAsync(u => u.Email == email)));
+    }
+
+    [Fact]
     public async Task A_sign_in_made_on_one_host_is_signed_in_on_the_other()
     {
         using var a = new AppFactory();

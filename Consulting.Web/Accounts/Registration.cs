@@ -7,7 +7,8 @@ using NodaTime;
 
 namespace Consulting.Web.Accounts;
 
-public sealed record NewAccount(string Email, string DisplayName, string Password, string? TimeZoneId);
+/// <param name="EmailConfirmed">True only for accounts whose address is known good (the demo data); sign-ups confirm by email.</param>
+public sealed record NewAccount(string Email, string DisplayName, string Password, string? TimeZoneId, bool EmailConfirmed = false);
 
 public sealed record NewSpecialist(NewAccount Account, string Headline, string TimeZoneId, string Currency, long DefaultPriceMinor);
 
@@ -52,27 +53,87 @@ public sealed class Registration(AppDbContext db, UserManager<AppUser> users, IC
         }
     }
 
+    /// <summary>
+    /// What signing up with these details would refuse, apart from the address being taken (password
+    /// rules, name, zone, the specialist's price and zone): checked the same way for a taken address,
+    /// so the sign-up page can't tell anyone whether it is registered.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Field, string Message)>> CheckAsync(NewAccount account, NewSpecialist? specialist = null)
+    {
+        if (NameOrZoneError(account) is { } error) return [error];
+        if (specialist is not null)
+        {
+            try
+            {
+                _ = new Money(specialist.DefaultPriceMinor, specialist.Currency);
+                TimeZones.Require(specialist.TimeZoneId);
+                _ = SpecialistProfile.NormalizeSlug(account.DisplayName);
+            }
+            catch (DomainException e)
+            {
+                return [(e.Field ?? "", e.Message)];
+            }
+        }
+        var errors = new List<(string, string)>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, new AppUser(), account.Password ?? "");
+            errors.AddRange(result.Errors.Select(MapError));
+        }
+        return errors;
+    }
+
+    /// <summary>Whether Identity refused the account because its address is taken (the sign-up then answers as for any other).</summary>
+    public static bool IsTakenAddress(RegistrationResult result) =>
+        result.Errors.Any(e => e.Field == "Email" && e.Message == TakenMessage);
+
+    private const string TakenMessage = "An account with this email already exists. Sign in instead.";
+
+    private static (string, string)? NameOrZoneError(NewAccount account)
+    {
+        if (account.TimeZoneId is { } zone && !TimeZones.IsKnown(zone)) return ("TimeZoneId", $"'{zone}' is not a known time zone.");
+        var name = (account.DisplayName ?? "").Trim();
+        if (name.Length is < 2 or > 80) return ("DisplayName", "Enter your name (2–80 characters).");
+        return null;
+    }
+
     /// <summary>160 random bits, hex: the secret part of a specialist's iCal feed URL.</summary>
     public static string NewFeedSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
 
     private async Task<RegistrationResult> InTransactionAsync(NewAccount account, string role, Func<AppUser, Task> then)
     {
-        if (account.TimeZoneId is { } zone && !TimeZones.IsKnown(zone))
-            return new RegistrationResult(null, [("TimeZoneId", $"'{zone}' is not a known time zone.")]);
-        var name = (account.DisplayName ?? "").Trim();
-        if (name.Length is < 2 or > 80)
-            return new RegistrationResult(null, [("DisplayName", "Enter your name (2–80 characters).")]);
+        if (NameOrZoneError(account) is { } error) return new RegistrationResult(null, [error]);
+        var name = account.DisplayName.Trim();
 
-        await using var tx = await db.Database.BeginTransactionAsync();
         var email = (account.Email ?? "").Trim();
-        var user = new AppUser { UserName = email, Email = email, DisplayName = name, TimeZoneId = account.TimeZoneId };
-        var created = await users.CreateAsync(user, account.Password ?? "");
-        if (!created.Succeeded) return new RegistrationResult(null, created.Errors.Select(MapError).ToList());
-        var inRole = await users.AddToRoleAsync(user, role);
-        if (!inRole.Succeeded) return new RegistrationResult(null, inRole.Errors.Select(MapError).ToList());
-        await then(user);
-        await tx.CommitAsync();
-        return new RegistrationResult(user, []);
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var user = new AppUser
+            {
+                UserName = email, Email = email, EmailConfirmed = account.EmailConfirmed, DisplayName = name, TimeZoneId = account.TimeZoneId,
+            };
+            var created = await users.CreateAsync(user, account.Password ?? "");
+            if (!created.Succeeded) return new RegistrationResult(null, created.Errors.Select(MapError).ToList());
+            var inRole = await users.AddToRoleAsync(user, role);
+            if (!inRole.Succeeded) return new RegistrationResult(null, inRole.Errors.Select(MapError).ToList());
+            await then(user);
+            await tx.CommitAsync();
+            return new RegistrationResult(user, []);
+        }
+        catch (DbUpdateException)
+        {
+            // Two sign-ups with one address at once (PostgreSQL lets both past Identity's check; the
+            // unique index stops the second): the second is told the address is taken, as it would be a moment later.
+            if (await AddressTakenAsync(email)) return new RegistrationResult(null, [("Email", TakenMessage)]);
+            throw;
+        }
+    }
+
+    private async Task<bool> AddressTakenAsync(string email)
+    {
+        db.ChangeTracker.Clear();
+        return await users.FindByNameAsync(email) is not null;
     }
 
     private async Task<string> UniqueSlugAsync(string displayName)
@@ -86,7 +147,7 @@ public sealed class Registration(AppDbContext db, UserManager<AppUser> users, IC
     private static (string, string) MapError(IdentityError e) => e.Code switch
     {
         var c when c.StartsWith("Password", StringComparison.Ordinal) => ("Password", e.Description),
-        "DuplicateUserName" or "DuplicateEmail" => ("Email", "An account with this email already exists. Sign in instead."),
+        "DuplicateUserName" or "DuplicateEmail" => ("Email", TakenMessage),
         "InvalidEmail" or "InvalidUserName" => ("Email", "Enter a valid email address."),
         _ => ("", e.Description),
     };

@@ -27,4 +27,17 @@ public sealed class CustomerBookings(AppDbContext db, IClock clock)
             .ToPageAsync(f.Page, PageSize, ct);
         return page.Map(x => new CustomerBookingRow(x.b, x.DisplayName, x.Slug, x.Reviewed));
     }
+
+    /// <summary>
+    /// Guest bookings made with the account's confirmed address become the account's: they appear in
+    /// My bookings, and the links in their emails keep working. Only a confirmed address proves they
+    /// are this person's. Returns how many joined.
+    /// </summary>
+    public Task<int> ClaimGuestBookingsAsync(AppUser user, CancellationToken ct)
+    {
+        if (!user.EmailConfirmed || user.NormalizedEmail is not { Length: > 0 } normalized) return Task.FromResult(0);
+        // Guests type their address in any case; Identity's normalized form is upper-case.
+        return db.Bookings.Where(b => b.CustomerUserId == null && b.CustomerEmail.ToUpper() == normalized)
+            .ExecuteUpdateAsync(u => u.SetProperty(b => b.CustomerUserId, user.Id), ct);
+    }
 }

@@ -65,13 +65,17 @@ public static class BookingInvites
             invite.Location = url;
             invite.Url = new Uri(url, UriKind.Absolute);
         }
-        invite.Attendees.Add(new Attendee(Mailto(i.Attendee.Email))
+        // A customer who deleted their account has no address left to invite.
+        if (i.Attendee.Email.Trim().Length > 0)
         {
-            CommonName = i.Attendee.Name,
-            Rsvp = true,
-            ParticipationStatus = "NEEDS-ACTION",
-            Role = "REQ-PARTICIPANT",
-        });
+            invite.Attendees.Add(new Attendee(Mailto(i.Attendee.Email))
+            {
+                CommonName = i.Attendee.Name,
+                Rsvp = true,
+                ParticipationStatus = "NEEDS-ACTION",
+                Role = "REQ-PARTICIPANT",
+            });
+        }
         calendar.Events.Add(invite);
         return IcsCalendar.Serialize(calendar);
     }

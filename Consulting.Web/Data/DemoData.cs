@@ -77,7 +77,7 @@ public sealed class DemoData(
         foreach (var s in Specialists)
         {
             var result = await registration.RegisterSpecialistAsync(new NewSpecialist(
-                new NewAccount(s.Email, s.Name, Password, s.Zone), s.Headline, s.Zone, s.Currency, s.PriceMinor));
+                new NewAccount(s.Email, s.Name, Password, s.Zone, EmailConfirmed: true), s.Headline, s.Zone, s.Currency, s.PriceMinor));
             var user = result.User ?? throw new InvalidOperationException("Demo specialist not created: " + result.Errors[0].Message);
             var profile = await db.Specialists.SingleAsync(p => p.UserId == user.Id);
             profile.UpdateProfile(s.Name, s.Headline, s.Bio, null, s.Zone, s.Currency);
@@ -128,7 +128,7 @@ public sealed class DemoData(
 
     private async Task<AppUser> CreateUserAsync(string email, string name, string zone, string role)
     {
-        var result = await registration.RegisterAsync(new NewAccount(email, name, Password, zone), role);
+        var result = await registration.RegisterAsync(new NewAccount(email, name, Password, zone, EmailConfirmed: true), role);
         return result.User ?? throw new InvalidOperationException("Demo user not created: " + result.Errors[0].Message);
     }
 }

@@ -43,6 +43,8 @@ public sealed class BookingStatusChange
 
     internal BookingStatusChange(BookingStatus status, Instant at, Actor by, string? reason) =>
         (Status, At, ByRole, ByUserId, Reason) = (status, at, by.Role, by.UserId, reason);
+
+    internal void ForgetUser(string userId) => ByUserId = ByUserId == userId ? null : ByUserId;
 }
 
 public sealed class RescheduleRecord
@@ -64,6 +66,8 @@ public sealed class RescheduleRecord
         (FromSlotId, FromStart, ToSlotId, ToStart, At) = (fromSlotId, fromStart, toSlotId, toStart, at);
         (ByRole, ByUserId, Reason) = (by.Role, by.UserId, reason);
     }
+
+    internal void ForgetUser(string userId) => ByUserId = ByUserId == userId ? null : ByUserId;
 }
 
 public sealed class Cancellation
@@ -78,6 +82,8 @@ public sealed class Cancellation
 
     internal Cancellation(Actor by, Instant at, string? reason, RefundDecision refund) =>
         (ByRole, ByUserId, At, Reason, Refund) = (by.Role, by.UserId, at, reason, refund);
+
+    internal void ForgetUser(string userId) => ByUserId = ByUserId == userId ? null : ByUserId;
 }
 
 /// <summary>The video meeting for a booking, from whichever provider created it.</summary>
@@ -196,6 +202,41 @@ public sealed class Booking
         if (Status != BookingStatus.Pending) throw new DomainException("Details can only change during checkout.");
         (CustomerName, CustomerEmail, CustomerPhone, CustomerTimeZoneId, Notes) =
             (customer.Name, customer.Email, customer.Phone, customer.TimeZoneId, customer.Notes);
+    }
+
+    /// <summary>Still to take place: held for checkout, or confirmed and not yet over.</summary>
+    public bool IsLive(Instant now) => Status == BookingStatus.Pending || (Status == BookingStatus.Confirmed && now < End);
+
+    /// <summary>
+    /// The customer changed their account details: a booking still to come uses the new ones for its
+    /// emails, SMS and invites (the notes stay as they were written).
+    /// </summary>
+    public void UpdateCustomerContact(string name, string email, string? phone, string timeZoneId, Instant now)
+    {
+        if (!IsLive(now)) throw new DomainException($"This booking is {Describe(Status)}, so its details stay as they were.");
+        var details = new CustomerDetails(name, email, phone, timeZoneId, Notes);
+        (CustomerName, CustomerEmail, CustomerPhone, CustomerTimeZoneId) = (details.Name, details.Email, details.Phone, details.TimeZoneId);
+    }
+
+    /// <summary>The name a booking shows once its customer deleted their account.</summary>
+    public const string DeletedCustomerName = "Deleted customer";
+
+    public bool IsCustomerForgotten => CustomerEmail.Length == 0 && CustomerName == DeletedCustomerName;
+
+    /// <summary>
+    /// The customer deleted their account: the booking stays for the specialist's records, without
+    /// their name, contact details, notes or account. A booking still to take place must be cancelled first.
+    /// </summary>
+    public void ForgetCustomer(Instant now)
+    {
+        if (IsLive(now)) throw new DomainException("A booking still to take place is cancelled before its customer is forgotten.");
+        if (CustomerUserId is { } userId)
+        {
+            foreach (var change in _statusHistory) change.ForgetUser(userId);
+            foreach (var move in _rescheduleHistory) move.ForgetUser(userId);
+            Cancellation?.ForgetUser(userId);
+        }
+        (CustomerUserId, CustomerName, CustomerEmail, CustomerPhone, Notes) = (null, DeletedCustomerName, "", null, null);
     }
 
     /// <summary>Paid. A payment may land after the hold expired; the caller confirms only if the slot is still free.</summary>
@@ -340,10 +381,8 @@ public sealed record CustomerDetails
         if (Name.Length is < 1 or > 100) throw new DomainException("Enter your name (up to 100 characters).", "Name");
         Email = (email ?? "").Trim();
         if (!IsEmail(Email)) throw new DomainException("Enter a valid email address.", "Email");
-        var cleanPhone = (phone ?? "").Trim();
-        if (cleanPhone.Length > 0 && !IsPhone(cleanPhone))
-            throw new DomainException("Enter the phone number in international form, e.g. +14155550123.", "Phone");
-        Phone = cleanPhone.Length > 0 ? cleanPhone.Replace(" ", "").Replace("-", "") : null;
+        if (!PhoneNumbers.TryNormalize(phone, out var cleanPhone)) throw new DomainException(PhoneNumbers.Invalid, "Phone");
+        Phone = cleanPhone;
         TimeZoneId = TimeZones.Require(timeZoneId);
         var cleanNotes = (notes ?? "").Trim();
         if (cleanNotes.Length > Booking.MaxNotesLength)
@@ -354,11 +393,4 @@ public sealed record CustomerDetails
     private static bool IsEmail(string email) =>
         email.Length is > 2 and <= 254 && System.Net.Mail.MailAddress.TryCreate(email, out var parsed) && parsed.Address == email
         && email.IndexOf('@') is var at && at > 0 && email.IndexOf('.', at) > at + 1;
-
-    private static bool IsPhone(string phone)
-    {
-        var digits = phone.Replace(" ", "").Replace("-", "");
-        // E.164: "+", a country code that doesn't start with 0, 8–15 digits in all.
-        return digits.StartsWith('+') && digits.Length is >= 9 and <= 16 && digits[1] != '0' && digits[1..].All(char.IsAsciiDigit);
-    }
 }

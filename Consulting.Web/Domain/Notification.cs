@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using NodaTime;
 
 namespace Consulting.Web.Domain;
@@ -18,6 +19,21 @@ public enum NotificationType
     MeetingProblem = 10,
     /// <summary>To the specialist: a customer reviewed a session (once, not on edits).</summary>
     ReviewReceived = 11,
+
+    // Account emails: by email only, never in-app or SMS. The links of the first four carry a token,
+    // made when the email is composed and never stored (see EmailComposer).
+    /// <summary>A new account's address: the link confirms it.</summary>
+    ConfirmEmail = 12,
+    /// <summary>"Forgot your password?": a single-use link that works for an hour.</summary>
+    PasswordReset = 13,
+    /// <summary>To an address that already has an account, when someone signs up with it.</summary>
+    SignUpAttempt = 14,
+    /// <summary>To the new address of an email change: it takes effect when confirmed.</summary>
+    ConfirmNewEmail = 15,
+    /// <summary>To the old address, once an email change took effect.</summary>
+    EmailChanged = 16,
+    PasswordChanged = 17,
+    AccountDeleted = 18,
 }
 
 public enum Channel
@@ -110,6 +126,8 @@ public sealed class Notification
     public string Message { get; private set; } = "";
     /// <summary>Makes "at most once" a unique index: e.g. the 24 h reminder of one booking.</summary>
     public string? DedupeKey { get; private set; }
+    /// <summary>Its recipient deleted their account: the address goes once nothing is left to send to it.</summary>
+    public bool ForgetRecipientOnceSent { get; private set; }
     public Instant CreatedAt { get; private set; }
     public Instant? ReadAt { get; private set; }
 
@@ -138,6 +156,7 @@ public sealed class Notification
         };
         foreach (var channel in channels.Distinct())
         {
+            if (channel != Channel.Email && IsAccountType(type)) continue;
             if (channel == Channel.InApp && recipient.UserId is null) continue;
             if (channel == Channel.Sms && notification.RecipientPhone is null) continue;
             notification._deliveries.Add(new NotificationDelivery(channel, now));
@@ -147,9 +166,46 @@ public sealed class Notification
 
     public void MarkRead(Instant now) => ReadAt ??= now;
 
+    public bool IsSettled => _deliveries.All(d => d.State is DeliveryState.Sent or DeliveryState.Failed);
+
+    /// <summary>
+    /// Its recipient deleted their account: it is no longer theirs in the app, and their address and
+    /// phone are cleared now, or once what is still pending has gone out (<see cref="ForgetSettledRecipient"/>).
+    /// </summary>
+    public void ForgetRecipient()
+    {
+        RecipientUserId = null;
+        ForgetRecipientOnceSent = true;
+        ForgetSettledRecipient();
+    }
+
+    /// <summary>Clears a forgotten recipient's address once every delivery has finished; false while one is pending.</summary>
+    public bool ForgetSettledRecipient()
+    {
+        if (!ForgetRecipientOnceSent || !IsSettled) return false;
+        (RecipientEmail, RecipientPhone, ForgetRecipientOnceSent) = ("", null, false);
+        return true;
+    }
+
+    /// <summary>Replaces a deleted person's name or address in the text (e.g. a specialist's "New booking: Ana Díaz").</summary>
+    public void Redact(string? text, string replacement)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Trim().Length < 2) return;
+        // Whole words only: the name "Jo" must not change "Join".
+        var word = new Regex($@"(?<!\w){Regex.Escape(text.Trim())}(?!\w)",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        Title = word.Replace(Title, replacement);
+        Message = word.Replace(Message, replacement);
+    }
+
+    /// <summary>Emails about the account itself rather than a booking.</summary>
+    public static bool IsAccountType(NotificationType type) => type >= NotificationType.ConfirmEmail;
+
     /// <summary>The channels each type goes out on: SMS only for what can't wait (reminders, changes).</summary>
     public static IReadOnlyList<Channel> ChannelsFor(NotificationType type, bool smsEnabled) => type switch
     {
+        // Links that sign someone in or change their account belong in their mailbox only.
+        _ when IsAccountType(type) => [Channel.Email],
         NotificationType.Reminder24h or NotificationType.Reminder1h or NotificationType.Cancelled or NotificationType.Rescheduled
             when smsEnabled => [Channel.Email, Channel.InApp, Channel.Sms],
         _ => [Channel.Email, Channel.InApp],

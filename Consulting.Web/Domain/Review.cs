@@ -69,6 +69,12 @@ public sealed class Review
     /// <summary>An admin looked at the report and kept the review as it is.</summary>
     public void DismissReport() => (ReportedAt, ReportReason) = (null, null);
 
+    /// <summary>The name a review shows once its author deleted their account.</summary>
+    public const string AnonymousAuthor = "Anonymous";
+
+    /// <summary>Its author deleted their account: the review stays, no longer tied to them.</summary>
+    public void Anonymize() => (CustomerUserId, AuthorName) = (null, AnonymousAuthor);
+
     public void Hide() => IsHidden = true;
 
     public void Unhide() => IsHidden = false;

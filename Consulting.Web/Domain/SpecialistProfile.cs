@@ -19,6 +19,8 @@ public sealed partial class SpecialistProfile
     /// <summary>Secret part of the private iCal feed URL; rotating it invalidates old URLs.</summary>
     public string FeedSecret { get; private set; } = "";
     public Instant CreatedAt { get; private set; }
+    /// <summary>Set when the specialist deleted their account: unlisted, nameless, kept for past bookings.</summary>
+    public Instant? ClosedAt { get; private set; }
 
     private SpecialistProfile() { }
 
@@ -57,6 +59,23 @@ public sealed partial class SpecialistProfile
         PhotoUrl = photo;
         TimeZoneId = TimeZones.Require(timeZoneId);
         Currency = Currencies.Normalize(currency);
+    }
+
+    /// <summary>The name past bookings show once the specialist deleted their account.</summary>
+    public const string ClosedName = "Former specialist";
+
+    /// <summary>
+    /// The specialist deleted their account. The profile stays for the bookings that refer to it, but
+    /// leaves the directory, loses the name, words and photo, and its feed URL stops working.
+    /// </summary>
+    public void Close(string newFeedSecret, Instant now)
+    {
+        if (ClosedAt is not null) return;
+        RotateFeedSecret(newFeedSecret);
+        (DisplayName, Headline, Bio, PhotoUrl) = (ClosedName, "", "", null);
+        // The address was made from their name.
+        Slug = $"closed-{Id:N}";
+        ClosedAt = now;
     }
 
     public void RotateFeedSecret(string newSecret)

@@ -20,6 +20,14 @@ public static class FormResults
         return result;
     }
 
+    /// <summary>The page with a status other than 200: 400 for a broken link, 409 for a refusal the page explains.</summary>
+    public static PageResult PageWithStatus(this PageModel page, int statusCode)
+    {
+        var result = page.Page();
+        result.StatusCode = statusCode;
+        return result;
+    }
+
     /// <summary>The first message recorded for a field, for forms that render their own error spans.</summary>
     public static string? ErrorFor(this ModelStateDictionary modelState, string key) =>
         modelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0 ? entry.Errors[0].ErrorMessage : null;

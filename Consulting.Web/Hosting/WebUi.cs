@@ -26,9 +26,14 @@ public static class WebUi
                 o.Password.RequireNonAlphanumeric = false;
                 o.Lockout.MaxFailedAccessAttempts = 10;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                // Password reset links use the default provider (an hour); confirmation links their own (three days).
+                o.Tokens.EmailConfirmationTokenProvider = Accounts.ConfirmationTokenOptions.ProviderName;
+                o.Tokens.ChangeEmailTokenProvider = Accounts.ConfirmationTokenOptions.ProviderName;
             })
             .AddEntityFrameworkStores<AppDbContext>()
-            .AddDefaultTokenProviders();
+            .AddTokenProvider<Accounts.LinkTokenProvider<DataProtectionTokenProviderOptions>>(TokenOptions.DefaultProvider)
+            .AddTokenProvider<Accounts.LinkTokenProvider<Accounts.ConfirmationTokenOptions>>(Accounts.ConfirmationTokenOptions.ProviderName);
+        builder.Services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(1));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Specialist, p => p.RequireRole(Roles.Specialist))
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
@@ -50,6 +55,12 @@ public static class WebUi
         });
         builder.Services.AddScoped<DemoData>();
         builder.Services.AddScoped<Accounts.Registration>();
+        builder.Services.AddScoped<Accounts.AccountEmails>();
+        builder.Services.AddScoped<Accounts.SignUps>();
+        builder.Services.AddScoped<Accounts.AccountSecurity>();
+        builder.Services.AddScoped<Accounts.AccountSettings>();
+        builder.Services.AddScoped<Accounts.AccountData>();
+        builder.Services.AddScoped<Accounts.AccountDeletion>();
         builder.Services.AddScoped<Specialists.SpecialistDirectory>();
         builder.Services.AddScoped<Specialists.CurrentSpecialist>();
         builder.Services.AddScoped<Scheduling.AvailabilityEditor>();
@@ -61,6 +72,8 @@ public static class WebUi
     public static WebApplicationBuilder AddIntegrations(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+        // Framework time (cookies, Identity) from the same clock, whichever IClock is registered last.
+        builder.Services.AddSingleton<TimeProvider>(sp => new ClockTimeProvider(sp.GetRequiredService<IClock>()));
 
         builder.AddSettings<Bookings.BookingOptions>(Bookings.BookingOptions.Section);
         builder.AddSettings<Scheduling.SchedulingOptions>(Scheduling.SchedulingOptions.Section);

@@ -29,6 +29,12 @@ public sealed class FollowUps(
             log.LogWarning(e, "Follow-up work of booking {BookingId} failed; it stays queued for the background workers", bookingId);
         }
         // The emails about the change go out now rather than at the next sweep.
+        SendNotificationsSoon();
+    }
+
+    /// <summary>Messages just recorded go out now rather than at the next sweep.</summary>
+    public void SendNotificationsSoon()
+    {
         if (options.Value.RunInBackground) queue.QueueInvocable<DispatchNotifications>();
     }
 }

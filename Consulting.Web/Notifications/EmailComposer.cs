@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Consulting.Web.Accounts;
 using Consulting.Web.Bookings;
 using Consulting.Web.Calendar;
 using Consulting.Web.Data;
@@ -8,6 +9,7 @@ using Consulting.Web.Notifications.Templates;
 using Consulting.Web.Scheduling;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -31,9 +33,18 @@ public sealed class EmailComposer(
     IClock clock,
     IOptions<EmailOptions> emailOptions,
     IOptions<BookingOptions> bookingOptions,
-    Hosting.AbsoluteUrls urls)
+    Hosting.AbsoluteUrls urls,
+    UserManager<AppUser> users)
 {
-    public async Task<MimeMessage> ComposeAsync(Notification notification, CancellationToken ct)
+    public async Task<MimeMessage> ComposeAsync(Notification notification, CancellationToken ct) =>
+        await ComposeIfStillWantedAsync(notification, ct)
+        ?? throw new InvalidOperationException($"Notification {notification.Id} no longer needs sending.");
+
+    /// <summary>
+    /// The email, or null when it no longer makes sense: an account link for an address the account
+    /// no longer has, or a confirmation that already happened. The dispatcher then sends nothing.
+    /// </summary>
+    public async Task<MimeMessage?> ComposeIfStillWantedAsync(Notification notification, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
         var from = MailboxAddress.Parse(emailOptions.Value.From);
@@ -41,12 +52,19 @@ public sealed class EmailComposer(
 
         string? recipientName = null;
         BookingEmail? bookingView = null;
+        AccountEmail? accountView = null;
         Invite? invite = null;
         if (facts is not null)
         {
             var toSpecialist = IsForSpecialist(notification, facts);
-            recipientName = toSpecialist ? facts.Specialist.DisplayName : facts.Booking.CustomerName;
+            recipientName = toSpecialist ? facts.Specialist.DisplayName
+                : facts.Booking.IsCustomerForgotten ? null : facts.Booking.CustomerName;
             (bookingView, invite) = Describe(notification, facts, toSpecialist, from, now);
+        }
+        else if (Notification.IsAccountType(notification.Type))
+        {
+            (accountView, recipientName) = await DescribeAccountAsync(notification);
+            if (accountView is null) return null;
         }
 
         var view = new EmailView
@@ -56,6 +74,7 @@ public sealed class EmailComposer(
             Message = notification.Message,
             SiteUrl = urls.Base.ToString(),
             Booking = bookingView,
+            Account = accountView,
         };
         var body = new MultipartAlternative
         {
@@ -105,6 +124,69 @@ public sealed class EmailComposer(
             new Recipient(b.CustomerUserId, b.CustomerEmail, null, b.CustomerTimeZoneId), b.Id, "calendar", "", [], now);
         var (view, invite) = Describe(asFor, facts, toSpecialist: false, MailboxAddress.Parse(emailOptions.Value.From), now);
         return new CustomerCalendar(invite?.Ics, view.GoogleCalendarUrl, view.OutlookCalendarUrl);
+    }
+
+    /// <summary>
+    /// An account email's buttons. The tokens in its links are made here, as it is sent, and never
+    /// stored: the outbox row can't be used to take over the account. A retried send gets a fresh
+    /// token; reset links last an hour from sending, and any reset ends them all.
+    /// </summary>
+    private async Task<(AccountEmail? View, string? Name)> DescribeAccountAsync(Notification n)
+    {
+        string Url(string path) => urls.To(path).ToString();
+        var user = n.RecipientUserId is { } id ? await users.FindByIdAsync(id) : null;
+        var isTheirAddress = user is not null && string.Equals(user.Email, n.RecipientEmail, StringComparison.OrdinalIgnoreCase);
+        const string Secret = "This email is for you alone: don't forward it, as its link works without a password.";
+        var view = n.Type switch
+        {
+            NotificationType.ConfirmEmail when isTheirAddress && !user!.EmailConfirmed => new AccountEmail
+            {
+                ActionLabel = "Confirm my email",
+                ActionUrl = Url(AccountLinks.ConfirmEmail(user.Id, await users.GenerateEmailConfirmationTokenAsync(user))),
+                Note = "The link works for 3 days. Didn't create an account? Ignore this email and it stays unconfirmed.",
+                Footer = Secret,
+            },
+            NotificationType.PasswordReset when isTheirAddress => new AccountEmail
+            {
+                ActionLabel = "Choose a new password",
+                ActionUrl = Url(AccountLinks.ResetPassword(user!.Id, await users.GeneratePasswordResetTokenAsync(user))),
+                Note = "The link works once, within an hour. Need another? Ask again on the sign-in page.",
+                Footer = Secret,
+            },
+            NotificationType.SignUpAttempt when isTheirAddress => new AccountEmail
+            {
+                ActionLabel = "Sign in",
+                ActionUrl = Url(AccountLinks.SignIn),
+                SecondaryLabel = "Reset your password",
+                SecondaryUrl = Url(AccountLinks.ResetPassword(user!.Id, await users.GeneratePasswordResetTokenAsync(user))),
+                Note = "The reset link works once, within an hour.",
+                Footer = Secret,
+            },
+            // Once the change happened, the address is the account's own and the link has nothing left to do.
+            NotificationType.ConfirmNewEmail when user is not null && !isTheirAddress => new AccountEmail
+            {
+                ActionLabel = "Confirm my new email",
+                ActionUrl = Url(AccountLinks.ConfirmNewEmail(user.Id, n.RecipientEmail, await users.GenerateChangeEmailTokenAsync(user, n.RecipientEmail))),
+                Note = "The link works for 3 days. Didn't ask for this? Ignore this email and nothing changes.",
+                Footer = Secret,
+            },
+            NotificationType.EmailChanged or NotificationType.PasswordChanged => new AccountEmail
+            {
+                ActionLabel = "Reset your password",
+                ActionUrl = Url(n.Type == NotificationType.PasswordChanged && isTheirAddress
+                    ? AccountLinks.ForgotPasswordFor(n.RecipientEmail) : AccountLinks.ForgotPassword),
+                Footer = "You get this email because of your account on Consulting.",
+            },
+            NotificationType.AccountDeleted => new AccountEmail
+            {
+                ActionLabel = "Browse specialists",
+                ActionUrl = Url("/"),
+                Note = "You can still book as a guest, or create a new account, whenever you like.",
+                Footer = "You get this email because you deleted your account on Consulting; we won't write again.",
+            },
+            _ => null,
+        };
+        return (view, user?.DisplayName);
     }
 
     private sealed record Facts(Booking Booking, SpecialistProfile Specialist, string SpecialistEmail, Payment? Payment);
@@ -161,7 +243,8 @@ public sealed class EmailComposer(
             InviteDescription(b, specialist, toSpecialist, viewUrl, rescheduleUrl, cancelUrl, calendarUrl),
             b.Meeting?.JoinUrl,
             new InviteParty(specialist.DisplayName, string.IsNullOrEmpty(facts.SpecialistEmail) ? from.Address : facts.SpecialistEmail),
-            new InviteParty(b.CustomerName, b.CustomerEmail),
+            // A customer who deleted their account is only known by the address their pending emails go to.
+            new InviteParty(b.CustomerName, b.IsCustomerForgotten && !toSpecialist ? n.RecipientEmail : b.CustomerEmail),
             now);
         Invite? invite = n.Type switch
         {
@@ -218,7 +301,7 @@ public sealed class EmailComposer(
         var minutes = (int)(b.End - b.Start).TotalMinutes;
         var text = new StringBuilder();
         text.AppendLine(toSpecialist
-            ? $"{minutes}-minute session with {b.CustomerName} ({b.CustomerEmail})."
+            ? $"{minutes}-minute session with {b.CustomerName}{(b.CustomerEmail.Length > 0 ? $" ({b.CustomerEmail})" : "")}."
             : $"{minutes}-minute session with {specialist.DisplayName}.");
         if (b.Meeting?.JoinUrl is { } join) text.AppendLine($"Join: {join}");
         if (viewUrl is not null) text.AppendLine($"Your booking: {viewUrl}");

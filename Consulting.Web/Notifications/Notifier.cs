@@ -136,7 +136,9 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock)
             key + ":specialist", ct);
     }
 
-    private static Recipient CustomerOf(Booking b) => new(b.CustomerUserId, b.CustomerEmail, b.CustomerPhone, b.CustomerTimeZoneId);
+    /// <summary>Null once the customer deleted their account: there is nobody left to tell.</summary>
+    private static Recipient? CustomerOf(Booking b) =>
+        b.IsCustomerForgotten ? null : new(b.CustomerUserId, b.CustomerEmail, b.CustomerPhone, b.CustomerTimeZoneId);
 
     private async Task<(string Name, Recipient Recipient)> SpecialistRecipientAsync(Guid specialistId, CancellationToken ct)
     {
@@ -147,9 +149,10 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock)
         return (row.DisplayName, new Recipient(row.UserId, row.Email ?? "", row.PhoneNumber, row.TimeZoneId));
     }
 
-    private async Task AddOnceAsync(NotificationType type, Recipient to, Guid bookingId, string title, string message,
+    private async Task AddOnceAsync(NotificationType type, Recipient? to, Guid bookingId, string title, string message,
         string dedupeKey, CancellationToken ct)
     {
+        if (to is null) return;
         if (await db.Notifications.AnyAsync(n => n.DedupeKey == dedupeKey, ct)
             || db.Notifications.Local.Any(n => n.DedupeKey == dedupeKey)) return;
         db.Notifications.Add(Notification.Create(type, to, bookingId, title, message,

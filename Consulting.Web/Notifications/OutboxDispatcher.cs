@@ -56,7 +56,18 @@ public sealed class OutboxDispatcher(
                 log.LogError("{Channel} delivery {DeliveryId} failed for good after {Attempts} attempts", delivery.Channel, delivery.Id, delivery.Attempts);
         }
         // Recorded even when the host is stopping: what went out must not go out again.
-        return await lease.CompleteAsync(CancellationToken.None) && delivery.State == DeliveryState.Sent;
+        var completed = await lease.CompleteAsync(CancellationToken.None);
+        if (completed) await ForgetRecipientIfSettledAsync(notification);
+        return completed && delivery.State == DeliveryState.Sent;
+    }
+
+    /// <summary>A deleted account's address was kept only until its last messages went out.</summary>
+    private async Task ForgetRecipientIfSettledAsync(Notification sent)
+    {
+        if (!sent.ForgetRecipientOnceSent) return;
+        db.ChangeTracker.Clear();
+        var notification = await db.Notifications.SingleAsync(n => n.Id == sent.Id, CancellationToken.None);
+        if (notification.ForgetSettledRecipient()) await db.SaveChangesAsync(CancellationToken.None);
     }
 
     private async Task SendAsync(Notification notification, Channel channel, CancellationToken ct)
@@ -69,7 +80,7 @@ public sealed class OutboxDispatcher(
             case Channel.Email:
                 var composer = services.GetRequiredService<EmailComposer>();
                 // The composer derives the Message-Id from the notification, so a re-send carries the same one.
-                await email.SendAsync(await composer.ComposeAsync(notification, ct), ct);
+                if (await composer.ComposeIfStillWantedAsync(notification, ct) is { } message) await email.SendAsync(message, ct);
                 return;
             case Channel.Sms:
                 if (!sms.IsEnabled || notification.RecipientPhone is null || SmsComposer.Compose(notification) is not { } text) return;

@@ -145,8 +145,8 @@ public sealed class ReviewService(AppDbContext db, SpecialistDirectory directory
         return rows.Map(r => new PublicReview(r.Id, PublicReview.ShortName(r.AuthorName), r.Rating, r.Text, r.CreatedAt, r.UpdatedAt is not null));
     }
 
-    /// <summary>A changed review shows at once on the profile, its rating and the directory.</summary>
-    private void Forget(SpecialistProfile specialist)
+    /// <summary>A changed review (or profile) shows at once on the profile, its rating and the directory.</summary>
+    public void Forget(SpecialistProfile specialist)
     {
         cache.Remove(LatestKey(specialist.Id));
         directory.Forget(specialist.Slug);

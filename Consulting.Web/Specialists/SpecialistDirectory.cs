@@ -26,7 +26,7 @@ public sealed class SpecialistDirectory(AppDbContext db, Bookings.OpenSlots open
         if (cache.TryGetValue(key, out PublicProfile? cached)) return cached;
         var row = await (
             from p in db.Specialists.AsNoTracking()
-            where p.Slug == slug
+            where p.Slug == slug && p.ClosedAt == null
             join s in db.Schedules on p.Id equals s.SpecialistId into schedules
             from s in schedules.DefaultIfEmpty()
             select new
@@ -56,6 +56,7 @@ public sealed class SpecialistDirectory(AppDbContext db, Bookings.OpenSlots open
         var open = openSlots.QueryOneSpecialist();
         var rows = await (
             from p in db.Specialists
+            where p.ClosedAt == null
             join s in db.Schedules on p.Id equals s.SpecialistId into schedules
             from s in schedules.DefaultIfEmpty()
             orderby p.DisplayName

@@ -354,6 +354,9 @@ namespace Consulting.Web.Migrations.Postgres
                     b.Property<string>("DedupeKey")
                         .HasColumnType("text");
 
+                    b.Property<bool>("ForgetRecipientOnceSent")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Message")
                         .IsRequired()
                         .HasColumnType("text");
@@ -707,6 +710,9 @@ namespace Consulting.Web.Migrations.Postgres
                     b.Property<string>("Bio")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");

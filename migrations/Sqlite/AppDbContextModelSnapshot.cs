@@ -366,6 +366,9 @@ namespace Consulting.Web.Migrations.Sqlite
                     b.Property<string>("DedupeKey")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ForgetRecipientOnceSent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Message")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -731,6 +734,9 @@ namespace Consulting.Web.Migrations.Sqlite
                     b.Property<string>("Bio")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");

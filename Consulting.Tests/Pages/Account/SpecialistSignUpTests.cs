@@ -32,6 +32,16 @@ public sealed class SpecialistSignUpTests(SeededAppFactory app) : IClassFixture<
         var response = await client.SubmitAsync(page, "main form", Form(email, name));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/account/check-email", response.Headers.Location?.OriginalString);
+        // Signing in from there leads on to setting the hours.
+        var signIn = (await client.GetPageAsync("/account/check-email")).QuerySelector("main a.button")!.GetAttribute("href")!;
+        var signInPage = await client.GetPageAsync(signIn);
+        var signedIn = await client.SubmitAsync(signInPage, "main form", new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = "trust no one 1013",
+        });
+        Assert.Equal("/specialist/availability", signedIn.Headers.Location?.OriginalString);
         var (profile, schedule, roles) = await app.WithDbAsync(async db =>
         {
             var user = await db.Users.SingleAsync(u => u.Email == email);

@@ -12,6 +12,21 @@ public sealed record EmailView
     public required string SiteUrl { get; init; }
     /// <summary>Null for a notification that isn't about a booking.</summary>
     public BookingEmail? Booking { get; init; }
+    /// <summary>The buttons of an email about the account itself (confirm, reset, changes).</summary>
+    public AccountEmail? Account { get; init; }
+}
+
+/// <summary>An account email's links: the first one is the button the email is for.</summary>
+public sealed record AccountEmail
+{
+    public required string ActionLabel { get; init; }
+    public required string ActionUrl { get; init; }
+    public string? SecondaryLabel { get; init; }
+    public string? SecondaryUrl { get; init; }
+    /// <summary>Small print under the buttons (how long the link lasts, what to do if it wasn't them).</summary>
+    public string? Note { get; init; }
+    /// <summary>Replaces the footer's line about booking links.</summary>
+    public string? Footer { get; init; }
 }
 
 /// <summary>The booking as one recipient sees it: times in their zone, their links.</summary>

@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Consulting.Web.Accounts;
-using Consulting.Web.Data;
 using Consulting.Web.Hosting;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -11,7 +9,7 @@ namespace Consulting.Web.Pages.Account;
 
 [EnableRateLimiting(WebUi.SignInRateLimit)]
 [SignedOutOnly]
-public sealed class SignUpModel(Registration registration, SignInManager<AppUser> signIn) : PageModel
+public sealed class SignUpModel(SignUps signUps) : PageModel
 {
     public sealed class InputModel
     {
@@ -40,18 +38,17 @@ public sealed class SignUpModel(Registration registration, SignInManager<AppUser
     {
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    /// <summary>A new address and a registered one get the same answer: "check your email" (see <see cref="SignUps"/>).</summary>
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!ModelState.IsValid) return this.InvalidForm();
         var zone = Scheduling.ZoneLookup.TryFind(Input.TimeZoneId, out var detected) ? detected : null;
-        var result = await registration.RegisterCustomerAsync(new NewAccount(Input.Email, Input.DisplayName, Input.Password, zone));
-        if (!result.Succeeded)
+        var errors = await signUps.CustomerAsync(new NewAccount(Input.Email, Input.DisplayName, Input.Password, zone), ct);
+        if (errors.Count > 0)
         {
-            ModelState.AddErrors(result.Errors);
+            ModelState.AddErrors(errors);
             return this.InvalidForm();
         }
-        await signIn.SignInAsync(result.User!, isPersistent: false);
-        TempData["Flash"] = $"Welcome, {result.User!.DisplayName}! Your account is ready.";
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+        return CheckEmailModel.Show(this, Input.Email, Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null);
     }
 }

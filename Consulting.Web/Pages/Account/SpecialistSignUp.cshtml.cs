@@ -1,10 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Consulting.Web.Accounts;
-using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Hosting;
 using Consulting.Web.Scheduling;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -13,7 +11,7 @@ namespace Consulting.Web.Pages.Account;
 
 [EnableRateLimiting(WebUi.SignInRateLimit)]
 [SignedOutOnly]
-public sealed class SpecialistSignUpModel(Registration registration, SignInManager<AppUser> signIn) : PageModel
+public sealed class SpecialistSignUpModel(SignUps signUps) : PageModel
 {
     public sealed class InputModel
     {
@@ -48,7 +46,7 @@ public sealed class SpecialistSignUpModel(Registration registration, SignInManag
     {
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!ModelState.IsValid) return this.InvalidForm();
         var zone = ZoneLookup.Find(Input.TimeZoneId);
@@ -62,16 +60,15 @@ public sealed class SpecialistSignUpModel(Registration registration, SignInManag
         if (!ModelState.IsValid) return this.InvalidForm();
 
         Currencies.TryParseMajor(Input.Price, currency, out var priceMinor);
-        var result = await registration.RegisterSpecialistAsync(new NewSpecialist(
+        // A new address and a registered one get the same answer, so the form reveals nothing (see SignUps).
+        var errors = await signUps.SpecialistAsync(new NewSpecialist(
             new NewAccount(Input.Email, Input.DisplayName, Input.Password, Input.TimeZoneId),
-            Input.Headline ?? "", Input.TimeZoneId, currency, priceMinor));
-        if (!result.Succeeded)
+            Input.Headline ?? "", Input.TimeZoneId, currency, priceMinor), ct);
+        if (errors.Count > 0)
         {
-            ModelState.AddErrors(result.Errors.Select(e => e.Field == "Price" ? ("Price", e.Message) : e));
+            ModelState.AddErrors(errors);
             return this.InvalidForm();
         }
-        await signIn.SignInAsync(result.User!, isPersistent: false);
-        TempData["Flash"] = "Your specialist profile is live. Add your weekly hours: customers can book them as soon as you save.";
-        return LocalRedirect("/specialist/availability");
+        return CheckEmailModel.Show(this, Input.Email, "/specialist/availability");
     }
 }
