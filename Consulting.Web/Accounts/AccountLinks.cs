@@ -5,7 +5,7 @@ namespace Consulting.Web.Accounts;
 
 /// <summary>
 /// The paths of the account pages that emails link to, with their tokens. Emails make them absolute
-/// from <c>App:BaseUrl</c> (EmailComposer); pages link to the same paths.
+/// with <see cref="Hosting.AbsoluteUrls"/> (from <c>App:BaseUrl</c>); pages link to the same paths.
 /// </summary>
 public static class AccountLinks
 {
