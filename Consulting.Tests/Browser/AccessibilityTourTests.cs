@@ -176,7 +176,7 @@ public sealed class AccessibilityTourTests(BrowserFixture browser)
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("#week-title")).ToHaveTextAsync("9 Nov – 15 Nov 2026");
         // htmx swapped the week: the link used keeps the focus (wwwroot/js/focus.js) and the new week is read out.
-        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement.matches('a[rel=next]')"), "the focus left the next-week link");
+        await page.WaitForFunctionAsync("() => document.activeElement.matches('a[rel=next]')", null, new() { Timeout = 5000 });
         await Assertions.Expect(page.Locator("#live-announcer")).ToHaveTextAsync("9 Nov – 15 Nov 2026");
         await TabToAsync(page, "button.slot-button");
         var chosenTime = await page.EvaluateAsync<string>("() => document.activeElement.querySelector('.slot-time').textContent.trim().split(' ')[0]");

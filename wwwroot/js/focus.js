@@ -5,7 +5,6 @@
 // live region, so a keyboard user whose focus stayed put still hears what changed.
 (function () {
     "use strict";
-    var before = null;
 
     function liveRegion() {
         var region = document.getElementById("live-announcer");
@@ -45,13 +44,19 @@
         el.focus();
     }
 
-    document.addEventListener("htmx:beforeRequest", function () {
-        before = describe(document.activeElement);
+    // Which control had the focus inside each region about to be replaced (other requests, like
+    // the zone list a swapped week loads, may start and end in between).
+    var lost = new WeakMap();
+
+    document.addEventListener("htmx:beforeSwap", function (evt) {
+        var target = evt.detail.target;
+        if (target && target.contains(document.activeElement)) lost.set(target, describe(document.activeElement));
     });
 
     document.addEventListener("htmx:afterSettle", function (evt) {
         var root = evt.detail.elt;
-        if (!root || !root.isConnected) root = evt.detail.target && evt.detail.target.isConnected ? evt.detail.target : null;
+        var target = evt.detail.target;
+        if (!root || !root.isConnected) root = target && target.isConnected ? target : null;
         if (!root || root === document.body) return;
         // Polled fragments (the notification badge, job lists) change under the user: never move focus for them.
         if (root.closest("[hx-trigger*='every']")) return;
@@ -59,13 +64,13 @@
         var heading = root.matches("h1, h2, h3") ? root : root.querySelector("h1, h2, h3");
         var announce = root.getAttribute("data-announce") || (heading ? text(heading) : "");
         var invalid = root.querySelector("[aria-invalid=true]");
+        var was = target ? lost.get(target) : undefined;
+        if (target) lost.delete(target);
         var active = document.activeElement;
         if (invalid) {
             focus(invalid);
-        } else if (!active || active === document.body || !active.isConnected) {
-            var again = findAgain(root, before);
-            if (again) focus(again);
-            else focus(heading || root);
+        } else if (was !== undefined && (!active || active === document.body || !active.isConnected)) {
+            focus(findAgain(root, was) || heading || root);
         }
         if (announce) {
             var region = liveRegion();
@@ -73,6 +78,5 @@
             // A fresh text node on the next frame makes screen readers speak it even when unchanged.
             requestAnimationFrame(function () { region.textContent = announce; });
         }
-        before = null;
     });
 })();
