@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine that has only the .NET 10 SDK:
-# installs what the tests need (Debian's chromium for the browser tests, python3-aiosmtpd for the
-# SMTP tests, postgresql for the PostgreSQL pass, node and the npm packages of
-# Consulting.Tests/package.json), then runs every test on SQLite, and every test that touches a
+# installs what the tests need (Debian's chromium for the browser tests, Java for the Nu HTML checker
+# (npm vnu-jar) of the accessibility tour, python3-aiosmtpd for the SMTP tests, postgresql for the
+# PostgreSQL pass, node and the npm packages of Consulting.Tests/package.json: ical.js, axe-core,
+# vnu-jar), then runs every test on SQLite, and every test that touches a
 # database (all but the classes marked [NoDatabase]) a second time on PostgreSQL: a throwaway cluster
 # on a free loopback port, owned by this run and stopped at its end, also on failure.
 set -euo pipefail
@@ -14,6 +15,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v node >/dev/null || missing+=(nodejs)
+# The accessibility tour runs vnu.jar (Consulting.Tests/Support/PageChecks.cs) under Debian's Java.
+command -v java >/dev/null || missing+=(default-jre-headless)
 command -v npm >/dev/null || missing+=(npm)
 # The SMTP tests run Debian's aiosmtpd under Debian's python (Consulting.Tests/Support/SmtpListener.cs).
 /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || missing+=(python3-aiosmtpd)
@@ -24,12 +27,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 pg_install_if_missing
 
-# Node tools the tests run (Mozilla's ical.js checks every .ics the app makes): installed from the
+# Node tools the tests run (Mozilla's ical.js checks every .ics the app makes; axe-core and vnu-jar
+# check every page): installed from the
 # lock file when node_modules is missing or the lock changed since the last install.
 lock_hash=$(sha256sum Consulting.Tests/package-lock.json | cut -d' ' -f1)
 if [ "$(cat Consulting.Tests/node_modules/.lock-sha256 2>/dev/null)" != "$lock_hash" ]; then
     echo "== Installing the tests' npm packages"
-    npm ci --prefix Consulting.Tests --no-audit --no-fund
+    # --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime; Debian's is used instead.
+    npm ci --prefix Consulting.Tests --no-audit --no-fund --ignore-scripts
     echo "$lock_hash" > Consulting.Tests/node_modules/.lock-sha256
 fi
 

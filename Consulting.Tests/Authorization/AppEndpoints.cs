@@ -17,6 +17,9 @@ public sealed record AppEndpoint(string Method, RoutePattern Route, string? Hand
 {
     public const string AnyMethod = "ANY";
 
+    /// <summary>A Razor Page handler (a page a browser opens), rather than a minimal API or framework endpoint.</summary>
+    public bool IsPage { get; init; }
+
     public string Path => "/" + Route.RawText!.TrimStart('/');
 
     /// <summary>The stable name a matrix row uses, e.g. "POST /bookings/{id:guid}/cancel".</summary>
@@ -41,7 +44,7 @@ public static class AppEndpoints
                 all.AddRange(compiled.HandlerMethods.Select(h => new AppEndpoint(h.HttpMethod.ToUpperInvariant(), endpoint.RoutePattern,
                     string.IsNullOrEmpty(h.Name) ? null : h.Name,
                     h.Parameters.Where(p => p.BindingInfo?.BindingSource?.IsFromRequest != false)
-                        .Select(p => (p.Name, p.ParameterType)).ToList())));
+                        .Select(p => (p.Name, p.ParameterType)).ToList()) { IsPage = true }));
                 continue;
             }
             var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [AppEndpoint.AnyMethod];

@@ -8,15 +8,6 @@ namespace Consulting.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class ReviewBrowserTests(BrowserFixture browser)
 {
-    private static async Task SignInAsync(IPage page, string email, string password)
-    {
-        await page.GotoAsync("/account/sign-in");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".nav-user")).ToBeVisibleAsync();
-    }
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -32,7 +23,7 @@ public sealed class ReviewBrowserTests(BrowserFixture browser)
             app.Clock.Reset(booking.End + NodaTime.Duration.FromMinutes(10));
 
             var desk = await browser.NewPageAsync(javaScript, timeZone: "America/New_York");
-            await SignInAsync(desk, specialist.Email, SpecialistAccounts.Password);
+            await BrowserFixture.SignInAsync(desk, specialist.Email, SpecialistAccounts.Password);
             await desk.GetByRole(AriaRole.Link, new() { Name = "Bookings", Exact = true }).ClickAsync();
             await desk.GetByRole(AriaRole.Link, new() { Name = "Past" }).ClickAsync();
             var row = desk.Locator($"tr[data-booking-id='{booking.Id}']");
@@ -41,7 +32,7 @@ public sealed class ReviewBrowserTests(BrowserFixture browser)
             await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync(new Regex("completed", RegexOptions.IgnoreCase));
 
             var page = await browser.NewPageAsync(javaScript, timeZone: "Asia/Tokyo");
-            await SignInAsync(page, customer.Email, CustomerAccounts.Password);
+            await BrowserFixture.SignInAsync(page, customer.Email, CustomerAccounts.Password);
             await page.GetByRole(AriaRole.Link, new() { Name = "My bookings" }).ClickAsync();
             await page.GetByRole(AriaRole.Link, new() { Name = "Past" }).ClickAsync();
             await BrowserFixture.ScreenshotAsync(page, $"my-bookings-past-js-{javaScript}");

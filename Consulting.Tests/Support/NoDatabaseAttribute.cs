@@ -26,3 +26,12 @@ public sealed class SqliteFactAttribute : FactAttribute
         if (Support.TestDatabase.IsPostgres) Skip = "SQLite only (this is the PostgreSQL pass)";
     }
 }
+
+/// <summary>
+/// Marks a test class that starts an app but tests nothing a database provider changes (page markup,
+/// accessibility): like <see cref="NoDatabaseAttribute"/>, it runs on the SQLite pass only, which keeps
+/// slow browser tours from running twice.
+/// </summary>
+[TraitDiscoverer("Consulting.Tests.NoDatabaseDiscoverer", "Consulting.Tests")]
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ProviderIndependentAttribute : Attribute, ITraitAttribute;

@@ -390,6 +390,30 @@ public sealed record CustomerDetails
         Notes = cleanNotes.Length > 0 ? cleanNotes : null;
     }
 
+    /// <summary>
+    /// Every field's problem at once (the constructor stops at the first), so a form can show them
+    /// all: each field is checked by the constructor's own rules, beside valid stand-ins for the others.
+    /// </summary>
+    public static IReadOnlyList<DomainException> Problems(string? name, string? email, string? phone, string? timeZoneId, string? notes)
+    {
+        const string okName = "A", okEmail = "a@example.com", okZone = "UTC";
+        var checks = new Func<CustomerDetails>[]
+        {
+            () => new(name, okEmail, null, okZone, null),
+            () => new(okName, email, null, okZone, null),
+            () => new(okName, okEmail, phone, okZone, null),
+            () => new(okName, okEmail, null, timeZoneId, null),
+            () => new(okName, okEmail, null, okZone, notes),
+        };
+        var problems = new List<DomainException>();
+        foreach (var check in checks)
+        {
+            try { check(); }
+            catch (DomainException e) { problems.Add(e); }
+        }
+        return problems;
+    }
+
     private static bool IsEmail(string email) =>
         email.Length is > 2 and <= 254 && System.Net.Mail.MailAddress.TryCreate(email, out var parsed) && parsed.Address == email
         && email.IndexOf('@') is var at && at > 0 && email.IndexOf('.', at) > at + 1;

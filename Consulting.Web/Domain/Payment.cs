@@ -58,6 +58,13 @@ public sealed class Refund
 /// <summary>The payment for a booking, with the provider's ids and any refunds.</summary>
 public sealed class Payment
 {
+    /// <summary>A status as people read it ("Refund pending", never the enum's "RefundPending").</summary>
+    public static string Describe(PaymentStatus status) => status switch
+    {
+        PaymentStatus.RefundPending => "Refund pending",
+        _ => status.ToString(),
+    };
+
     private readonly List<Refund> _refunds = [];
 
     public Guid Id { get; private set; }

@@ -25,6 +25,8 @@ public sealed record ViewerZone(string Id, ZoneSource Source, string? Rejected =
 public static class ViewerZones
 {
     public const string CookieName = "tz";
+    /// <summary>Says the "tz" cookie holds a zone the visitor picked, which site.js then never replaces with the detected one.</summary>
+    public const string PickedCookieName = "tz-picked";
 
     public static ViewerZone Resolve(HttpContext context, string? picked, string? accountZone)
     {
@@ -53,9 +55,8 @@ public static class ViewerZones
     public static void Remember(HttpContext context, ViewerZone zone)
     {
         if (zone.Source != ZoneSource.Picked) return;
-        context.Response.Cookies.Append(CookieName, zone.Id, new CookieOptions
-        {
-            Path = "/", MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, IsEssential = true,
-        });
+        var options = new CookieOptions { Path = "/", MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, IsEssential = true };
+        context.Response.Cookies.Append(CookieName, zone.Id, options);
+        context.Response.Cookies.Append(PickedCookieName, "1", options);
     }
 }

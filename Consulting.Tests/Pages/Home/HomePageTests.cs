@@ -22,7 +22,8 @@ public sealed class HomePageTests(SeededAppFactory app) : IClassFixture<SeededAp
         // 2 Nov 2026 is after the US fall-back (1 Nov), so New York is on EST, UTC−05:00.
         Assert.Equal("New York (UTC−05:00)", maya.QuerySelector(".zone").Text());
         // The demo history: Maya's three reviews (5, 5, 4); Kenji has none yet.
-        Assert.Equal("★ 4.7 (3)", maya.QuerySelector(".rating").Text());
+        // As a screen reader reads it (the star is hidden from it; "out of 5" and "reviews" are for it alone).
+        Assert.Equal("★ 4.7 out of 5 (3 reviews)", maya.QuerySelector(".rating").Text());
         var kenji = cards.Single(c => c.QuerySelector(".specialist-name").Text() == "Kenji Sato");
         Assert.Equal("New", kenji.QuerySelector(".rating").Text());
 

@@ -69,8 +69,8 @@ public sealed class NotificationsPageTests : IDisposable
 
         Assert.Equal(["Third", "Second", "First"], page.QuerySelectorAll(".notification-title").Select(e => e.Text()));
         Assert.Equal(3, page.QuerySelectorAll(".notification.unread").Length);
-        Assert.Equal("3", page.QuerySelector("header #notification-badge").Text());
-        Assert.Equal("3", await BadgeAsync(client));
+        Assert.Equal("3 unread", page.QuerySelector("header #notification-badge").Text());
+        Assert.Equal("3 unread", await BadgeAsync(client));
 
         // Without HX-Request the badge address is just the page.
         var plain = await client.GetPageAsync("/notifications?handler=Badge");
@@ -93,7 +93,7 @@ public sealed class NotificationsPageTests : IDisposable
         var fragment = await Html.ParseAsync(response);
         Assert.Equal("notification-list", fragment.Body!.FirstElementChild!.Id);
         Assert.Equal(["Third", "First"], fragment.QuerySelectorAll(".notification.unread .notification-title").Select(e => e.Text()));
-        Assert.Equal("2", await BadgeAsync(client));
+        Assert.Equal("2 unread", await BadgeAsync(client));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class NotificationsPageTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var after = await client.GetPageAsync(response.Headers.Location!.OriginalString);
         Assert.Empty(after.QuerySelectorAll(".notification.unread"));
-        Assert.Equal("0", after.QuerySelector("header #notification-badge").Text());
+        Assert.Equal("0 unread", after.QuerySelector("header #notification-badge").Text());
         Assert.Equal(0, await _app.WithDbAsync(db => db.Notifications.CountAsync(n => n.RecipientEmail == DemoData.CustomerEmail && n.ReadAt == null)));
     }
 

@@ -41,16 +41,13 @@ public sealed class IndexModel(BookingService bookings, IPaymentGateway gateway,
     public async Task<IActionResult> OnPostAsync(Guid id, string? t, CancellationToken ct)
     {
         if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
-        CustomerDetails details;
-        try
+        var problems = CustomerDetails.Problems(Input.Name, Input.Email, Input.Phone, Data.Booking.CustomerTimeZoneId, Input.Notes);
+        if (problems.Count > 0)
         {
-            details = new CustomerDetails(Input.Name, Input.Email, Input.Phone, Data.Booking.CustomerTimeZoneId, Input.Notes);
-        }
-        catch (DomainException e)
-        {
-            ModelState.AddModelError("Input." + (e.Field ?? ""), e.Message);
+            foreach (var e in problems) ModelState.AddModelError(e.Field is null ? "" : "Input." + e.Field, e.Message);
             return this.InvalidForm();
         }
+        var details = new CustomerDetails(Input.Name, Input.Email, Input.Phone, Data.Booking.CustomerTimeZoneId, Input.Notes);
         var outcome = await bookings.StartPaymentAsync(id, details, ct);
         switch (outcome)
         {

@@ -27,13 +27,19 @@ public sealed partial class TestCardModel(BookingService bookings, IPaymentGatew
     [BindProperty]
     public CardInput Card { get; set; } = new();
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct) =>
-        await OpenAsync(id, t, ct) ?? Page();
+    public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct)
+    {
+        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
+        // Back from the booking page, or a second tab: a paid booking has nothing left to pay.
+        return Data.Booking.Status == BookingStatus.Confirmed ? RedirectToBooking(id) : Page();
+    }
 
     [EnableRateLimiting(WebUi.BookingRateLimit)]
     public async Task<IActionResult> OnPostAsync(Guid id, string? t, CancellationToken ct)
     {
         if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
+        // Every problem at once: the number, the expiry and the code are checked before answering.
+        if (string.IsNullOrWhiteSpace(Card.Number)) ModelState.AddModelError("Card.Number", "Enter the card number.");
         if (!ExpiryFormat().IsMatch(Card.Expiry ?? "")) ModelState.AddModelError("Card.Expiry", "Enter the expiry as MM/YY, e.g. 12/34.");
         if (!CvcFormat().IsMatch(Card.Cvc ?? "")) ModelState.AddModelError("Card.Cvc", "Enter the 3-digit security code.");
         if (!ModelState.IsValid) return this.InvalidForm();
@@ -42,7 +48,7 @@ public sealed partial class TestCardModel(BookingService bookings, IPaymentGatew
         {
             case TestCardOutcome.Paid:
             case TestCardOutcome.NotPending { Status: BookingStatus.Confirmed }:
-                return Redirect($"/bookings/{id:N}?t={Uri.EscapeDataString(bookings.ViewToken(Data.Booking))}");
+                return RedirectToBooking(id);
             case TestCardOutcome.Declined declined:
                 ModelState.AddModelError("Card.Number", declined.Message);
                 return this.InvalidForm();
@@ -53,6 +59,9 @@ public sealed partial class TestCardModel(BookingService bookings, IPaymentGatew
                 return page;
         }
     }
+
+    private RedirectResult RedirectToBooking(Guid id) =>
+        Redirect($"/bookings/{id:N}?t={Uri.EscapeDataString(bookings.ViewToken(Data.Booking))}");
 
     private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
     {

@@ -41,7 +41,7 @@ public sealed class ProfileModel(
     }
 
     [EnableRateLimiting(WebUi.BookingRateLimit)]
-    public async Task<IActionResult> OnPostHoldAsync(string slug, Guid slotId, string? tz, [FromServices] BookingService booking,
+    public async Task<IActionResult> OnPostHoldAsync(string slug, Guid slotId, string? tz, string? week, [FromServices] BookingService booking,
         [FromServices] UserManager<AppUser> users, CancellationToken ct)
     {
         // Hold first: the winner goes straight to checkout; only a loser needs the page (and its queries).
@@ -49,7 +49,9 @@ public sealed class ProfileModel(
         var outcome = await booking.HoldAsync(slotId, users.GetUserId(User), zoneId, ct);
         if (outcome is HoldOutcome.Held held)
             return Redirect($"/checkout/{held.Booking.Id:N}?t={Uri.EscapeDataString(booking.CheckoutToken(held.Booking))}");
-        if (!await LoadAsync(slug, null, tz, ct)) return NotFound();
+        // The refusal shows the week the visitor was looking at, under that week's own address.
+        if (!await LoadAsync(slug, week, tz, ct)) return NotFound();
+        ViewData["PageUrl"] = Grid.WeekUrl(Week.WeekStart);
         var status = StatusCodes.Status409Conflict;
         if (outcome is HoldOutcome.OwnSlot && Specialist.Profile.UserId == users.GetUserId(User))
         {

@@ -1,0 +1,82 @@
+// Focus and announcements after htmx swaps, for every fragment at once (no page needs its own code).
+// After a swap: the first invalid field if the fragment has one; else the control that was used, found
+// again in the new content (same id, same name and value, same rel, or same text); else the new
+// region's heading. The region's heading (or its data-announce text) is spoken through one polite
+// live region, so a keyboard user whose focus stayed put still hears what changed.
+(function () {
+    "use strict";
+
+    function liveRegion() {
+        var region = document.getElementById("live-announcer");
+        if (!region) {
+            region = document.createElement("div");
+            region.id = "live-announcer";
+            region.className = "visually-hidden";
+            region.setAttribute("aria-live", "polite");
+            region.setAttribute("aria-atomic", "true");
+            document.body.appendChild(region);
+        }
+        return region;
+    }
+
+    function text(el) { return (el.textContent || "").replace(/\s+/g, " ").trim(); }
+
+    function describe(el) {
+        if (!el || el === document.body) return null;
+        return { id: el.id, tag: el.tagName, name: el.getAttribute("name"), value: el.getAttribute("value"), rel: el.getAttribute("rel"), text: text(el) };
+    }
+
+    function findAgain(root, was) {
+        if (!was) return null;
+        if (was.id) { var byId = document.getElementById(was.id); if (byId && root.contains(byId)) return byId; }
+        var candidates = root.querySelectorAll(was.tag.toLowerCase());
+        for (var i = 0; i < candidates.length; i++) {
+            var c = candidates[i];
+            if (was.name && c.getAttribute("name") === was.name && c.getAttribute("value") === was.value) return c;
+            if (was.rel && c.getAttribute("rel") === was.rel) return c;
+        }
+        for (var j = 0; j < candidates.length; j++) if (was.text && text(candidates[j]) === was.text) return candidates[j];
+        return null;
+    }
+
+    function focus(el) {
+        if (!el.matches("a[href], button, input, select, textarea, summary, [tabindex]")) el.setAttribute("tabindex", "-1");
+        el.focus();
+    }
+
+    // Which control had the focus inside each region about to be replaced (other requests, like
+    // the zone list a swapped week loads, may start and end in between).
+    var lost = new WeakMap();
+
+    document.addEventListener("htmx:beforeSwap", function (evt) {
+        var target = evt.detail.target;
+        if (target && target.contains(document.activeElement)) lost.set(target, describe(document.activeElement));
+    });
+
+    document.addEventListener("htmx:afterSettle", function (evt) {
+        var root = evt.detail.elt;
+        var target = evt.detail.target;
+        if (!root || !root.isConnected) root = target && target.isConnected ? target : null;
+        if (!root || root === document.body) return;
+        // Polled fragments (the notification badge, job lists) change under the user: never move focus for them.
+        if (root.closest("[hx-trigger*='every']")) return;
+
+        var heading = root.matches("h1, h2, h3") ? root : root.querySelector("h1, h2, h3");
+        var announce = root.getAttribute("data-announce") || (heading ? text(heading) : "");
+        var invalid = root.querySelector("[aria-invalid=true]");
+        var was = target ? lost.get(target) : undefined;
+        if (target) lost.delete(target);
+        var active = document.activeElement;
+        if (invalid) {
+            focus(invalid);
+        } else if (was !== undefined && (!active || active === document.body || !active.isConnected)) {
+            focus(findAgain(root, was) || heading || root);
+        }
+        if (announce) {
+            var region = liveRegion();
+            region.textContent = "";
+            // A fresh text node on the next frame makes screen readers speak it even when unchanged.
+            requestAnimationFrame(function () { region.textContent = announce; });
+        }
+    });
+})();
