@@ -65,10 +65,15 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
     private Task<List<Slot>> SlotsAsync(Guid specialistId) => _app.WithDbAsync(db =>
         db.Slots.AsNoTracking().Where(s => s.SpecialistId == specialistId).OrderBy(s => s.Start).ToListAsync());
 
+    /// <summary>Central European zones: one per look at the week page, whose view is cached for 2 s per zone.</summary>
+    private static readonly string[] ViewerZones = ["Europe/Madrid", "Europe/Paris", "Europe/Berlin", "Europe/Rome", "Europe/Vienna", "Europe/Brussels", "Europe/Amsterdam", "Europe/Prague"];
+    private int _looks;
+
     /// <summary>The starts (Madrid hours on <paramref name="date"/>) a customer is offered on the public week page.</summary>
     private async Task<List<int>> OfferedHoursAsync(Specialist s, LocalDate date)
     {
-        var page = await _app.CreateBrowserLikeClient().GetPageAsync($"/specialists/{s.Slug}?tz=Europe%2FMadrid&week=2026-11-09");
+        var zone = Uri.EscapeDataString(ViewerZones[_looks++ % ViewerZones.Length]);
+        var page = await _app.CreateBrowserLikeClient().GetPageAsync($"/specialists/{s.Slug}?tz={zone}&week=2026-11-09");
         var offered = page.QuerySelectorAll("form.week-grid button[name=slotId]").Select(b => Guid.Parse(b.GetAttribute("value")!)).ToHashSet();
         return (await SlotsAsync(s.Me.Id)).Where(x => offered.Contains(x.Id) && x.Start.InZone(Madrid).Date == date)
             .Select(x => x.Start.InZone(Madrid).Hour).ToList();
@@ -96,6 +101,10 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
         var added = await AddCalendarAsync(s.Me, "Personal", _server.Url("all-day.ics"));
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
         Assert.EndsWith("/specialist/availability#external-calendars", added.Headers.Location!.OriginalString);
+        var calendar = await _app.WithDbAsync(db => db.ExternalCalendars.AsNoTracking().SingleAsync());
+        Assert.Null(calendar.LastError);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.BusyPeriods.CountAsync()));
+        Assert.Equal(1, await _app.WithDbAsync(db => db.GenerationJobs.CountAsync(j => j.State == JobState.Queued)));
         await RunBackgroundAsync();
 
         Assert.Empty(await OfferedHoursAsync(s, Wednesday));
