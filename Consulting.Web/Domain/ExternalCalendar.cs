@@ -50,8 +50,6 @@ public sealed class ExternalCalendar
         return clean;
     }
 
-    public void Rename(string? name) => Name = CleanName(name);
-
     /// <summary>"Sync now": due at once, whatever its back-off said.</summary>
     public void SyncNow(Instant now)
     {
