@@ -146,6 +146,15 @@ public sealed class AuthorizationWorld : IAsyncLifetime
     public Task<Guid> NewSundayWindowOfXAsync() => EditScheduleOfXAsync((s, now) =>
         s.AddWindow(IsoDayOfWeek.Sunday, new TimeWindow(new LocalTime(_made, 0), new LocalTime(_made, 30), 30), now).Id);
 
+    /// <summary>A new calendar of X's own (its address leads nowhere: syncing it only records a problem).</summary>
+    public Task<Guid> NewCalendarOfXAsync() => App.WithDbAsync(async db =>
+    {
+        var calendar = Consulting.Web.Domain.ExternalCalendar.Add(X.Id, "Personal", "http://127.0.0.1:9/calendar.ics", App.Clock.GetCurrentInstant());
+        db.ExternalCalendars.Add(calendar);
+        await db.SaveChangesAsync();
+        return calendar.Id;
+    });
+
     /// <summary>A new day off, on a date no earlier call used; as the form writes it.</summary>
     public async Task<string> NewExceptionOfXAsync()
     {

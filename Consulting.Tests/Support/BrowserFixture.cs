@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Consulting.Tests.Support;
@@ -20,7 +21,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IBrowser? _browser;
 
     /// <summary>Demo data, and background jobs on: pages that poll for a job's result see it finish.</summary>
-    public AppFactory App { get; } = new() { SeedDemoData = true, RunJobsInBackground = true };
+    /// <summary>Calendar addresses on loopback are allowed: the busy-time test serves its .ics files there.</summary>
+    public AppFactory App { get; } = new()
+    {
+        SeedDemoData = true, RunJobsInBackground = true,
+        TestServices = s => s.Configure<Consulting.Web.Calendar.ExternalCalendarOptions>(o => o.AllowPrivateAddresses = true),
+    };
     public string BaseUrl { get; private set; } = "";
 
     /// <summary>Where screenshots go (TestResults/screenshots under the repository, or SCREENSHOT_DIR).</summary>

@@ -30,6 +30,8 @@ public class AppDbContext : IdentityDbContext<AppUser>, IDataProtectionKeyContex
     public DbSet<GenerationJob> GenerationJobs => Set<GenerationJob>();
     public DbSet<ScheduledTask> ScheduledTasks => Set<ScheduledTask>();
     public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
+    public DbSet<ExternalCalendar> ExternalCalendars => Set<ExternalCalendar>();
+    public DbSet<BusyPeriod> BusyPeriods => Set<BusyPeriod>();
     /// <summary>The data-protection key ring, shared by every instance (sign-in cookies, signed links).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

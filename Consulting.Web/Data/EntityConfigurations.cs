@@ -263,3 +263,32 @@ internal sealed class ProcessedWebhookEventConfiguration : IEntityTypeConfigurat
         b.Property(x => x.Type).HasMaxLength(100);
     }
 }
+
+internal sealed class ExternalCalendarConfiguration : IEntityTypeConfiguration<ExternalCalendar>
+{
+    public void Configure(EntityTypeBuilder<ExternalCalendar> b)
+    {
+        b.ToTable("ExternalCalendars");
+        b.Ignore(x => x.MaskedAddress);
+        b.Property(x => x.Name).HasMaxLength(ExternalCalendar.MaxNameLength);
+        b.Property(x => x.Address).HasMaxLength(ExternalCalendar.MaxAddressLength);
+        b.Property(x => x.ETag).HasMaxLength(200);
+        b.Property(x => x.LastModified).HasMaxLength(100);
+        b.Property(x => x.LastError).HasMaxLength(ExternalCalendar.MaxErrorLength);
+        b.HasIndex(x => x.SpecialistId);
+        b.HasIndex(x => x.NextSyncAt);
+        b.HasWorkLease();
+        b.HasOne<SpecialistProfile>().WithMany().HasForeignKey(x => x.SpecialistId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class BusyPeriodConfiguration : IEntityTypeConfiguration<BusyPeriod>
+{
+    public void Configure(EntityTypeBuilder<BusyPeriod> b)
+    {
+        b.ToTable("BusyPeriods");
+        b.HasIndex(x => new { x.SpecialistId, x.Start });
+        b.HasIndex(x => x.CalendarId);
+        b.HasOne<ExternalCalendar>().WithMany().HasForeignKey(x => x.CalendarId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

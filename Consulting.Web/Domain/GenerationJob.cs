@@ -24,7 +24,7 @@ public sealed class GenerationJob
     public LocalDate From { get; private set; }
     public LocalDate To { get; private set; }
     public bool Overwrite { get; private set; }
-    /// <summary>"change" (the specialist changed their availability), "retry" (they asked again after a failure), "nightly" (the horizon job) or "demo" (seeding).</summary>
+    /// <summary>"change" (the specialist changed their availability), "retry" (they asked again after a failure), "nightly" (the horizon job), "demo" (seeding) or "calendar" (their own calendars' busy times changed).</summary>
     public string Origin { get; private set; } = "manual";
     public JobState State { get; private set; }
     public int Attempts { get; private set; }

@@ -20,6 +20,8 @@ public enum SlotUnavailability
     None = 0,
     /// <summary>The schedule no longer has this slot (hours, exceptions or settings changed).</summary>
     OutsideHours = 1,
+    /// <summary>One of the specialist's own calendars is busy then (see <see cref="BusyPeriod"/>).</summary>
+    Busy = 2,
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Consulting.Web.Calendar;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Consulting.Web.Hosting;
@@ -9,6 +10,13 @@ public static class CalendarSetup
     public static WebApplicationBuilder AddCalendar(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<SpecialistFeed>();
+        // The specialists' own calendars: fetched through a handler that checks every connection's address.
+        builder.AddSettings<ExternalCalendarOptions>(ExternalCalendarOptions.Section);
+        builder.Services.AddHttpClient<CalendarFetcher>(c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => CalendarFetcher.CreateHandler(sp.GetRequiredService<IOptions<ExternalCalendarOptions>>()))
+            // The factory's request logging writes the full URL, and the address is a secret.
+            .RemoveAllLoggers();
+        builder.Services.AddScoped<ExternalCalendarSync>();
         return builder;
     }
 

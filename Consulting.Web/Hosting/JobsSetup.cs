@@ -28,6 +28,7 @@ public static class JobsSetup
         builder.Services.AddTransient<ReleaseExpiredHolds>();
         builder.Services.AddTransient<RecordReminders>();
         builder.Services.AddTransient<KeepSchedulesGenerated>();
+        builder.Services.AddTransient<SyncExternalCalendars>();
         return builder;
     }
 
@@ -49,6 +50,7 @@ public static class JobsSetup
             s.Schedule<ReleaseExpiredHolds>().EveryFifteenSeconds().PreventOverlapping(nameof(ReleaseExpiredHolds));
             s.Schedule<RecordReminders>().EveryFifteenSeconds().PreventOverlapping(nameof(RecordReminders));
             s.Schedule<KeepSchedulesGenerated>().EveryFifteenSeconds().PreventOverlapping(nameof(KeepSchedulesGenerated));
+            s.Schedule<SyncExternalCalendars>().EveryFifteenSeconds().PreventOverlapping(nameof(SyncExternalCalendars));
         }).OnError(e => Failed("scheduled", e));
         app.Services.ConfigureQueue().OnError(e => Failed("queued", e));
         return app;

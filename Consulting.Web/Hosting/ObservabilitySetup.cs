@@ -59,7 +59,8 @@ public static class ObservabilitySetup
                         if (request.Path.StartsWithSegments("/calendar")) activity.SetTag("url.path", "/calendar/{slug}/{secret}.ics");
                     };
                 })
-                .AddHttpClientInstrumentation()
+                // A calendar address is a secret: its fetches are not traced (a span would carry the full URL).
+                .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = r => !Calendar.CalendarFetcher.IsCalendarFetch(r))
                 .AddEntityFrameworkCoreInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(AppTelemetry.Name)

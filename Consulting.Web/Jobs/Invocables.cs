@@ -85,3 +85,11 @@ public sealed class KeepSchedulesGenerated(ScheduledTasks tasks, GenerationJobs 
             await jobs.RunDueAsync(CancellationToken);
     }
 }
+
+/// <summary>The specialists' own calendars whose refresh (<c>ExternalCalendars:RefreshMinutes</c>) is due, each synced by one instance.</summary>
+public sealed class SyncExternalCalendars(Calendar.ExternalCalendarSync calendars) : IInvocable, ICancellableInvocable
+{
+    public CancellationToken CancellationToken { get; set; }
+
+    public Task Invoke() => calendars.RunDueAsync(CancellationToken);
+}

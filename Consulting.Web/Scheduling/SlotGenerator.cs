@@ -71,6 +71,7 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, Bookings.OfferR
         var schedule = await ScheduleOf(db, specialistId, ct)
             ?? throw new DomainException("Set up your availability first.");
         var result = await work(schedule, now);
+        await MarkBusyAsync(specialistId, now, ct);
         if (tx is not null) await tx.CommitAsync(ct);
         return result;
     }
@@ -109,6 +110,42 @@ public sealed class SlotGenerator(AppDbContext db, IClock clock, Bookings.OfferR
         return new GenerationResult(outcome.Inserts.Count, outcome.Unchanged, removed,
             planned.SkippedOverlaps + outcome.SkippedOverlaps, outcome.Conflicts, from, to);
     }
+
+    /// <summary>
+    /// Marks the slots that overlap a busy time of the specialist's own calendars
+    /// <see cref="SlotUnavailability.Busy"/> (a free one is then not offered; a held or booked one is a
+    /// conflict), and clears the mark where the busy time has gone. A slot outside the hours keeps that
+    /// reason; blocked slots are the specialist's own doing and are left alone.
+    /// </summary>
+    private async Task MarkBusyAsync(Guid specialistId, Instant now, CancellationToken ct)
+    {
+        foreach (var sql in new[] { MarkBusySql, ClearBusySql })
+        {
+            await using var cmd = db.Database.GetDbConnection().CreateCommand();
+            cmd.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+            cmd.CommandText = sql;
+            Add(cmd, "@specialist", specialistId);
+            Add(cmd, "@now", now.ToUnixTimeTicks());
+            Add(cmd, "@busy", (int)SlotUnavailability.Busy);
+            Add(cmd, "@blocked", (int)SlotState.Blocked);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private const string OverlapsBusy = """
+        EXISTS (SELECT 1 FROM "BusyPeriods" AS b
+                WHERE b."SpecialistId" = @specialist AND b."Start" < "Slots"."End" AND b."End" > "Slots"."Start")
+        """;
+
+    private const string MarkBusySql = $"""
+        UPDATE "Slots" SET "Unavailability" = @busy
+        WHERE "SpecialistId" = @specialist AND "End" > @now AND "Unavailability" = 0 AND "State" <> @blocked AND {OverlapsBusy};
+        """;
+
+    private const string ClearBusySql = $"""
+        UPDATE "Slots" SET "Unavailability" = 0
+        WHERE "SpecialistId" = @specialist AND "End" > @now AND "Unavailability" = @busy AND NOT {OverlapsBusy};
+        """;
 
     /// <summary>Deletes the specialist's free slots that start at or after <paramref name="from"/> (beyond the horizon).</summary>
     private async Task<int> DeleteFreeFromAsync(Guid specialistId, Instant from, CancellationToken ct)

@@ -9,7 +9,12 @@ namespace Consulting.Web.Scheduling;
 public sealed record CalendarSlot(Guid Id, LocalTime Start, LocalTime End, SlotState State, string? BlockReason, Money Price,
     bool OutsideHours);
 
-public sealed record CalendarDay(LocalDate Date, bool InMonth, bool IsToday, IReadOnlyList<CalendarSlot> Slots);
+/// <param name="Busy">Times the specialist's own calendars are busy that day (only the calendar's name is shown).</param>
+public sealed record CalendarDay(LocalDate Date, bool InMonth, bool IsToday, IReadOnlyList<CalendarSlot> Slots,
+    IReadOnlyList<CalendarBusy>? Busy = null);
+
+/// <summary>Part of a day a calendar is busy; <see cref="Start"/>/<see cref="End"/> null where it runs on from or into another day.</summary>
+public sealed record CalendarBusy(string CalendarName, LocalTime? Start, LocalTime? End);
 
 public sealed record MonthView(YearMonth Month, string TimeZoneId, IReadOnlyList<IReadOnlyList<CalendarDay>> Weeks)
 {
@@ -43,6 +48,7 @@ public sealed class SpecialistCalendar(AppDbContext db, IClock clock)
             .OrderBy(s => s.Start)
             .ToListAsync(ct);
         var byDate = slots.ToLookup(s => s.Start.InZone(zone).Date);
+        var busy = await BusyByDateAsync(specialistId, zone, from, to, ct);
         var today = clock.GetCurrentInstant().InZone(zone).Date;
 
         var weeks = new List<IReadOnlyList<CalendarDay>>();
@@ -50,7 +56,7 @@ public sealed class SpecialistCalendar(AppDbContext db, IClock clock)
         {
             weeks.Add(Enumerable.Range(0, 7).Select(i => weekStart.PlusDays(i)).Select(date => new CalendarDay(
                 date, date.Month == month.Month, date == today,
-                byDate[date].Select(s => ToCalendarSlot(s, zone)).ToList())).ToList());
+                byDate[date].Select(s => ToCalendarSlot(s, zone)).ToList(), busy[date].ToList())).ToList());
         }
         return new MonthView(month, zoneId, weeks);
     }
@@ -67,7 +73,33 @@ public sealed class SpecialistCalendar(AppDbContext db, IClock clock)
             .Where(s => s.Start >= from && s.Start < to)
             .OrderBy(s => s.Start).ToListAsync(ct);
         var today = clock.GetCurrentInstant().InZone(zone).Date;
-        return new CalendarDay(date, true, date == today, slots.Select(s => ToCalendarSlot(s, zone)).ToList());
+        var busy = await BusyByDateAsync(specialistId, zone, from, to, ct);
+        return new CalendarDay(date, true, date == today, slots.Select(s => ToCalendarSlot(s, zone)).ToList(), busy[date].ToList());
+    }
+
+    /// <summary>The busy times of the specialist's own calendars between <paramref name="rangeStart"/> and <paramref name="rangeEnd"/>, cut into days.</summary>
+    private async Task<ILookup<LocalDate, CalendarBusy>> BusyByDateAsync(Guid specialistId, DateTimeZone zone, Instant rangeStart, Instant rangeEnd,
+        CancellationToken ct)
+    {
+        var periods = await (
+            from b in db.BusyPeriods.AsNoTracking()
+            join c in db.ExternalCalendars.AsNoTracking() on b.CalendarId equals c.Id
+            where b.SpecialistId == specialistId && b.Start < rangeEnd && b.End > rangeStart
+            orderby b.Start
+            select new { c.Name, b.Start, b.End }).ToListAsync(ct);
+        var days = new List<(LocalDate Date, CalendarBusy Busy)>();
+        foreach (var p in periods)
+        {
+            var start = p.Start.InZone(zone);
+            var end = p.End.InZone(zone);
+            // An end at midnight belongs to the day before.
+            var lastDate = end.TimeOfDay == LocalTime.Midnight ? end.Date.PlusDays(-1) : end.Date;
+            for (var date = start.Date; date <= lastDate; date = date.PlusDays(1))
+                days.Add((date, new CalendarBusy(p.Name,
+                    date == start.Date && start.TimeOfDay != LocalTime.Midnight ? start.TimeOfDay : null,
+                    date == end.Date ? end.TimeOfDay : null)));
+        }
+        return days.ToLookup(d => d.Date, d => d.Busy);
     }
 
     /// <summary>Blocks a free slot; a <see cref="DomainException"/> means the reason is invalid.</summary>

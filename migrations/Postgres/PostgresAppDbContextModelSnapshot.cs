@@ -264,6 +264,87 @@ namespace Consulting.Web.Migrations.Postgres
                     b.ToTable("Bookings", (string)null);
                 });
 
+            modelBuilder.Entity("Consulting.Web.Domain.BusyPeriod", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CalendarId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("End")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("SpecialistId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CalendarId");
+
+                    b.HasIndex("SpecialistId", "Start");
+
+                    b.ToTable("BusyPeriods", (string)null);
+                });
+
+            modelBuilder.Entity("Consulting.Web.Domain.ExternalCalendar", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ETag")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LastModified")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("NextSyncAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("SpecialistId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextSyncAt");
+
+                    b.HasIndex("SpecialistId");
+
+                    b.ToTable("ExternalCalendars", (string)null);
+                });
+
             modelBuilder.Entity("Consulting.Web.Domain.GenerationJob", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1181,6 +1262,24 @@ namespace Consulting.Web.Migrations.Postgres
                     b.Navigation("RescheduleHistory");
 
                     b.Navigation("StatusHistory");
+                });
+
+            modelBuilder.Entity("Consulting.Web.Domain.BusyPeriod", b =>
+                {
+                    b.HasOne("Consulting.Web.Domain.ExternalCalendar", null)
+                        .WithMany()
+                        .HasForeignKey("CalendarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Consulting.Web.Domain.ExternalCalendar", b =>
+                {
+                    b.HasOne("Consulting.Web.Domain.SpecialistProfile", null)
+                        .WithMany()
+                        .HasForeignKey("SpecialistId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Consulting.Web.Domain.GenerationJob", b =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Consulting.Web.Bookings;
+using Consulting.Web.Calendar;
 using Consulting.Web.Domain;
 using Consulting.Web.Hosting;
 using Consulting.Web.Jobs;
@@ -21,8 +22,16 @@ public sealed class AvailabilityModel(
     AvailabilityEditor editor,
     GenerationJobs jobs,
     OfferRules offerRules,
+    ExternalCalendarSync calendars,
+    Microsoft.Extensions.Options.IOptions<ExternalCalendarOptions> calendarOptions,
     IClock clock) : PageModel
 {
+    public sealed class CalendarInput
+    {
+        public string? Name { get; set; }
+        public string? Address { get; set; }
+    }
+
     public sealed class SettingsInput
     {
         public string? TimeZoneId { get; set; }
@@ -102,6 +111,9 @@ public sealed class AvailabilityModel(
     public RulesInput RulesForm { get; private set; } = new();
     public WindowInput Window { get; private set; } = new();
     public ExceptionInput NewException { get; private set; } = new();
+    public CalendarInput CalendarForm { get; private set; } = new();
+    public IReadOnlyList<CalendarRow> Calendars { get; private set; } = [];
+    public int CalendarRefreshMinutes => calendarOptions.Value.RefreshMinutes;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -241,6 +253,43 @@ public sealed class AvailabilityModel(
         return await AfterEditAsync(result, "NewException", "_Exceptions", "exceptions", ct);
     }
 
+    /// <summary>Adds one of the specialist's own calendars and reads it at once.</summary>
+    public async Task<IActionResult> OnPostAddCalendarAsync([FromForm(Name = "CalendarForm")] CalendarInput input, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct)) return NotFound();
+        CalendarForm = input;
+        try
+        {
+            await calendars.AddAsync(Specialist, input.Name, input.Address, ct);
+        }
+        catch (DomainException e)
+        {
+            ModelState.AddModelError("CalendarForm." + (e.Field ?? "Address"), e.Message);
+            return Invalid("_Calendars");
+        }
+        CalendarForm = new CalendarInput();
+        return await AfterCalendarChangeAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostRemoveCalendarAsync(Guid calendarId, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct) || !await calendars.RemoveAsync(Specialist.Id, calendarId, ct)) return NotFound();
+        return await AfterCalendarChangeAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostSyncCalendarAsync(Guid calendarId, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct) || !await calendars.SyncNowAsync(Specialist.Id, calendarId, ct)) return NotFound();
+        return await AfterCalendarChangeAsync(ct);
+    }
+
+    private async Task<IActionResult> AfterCalendarChangeAsync(CancellationToken ct)
+    {
+        if (!Request.IsHtmx()) return Redirect(Url.Page("/Specialist/Availability") + "#external-calendars");
+        await LoadAsync(ct);
+        return Partial("_Calendars", this);
+    }
+
     public DayView Day(IsoDayOfWeek day) => new(this, day);
 
     /// <summary>A window's price as the page shows it: its own, or the default.</summary>
@@ -259,6 +308,7 @@ public sealed class AvailabilityModel(
         Today = Now.InZone(Schedule.Zone).Date;
         Status = await jobs.StatusAsync(profile.Id, ct);
         Conflicts = await editor.ConflictsAsync(profile.Id, ct);
+        Calendars = await calendars.ListAsync(profile.Id, ct);
         Settings = new SettingsInput
         {
             TimeZoneId = Schedule.TimeZoneId,

@@ -1,0 +1,228 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using Consulting.Tests.Calendar;
+using Consulting.Tests.Support;
+using Consulting.Web.Calendar;
+using Consulting.Web.Domain;
+using Consulting.Web.Jobs;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+
+namespace Consulting.Tests.Pages.Specialist;
+
+/// <summary>
+/// A specialist adds their own calendars on the availability page; the busy times block slots for
+/// customers and show in the month calendar. The clock stands at Monday 2 Nov 2026 12:00Z; the
+/// specialist works weekdays 09:00–13:00 in Madrid (CET, UTC+1) in hourly slots. The calendar server
+/// runs on loopback, so private addresses are allowed here (the SSRF rules: CalendarFetcherTests).
+/// </summary>
+public sealed class ExternalCalendarsPageTests : IAsyncLifetime
+{
+    private static readonly Dictionary<string, string> Htmx = new() { ["HX-Request"] = "true" };
+    private static readonly DateTimeZone Madrid = DateTimeZoneProviders.Tzdb["Europe/Madrid"];
+    private static readonly LocalDate Wednesday = new(2026, 11, 11);
+    private static readonly LocalDate Thursday = new(2026, 11, 12);
+
+    private readonly AppFactory _app = new()
+    {
+        TestServices = s => s.Configure<ExternalCalendarOptions>(o => o.AllowPrivateAddresses = true),
+    };
+    private CalendarServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await CalendarServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _app.Dispose();
+    }
+
+    private sealed record Specialist(TestSpecialist Me, string Slug);
+
+    private async Task<Specialist> SpecialistAsync()
+    {
+        var me = await _app.CreateSignedInAsync("Europe/Madrid", (s, now) =>
+        {
+            foreach (var day in new[] { IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday })
+                s.AddWindow(day, new TimeWindow(new LocalTime(9, 0), new LocalTime(13, 0), 60), now);
+        });
+        await _app.ApplyScheduleAsync(me.Id);
+        var slug = await _app.WithDbAsync(db => db.Specialists.Where(p => p.Id == me.Id).Select(p => p.Slug).SingleAsync());
+        return new Specialist(me, slug);
+    }
+
+    /// <summary>What the background runner does a moment later: the reconcile the sync queued.</summary>
+    private async Task RunBackgroundAsync()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<GenerationJobs>().RunDueAsync(CancellationToken.None);
+    }
+
+    private static Instant At(LocalDate date, int hour) => date.At(new LocalTime(hour, 0)).InZoneStrictly(Madrid).ToInstant();
+
+    private Task<List<Slot>> SlotsAsync(Guid specialistId) => _app.WithDbAsync(db =>
+        db.Slots.AsNoTracking().Where(s => s.SpecialistId == specialistId).OrderBy(s => s.Start).ToListAsync());
+
+    /// <summary>Central European zones: one per look at the week page, whose view is cached for 2 s per zone.</summary>
+    private static readonly string[] ViewerZones = ["Europe/Madrid", "Europe/Paris", "Europe/Berlin", "Europe/Rome", "Europe/Vienna", "Europe/Brussels", "Europe/Amsterdam", "Europe/Prague"];
+    private int _looks;
+
+    /// <summary>The starts (Madrid hours on <paramref name="date"/>) a customer is offered on the public week page.</summary>
+    private async Task<List<int>> OfferedHoursAsync(Specialist s, LocalDate date)
+    {
+        var zone = Uri.EscapeDataString(ViewerZones[_looks++ % ViewerZones.Length]);
+        var page = await _app.CreateBrowserLikeClient().GetPageAsync($"/specialists/{s.Slug}?tz={zone}&week=2026-11-09");
+        var offered = page.QuerySelectorAll("form.week-grid button[name=slotId]").Select(b => Guid.Parse(b.GetAttribute("value")!)).ToHashSet();
+        return (await SlotsAsync(s.Me.Id)).Where(x => offered.Contains(x.Id) && x.Start.InZone(Madrid).Date == date)
+            .Select(x => x.Start.InZone(Madrid).Hour).ToList();
+    }
+
+    private async Task<HttpResponseMessage> AddCalendarAsync(TestSpecialist me, string name, string address, IDictionary<string, string>? headers = null)
+    {
+        var page = await me.Client.GetPageAsync("/specialist/availability");
+        return await me.Client.SubmitAsync(page, "#external-calendars form[action*=AddCalendar]",
+            new Dictionary<string, string> { ["CalendarForm.Name"] = name, ["CalendarForm.Address"] = address }, headers);
+    }
+
+    private async Task<HttpResponseMessage> PressAsync(TestSpecialist me, string handler, IDictionary<string, string>? headers = null)
+    {
+        var page = await me.Client.GetPageAsync("/specialist/availability");
+        return await me.Client.SubmitAsync(page, $"#external-calendars form[action*={handler}]", headers: headers);
+    }
+
+    [Fact]
+    public async Task An_all_day_event_takes_the_day_away_from_customers_shows_in_the_month_and_comes_back_when_the_calendar_goes()
+    {
+        var s = await SpecialistAsync();
+        Assert.Equal([9, 10, 11, 12], await OfferedHoursAsync(s, Wednesday));
+
+        var added = await AddCalendarAsync(s.Me, "Personal", _server.Url("all-day.ics"));
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.EndsWith("/specialist/availability#external-calendars", added.Headers.Location!.OriginalString);
+        var calendar = await _app.WithDbAsync(db => db.ExternalCalendars.AsNoTracking().SingleAsync());
+        Assert.Null(calendar.LastError);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.BusyPeriods.CountAsync()));
+        Assert.Equal(1, await _app.WithDbAsync(db => db.GenerationJobs.CountAsync(j => j.State == JobState.Queued)));
+        await RunBackgroundAsync();
+
+        Assert.Empty(await OfferedHoursAsync(s, Wednesday));
+        Assert.Equal([9, 10, 11, 12], await OfferedHoursAsync(s, Thursday));
+        // The slots stay, only not offered: they come back when the busy time goes.
+        Assert.All((await SlotsAsync(s.Me.Id)).Where(x => x.Day == Wednesday), x => Assert.Equal(SlotUnavailability.Busy, x.Unavailability));
+
+        var page = await s.Me.Client.GetPageAsync("/specialist/availability");
+        var item = page.QuerySelector("#external-calendars li.external-calendar")!;
+        Assert.Contains("Personal", item.TextContent);
+        Assert.Contains("Last synced Mon 2 Nov 2026, 13:00", item.TextContent);
+        // The address is a secret: only its host is shown.
+        Assert.DoesNotContain("/ics/all-day.ics", page.DocumentElement.OuterHtml);
+        Assert.Contains("http://127.0.0.1/••••••", item.TextContent);
+
+        var month = await s.Me.Client.GetPageAsync("/specialist/calendar?year=2026&month=11");
+        var day = month.QuerySelector("#cal-2026-11-11") ?? month.QuerySelectorAll("[role=gridcell]").Single(c => c.GetAttribute("aria-label") == "Wednesday 11 November");
+        Assert.Contains("Busy in Personal", day.TextContent);
+        Assert.Contains("all day", day.TextContent);
+        Assert.DoesNotContain("Dentist", month.DocumentElement.OuterHtml);
+
+        // Removing it with htmx swaps the section; the day is offered again once the reconcile has run.
+        var removed = await PressAsync(s.Me, "RemoveCalendar", Htmx);
+        Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        var fragment = await Html.ParseAsync(removed);
+        Assert.Null(fragment.QuerySelector("html main"));
+        Assert.NotNull(fragment.QuerySelector("#external-calendars"));
+        Assert.Null(fragment.QuerySelector("li.external-calendar"));
+        await RunBackgroundAsync();
+        Assert.Equal([9, 10, 11, 12], await OfferedHoursAsync(s, Wednesday));
+        Assert.Equal(0, await _app.WithDbAsync(db => db.BusyPeriods.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Adding_with_htmx_returns_the_section_with_the_status_and_a_booked_session_under_a_busy_time_is_a_conflict()
+    {
+        var s = await SpecialistAsync();
+        var slot = (await SlotsAsync(s.Me.Id)).Single(x => x.Start == At(Thursday, 10));
+        var booking = await _app.ConfirmedBookingAsync(slot);
+
+        // floating.ics: Thursday 10:00–11:00 with no zone, so the specialist's.
+        var added = await AddCalendarAsync(s.Me, "Gym", _server.Url("floating.ics"), Htmx);
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        var fragment = await Html.ParseAsync(added);
+        Assert.Contains("Gym", fragment.QuerySelector("li.external-calendar")!.TextContent);
+        Assert.Contains("1 busy time ahead", fragment.QuerySelector("li.external-calendar")!.TextContent);
+        Assert.NotNull(fragment.QuerySelector("[aria-live=polite]"));
+        await RunBackgroundAsync();
+
+        Assert.Equal([9, 11, 12], await OfferedHoursAsync(s, Thursday));
+        var booked = (await SlotsAsync(s.Me.Id)).Single(x => x.Id == slot.Id);
+        Assert.Equal(SlotState.Booked, booked.State);
+        Assert.Equal(booking.Id, booked.BookingId);
+        var page = await s.Me.Client.GetPageAsync("/specialist/availability");
+        Assert.Contains("overlaps a busy time", page.QuerySelector("#conflicts")!.TextContent);
+    }
+
+    [Fact]
+    public async Task A_failed_sync_shows_the_problem_and_keeps_the_last_good_busy_times_and_a_304_keeps_them_too()
+    {
+        var s = await SpecialistAsync();
+        await AddCalendarAsync(s.Me, "Personal", _server.Url("google.ics"));
+        var busy = await _app.WithDbAsync(db => db.BusyPeriods.OrderBy(b => b.Start).Select(b => b.Start).ToListAsync());
+        Assert.Equal(4, busy.Count);
+
+        // Later: "Sync now" with nothing changed sends the ETag and gets a 304.
+        _app.Clock.AdvanceMinutes(30);
+        Assert.Equal(HttpStatusCode.Redirect, (await PressAsync(s.Me, "SyncCalendar")).StatusCode);
+        Assert.Equal(1, _server.NotModifiedCount);
+        Assert.Equal(busy, await _app.WithDbAsync(db => db.BusyPeriods.OrderBy(b => b.Start).Select(b => b.Start).ToListAsync()));
+
+        // The address stops working: the page says so, with the last good sync, and the busy times stay.
+        _server.Override = c => { c.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; };
+        _app.Clock.AdvanceMinutes(30);
+        var synced = await PressAsync(s.Me, "SyncCalendar", Htmx);
+        var item = (await Html.ParseAsync(synced)).QuerySelector("li.external-calendar")!;
+        Assert.Contains("no calendar at this address (404)", item.TextContent);
+        Assert.Contains("Last synced Mon 2 Nov 2026, 13:30", item.TextContent);
+        Assert.Contains("stay in force", item.TextContent);
+        Assert.Equal(busy, await _app.WithDbAsync(db => db.BusyPeriods.OrderBy(b => b.Start).Select(b => b.Start).ToListAsync()));
+
+        // HTML instead of a calendar (a sign-in page) is a problem too, not an empty calendar.
+        _server.Override = c => { c.Response.ContentType = "text/html"; return c.Response.WriteAsync("<!doctype html><title>Sign in</title>"); };
+        var html = (await Html.ParseAsync(await PressAsync(s.Me, "SyncCalendar", Htmx))).QuerySelector("li.external-calendar")!;
+        Assert.Contains("doesn’t return a calendar", html.TextContent);
+        Assert.Equal(4, await _app.WithDbAsync(db => db.BusyPeriods.CountAsync()));
+    }
+
+    [Fact]
+    public async Task The_periodic_job_syncs_calendars_that_are_due_and_leaves_the_others()
+    {
+        var s = await SpecialistAsync();
+        await AddCalendarAsync(s.Me, "Personal", _server.Url("google.ics"));
+        var seen = _server.IfNoneMatchSeen.Count;
+        await using (var scope = _app.Services.CreateAsyncScope())
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<ExternalCalendarSync>().RunDueAsync(default));
+        Assert.Equal(seen, _server.IfNoneMatchSeen.Count);
+
+        _app.Clock.AdvanceMinutes(15);
+        await using (var scope = _app.Services.CreateAsyncScope())
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<ExternalCalendarSync>().RunDueAsync(default));
+        Assert.Equal(seen + 1, _server.IfNoneMatchSeen.Count);
+    }
+
+    [Fact]
+    public async Task Bad_addresses_and_the_specialists_own_feed_are_refused_beside_the_field()
+    {
+        var s = await SpecialistAsync();
+        var bad = await AddCalendarAsync(s.Me, "Mine", "ftp://example.com/cal.ics");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("http or https", (await Html.ParseAsync(bad)).QuerySelector("#CalendarForm_Address-error")!.TextContent);
+
+        var own = await AddCalendarAsync(s.Me, "Mine", $"https://consulting.example.com/calendar/{s.Slug}/abcdef.ics", Htmx);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Contains("your own Consulting feed", (await Html.ParseAsync(own)).QuerySelector("#CalendarForm_Address-error")!.TextContent);
+
+        var noName = await AddCalendarAsync(s.Me, " ", _server.Url("google.ics"), Htmx);
+        Assert.Contains("Give the calendar a name", (await Html.ParseAsync(noName)).QuerySelector("#CalendarForm_Name-error")!.TextContent);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.ExternalCalendars.CountAsync()));
+    }
+}

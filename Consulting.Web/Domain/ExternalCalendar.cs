@@ -1,0 +1,98 @@
+using NodaTime;
+
+namespace Consulting.Web.Domain;
+
+/// <summary>
+/// One of a specialist's own calendars, read from its private <c>.ics</c> address so that its busy
+/// times block their slots. The address is a secret (whoever has it reads the calendar): it is shown
+/// masked and never logged. A sync is due at <see cref="NextSyncAt"/>; the job runner leases the row
+/// (shadow lease columns), so one instance fetches it per turn.
+/// </summary>
+public sealed class ExternalCalendar
+{
+    public const int MaxNameLength = 60;
+    public const int MaxAddressLength = 2000;
+    public const int MaxErrorLength = 300;
+
+    public Guid Id { get; private set; }
+    public Guid SpecialistId { get; private set; }
+    public string Name { get; private set; } = "";
+    public string Address { get; private set; } = "";
+    /// <summary>Validators of the last good response, sent back as a conditional GET.</summary>
+    public string? ETag { get; private set; }
+    public string? LastModified { get; private set; }
+    public Instant CreatedAt { get; private set; }
+    public Instant? LastSuccessAt { get; private set; }
+    public Instant? LastAttemptAt { get; private set; }
+    /// <summary>Why the latest attempt failed, in words for the specialist; null after a success.</summary>
+    public string? LastError { get; private set; }
+    public Instant NextSyncAt { get; private set; }
+    /// <summary>Claims since the last finished attempt (the runner counts them).</summary>
+    public int Attempts { get; private set; }
+
+    private ExternalCalendar() { }
+
+    public static ExternalCalendar Add(Guid specialistId, string? name, string address, Instant now) => new()
+    {
+        Id = Guid.NewGuid(),
+        SpecialistId = specialistId,
+        Name = CleanName(name),
+        Address = address,
+        CreatedAt = now,
+        NextSyncAt = now,
+    };
+
+    public static string CleanName(string? name)
+    {
+        var clean = (name ?? "").Trim();
+        if (clean.Length == 0) throw new DomainException("Give the calendar a name, e.g. “Personal”.", "Name");
+        if (clean.Length > MaxNameLength) throw new DomainException($"The name must be at most {MaxNameLength} characters.", "Name");
+        return clean;
+    }
+
+    /// <summary>"Sync now": due at once, whatever its back-off said.</summary>
+    public void SyncNow(Instant now)
+    {
+        NextSyncAt = now;
+        Attempts = 0;
+    }
+
+    /// <summary>Fetched and read (or not modified since): its busy times are the calendar's now.</summary>
+    public void Synced(string? etag, string? lastModified, Instant now, Instant next)
+    {
+        if (etag is not null || lastModified is not null) (ETag, LastModified) = (Trim(etag, 200), Trim(lastModified, 100));
+        (LastSuccessAt, LastAttemptAt, LastError, NextSyncAt, Attempts) = (now, now, null, next, 0);
+    }
+
+    /// <summary>The attempt failed: the last good busy times stay in force and the problem is shown.</summary>
+    public void SyncFailed(string problem, Instant now, Instant next)
+    {
+        (LastAttemptAt, LastError, NextSyncAt, Attempts) = (now, Trim(problem, MaxErrorLength), next, 0);
+    }
+
+    /// <summary>The address as the page shows it: scheme and host, the secret path replaced.</summary>
+    public string MaskedAddress => Mask(Address);
+
+    public static string Mask(string address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Host}/••••••" : "••••••";
+
+    private static string? Trim(string? value, int max) => value is null ? null : value.Length > max ? value[..max] : value;
+}
+
+/// <summary>A time one of the specialist's own calendars is busy: only the interval, never what it is.</summary>
+public sealed class BusyPeriod
+{
+    public Guid Id { get; private set; }
+    public Guid SpecialistId { get; private set; }
+    public Guid CalendarId { get; private set; }
+    public Instant Start { get; private set; }
+    public Instant End { get; private set; }
+
+    private BusyPeriod() { }
+
+    public static BusyPeriod Create(Guid specialistId, Guid calendarId, Instant start, Instant end)
+    {
+        if (end <= start) throw new DomainException("A busy time must end after it starts.");
+        return new BusyPeriod { Id = Guid.CreateVersion7(), SpecialistId = specialistId, CalendarId = calendarId, Start = start, End = end };
+    }
+}
