@@ -131,6 +131,7 @@ public sealed class Payment
     /// <summary>Starts a full refund of what remains; the provider call happens in a job.</summary>
     public Refund RequestRefund(string reason, Instant now)
     {
+        PlainText.RequireMultiLine(reason, "Reason");
         if (Status != PaymentStatus.Succeeded)
             throw new DomainException(Status switch
             {

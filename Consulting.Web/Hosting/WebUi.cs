@@ -98,6 +98,7 @@ public static class WebUi
             o.Conventions.Add(new HandlerRateLimitConvention());
         });
         builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+        builder.Services.AddPlainTextValidation();
 
         builder.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         builder.Services.AddRateLimiter(o =>
@@ -157,6 +158,7 @@ public static class WebUi
         {
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "public,max-age=86400",
         });
+        app.UseFormNulReplacement();
         app.UseRouting();
         app.RememberMatchedRoute();
         app.UseRateLimiter();

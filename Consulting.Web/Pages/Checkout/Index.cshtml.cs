@@ -48,6 +48,8 @@ public sealed class IndexModel(BookingService bookings, IPaymentGateway gateway,
         }
         catch (DomainException e)
         {
+            // The domain's message is the one to show (model binding's own checks would repeat it).
+            ModelState.Clear();
             ModelState.AddModelError("Input." + (e.Field ?? ""), e.Message);
             return this.InvalidForm();
         }
