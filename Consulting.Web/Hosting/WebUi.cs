@@ -96,9 +96,11 @@ public static class WebUi
             o.Conventions.AuthorizeFolder("/Specialist", Roles.Specialist);
             o.Conventions.AuthorizeFolder("/Admin", Roles.Admin);
             o.Conventions.Add(new HandlerRateLimitConvention());
+            o.Conventions.Add(new PageMethodsConvention());
         });
         builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
         builder.Services.AddPlainTextValidation();
+        builder.Services.AddHostileInputGuards();
 
         builder.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         builder.Services.AddRateLimiter(o =>

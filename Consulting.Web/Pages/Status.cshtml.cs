@@ -16,6 +16,13 @@ public sealed class StatusModel : PageModel
 
     public void OnPost(int code) => Describe(code);
 
+    // Re-executed with the original request's method: a refused PUT/PATCH/DELETE gets its page too.
+    public void OnPut(int code) => Describe(code);
+
+    public void OnPatch(int code) => Describe(code);
+
+    public void OnDelete(int code) => Describe(code);
+
     private void Describe(int code)
     {
         // Reached directly (not re-executed), /status/N is just an informational page.
