@@ -24,7 +24,9 @@ public static class WebUi
                 o.Password.RequireLowercase = false;
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = 10;
+                // High on purpose: per-address limits come first (Accounts.SignInThrottle), so only a
+                // distributed attack reaches it and a stranger can't lock a real user out.
+                o.Lockout.MaxFailedAccessAttempts = Accounts.SignInThrottle.AccountLockoutFailures;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
             })
             .AddEntityFrameworkStores<AppDbContext>()
@@ -50,6 +52,8 @@ public static class WebUi
         });
         builder.Services.AddScoped<DemoData>();
         builder.Services.AddScoped<Accounts.Registration>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<Accounts.SignInThrottle>();
         builder.Services.AddScoped<Specialists.SpecialistDirectory>();
         builder.Services.AddScoped<Specialists.CurrentSpecialist>();
         builder.Services.AddScoped<Scheduling.AvailabilityEditor>();
