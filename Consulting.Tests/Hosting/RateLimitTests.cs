@@ -1,7 +1,6 @@
 using System.Net;
 using Consulting.Tests.Support;
 using Consulting.Web.Hosting;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,31 +13,18 @@ namespace Consulting.Tests.Hosting;
 /// </summary>
 public sealed class RateLimitTests : IDisposable
 {
-    private readonly LimitedApp _app = new();
-
-    private sealed class LimitedApp : AppFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            // The test talks to Kestrel on loopback: loopback is the proxy, X-Forwarded-For the client.
-            builder.UseSetting("ForwardedHeaders:KnownProxies", "127.0.0.1");
-            builder.UseSetting("RateLimits:HoldsPerMinute", "30");
-        }
-    }
+    private readonly LoopbackProxyApp _app = new(("RateLimits:HoldsPerMinute", "30"));
 
     public void Dispose() => _app.Dispose();
 
-    private sealed record Visitor(HttpClient Http, string Cookie, string Token, string Action);
+    private sealed record Visitor(HttpClient Http, string Token, string Action);
 
     private async Task<Visitor> VisitAsync(string slug, string client)
     {
-        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(_app.StartKestrel()) };
-        http.DefaultRequestHeaders.Add("X-Forwarded-For", client);
+        var http = _app.ClientFrom(client);
         var get = await http.GetAsync($"/specialists/{slug}?week=2026-11-09&tz=UTC");
-        var cookie = string.Join("; ", get.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
         var page = await Html.ParseAsync(get);
-        return new Visitor(http, cookie,
+        return new Visitor(http,
             page.QuerySelector("form.week-grid input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
             page.QuerySelector("form.week-grid")!.GetAttribute("action")!);
     }
@@ -52,7 +38,6 @@ public sealed class RateLimitTests : IDisposable
                 ["__RequestVerificationToken"] = visitor.Token, ["slotId"] = slotId.ToString(),
             }),
         };
-        request.Headers.Add("Cookie", visitor.Cookie);
         return await visitor.Http.SendAsync(request);
     }
 

@@ -1,7 +1,6 @@
 using System.Net;
 using Consulting.Tests.Support;
 using Consulting.Web.Accounts;
-using Microsoft.AspNetCore.Hosting;
 
 namespace Consulting.Tests.Pages.Account;
 
@@ -13,29 +12,11 @@ namespace Consulting.Tests.Pages.Account;
 /// </summary>
 public sealed class SignInThrottleTests : IDisposable
 {
-    private readonly ProxiedApp _app = new();
-
-    private sealed class ProxiedApp : AppFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            // Kestrel on loopback: loopback is the proxy, X-Forwarded-For the client.
-            builder.UseSetting("ForwardedHeaders:KnownProxies", "127.0.0.1");
-        }
-    }
+    private readonly LoopbackProxyApp _app = new();
 
     public void Dispose() => _app.Dispose();
 
-    private HttpClient From(string address)
-    {
-        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() })
-        {
-            BaseAddress = new Uri(_app.StartKestrel()),
-        };
-        http.DefaultRequestHeaders.Add("X-Forwarded-For", address);
-        return http;
-    }
+    private HttpClient From(string address) => _app.ClientFrom(address);
 
     private static async Task<(HttpStatusCode Status, string Message)> SignInAsync(HttpClient client, string email, string password)
     {
