@@ -25,7 +25,8 @@ public sealed class SignInThrottle(IMemoryCache cache, IClock clock, IPasswordHa
     public const int AccountLockoutFailures = 50;
     public static readonly Duration Window = Duration.FromMinutes(15);
 
-    private readonly Lazy<string> _unknownUserHash = new(() => hasher.HashPassword(new AppUser(), Guid.NewGuid().ToString("N")));
+    /// <summary>Made once per process (this service is scoped, like Identity's hasher it uses).</summary>
+    private static string? _unknownUserHash;
 
     private sealed record Failures(int Count, Instant Since);
 
@@ -45,7 +46,7 @@ public sealed class SignInThrottle(IMemoryCache cache, IClock clock, IPasswordHa
 
     /// <summary>The work a wrong password costs, for an email without an account.</summary>
     public void HashAsIfKnown(string password) =>
-        hasher.VerifyHashedPassword(new AppUser(), _unknownUserHash.Value, password);
+        hasher.VerifyHashedPassword(new AppUser(), _unknownUserHash ??= hasher.HashPassword(new AppUser(), Guid.NewGuid().ToString("N")), password);
 
     private static string Key(string email, string client) => $"sign-in-failures:{email.Trim().ToUpperInvariant()}:{client}";
 }

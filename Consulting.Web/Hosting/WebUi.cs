@@ -53,7 +53,7 @@ public static class WebUi
         builder.Services.AddScoped<DemoData>();
         builder.Services.AddScoped<Accounts.Registration>();
         builder.Services.AddMemoryCache();
-        builder.Services.AddSingleton<Accounts.SignInThrottle>();
+        builder.Services.AddScoped<Accounts.SignInThrottle>();
         builder.Services.AddScoped<Specialists.SpecialistDirectory>();
         builder.Services.AddScoped<Specialists.CurrentSpecialist>();
         builder.Services.AddScoped<Scheduling.AvailabilityEditor>();
