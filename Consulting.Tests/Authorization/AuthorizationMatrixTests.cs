@@ -187,6 +187,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         Row("POST /error", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
         Row("GET /status/{code:int}", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
         Row("POST /status/{code:int}", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
+        // Re-executed for a refused PUT/PATCH/DELETE (405), with the request's own method.
+        Row("PUT /status/{code:int}", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
+        Row("PATCH /status/{code:int}", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
+        Row("DELETE /status/{code:int}", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),
 
         // Endpoints outside Razor Pages.
         Row("GET /healthz", anon: Ok, a: Ok, b: Ok, x: Ok, y: Ok, admin: Ok),

@@ -231,4 +231,33 @@ public sealed class BookingInvitesTests
         uri.Query.TrimStart('?').Split('&')
             .Select(pair => pair.Split('=', 2))
             .ToDictionary(p => p[0], p => Uri.UnescapeDataString(p.Length > 1 ? p[1] : ""));
+
+    /// <summary>A name that tries to close the event and open an attacker's, with every character iCalendar treats specially.</summary>
+    private const string HostileName = "Eve \"Ops\" ^x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil\r\nSUMMARY:Free money; ROLE=CHAIR:a,b\\c";
+
+    [Fact]
+    public void A_name_with_line_breaks_and_quotes_stays_text_in_one_VEVENT_of_both_invites()
+    {
+        var invite = Invite(InNewYork(11, 2, 9)) with
+        {
+            Summary = "Session with " + HostileName,
+            Description = "Notes:\n" + HostileName,
+            Organizer = new InviteParty(HostileName, "maya@consulting.test"),
+            Attendee = new InviteParty(HostileName, "guest@example.com"),
+        };
+
+        foreach (var ics in new[] { BookingInvites.Request(invite), BookingInvites.Cancel(invite with { Sequence = 1 }) })
+        {
+            var e = Assert.Single(IcsValidator.Validate(ics).Events);
+            // RFC 6868 carries the line break in a parameter as ^n, which ical.js reads back as a newline.
+            var asRead = HostileName.Replace("\r\n", "\n");
+            Assert.Equal(BookingInvites.Uid(BookingId), e.Uid);
+            Assert.Equal(asRead, e.Organizer!.Cn);
+            Assert.Equal(asRead, Assert.Single(e.Attendees).Cn);
+            Assert.Equal("mailto:guest@example.com", e.Attendees[0].Value);
+            Assert.Equal("Session with " + asRead, e.Summary);
+            Assert.Equal("Notes:\n" + asRead, e.Description);
+            Assert.DoesNotContain("\r\nUID:evil", ics);
+        }
+    }
 }

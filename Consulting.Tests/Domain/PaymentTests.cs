@@ -50,6 +50,34 @@ public class PaymentTests
         Assert.Equal("pi_1", payment.PaymentIntentId);
     }
 
+    [Fact]
+    public void A_payment_stands_for_one_checkout_and_never_takes_another_checkouts_ids()
+    {
+        var payment = NewPayment();
+        payment.AttachProviderIds("cs_1", "pi_1");
+
+        Assert.True(payment.BelongsToOtherCheckout("cs_2", null));
+        Assert.True(payment.BelongsToOtherCheckout(null, "pi_2"));
+        Assert.False(payment.BelongsToOtherCheckout("cs_1", "pi_1"));
+        Assert.Throws<DomainException>(() => payment.AttachProviderIds("cs_2", "pi_2"));
+        Assert.Equal(("cs_1", "pi_1"), (payment.CheckoutSessionId, payment.PaymentIntentId));
+    }
+
+    [Fact]
+    public void Partial_refunds_at_the_provider_are_recorded_once_each_and_the_rest_can_still_be_refunded()
+    {
+        var payment = Succeeded();
+
+        Assert.True(payment.RecordProviderPartialRefund(2000, Now));
+        Assert.False(payment.RecordProviderPartialRefund(2000, Later));
+        Assert.True(payment.RecordProviderPartialRefund(5000, Later));
+
+        Assert.Equal(PaymentStatus.Succeeded, payment.Status);
+        Assert.Equal([2000L, 3000L], payment.Refunds.Select(r => r.AmountMinor));
+        Assert.Equal(5000, payment.RefundedMinor);
+        Assert.Equal(7000, payment.RequestRefund("The rest", Later).AmountMinor);
+    }
+
     // --- MarkSucceeded ---
 
     [Fact]

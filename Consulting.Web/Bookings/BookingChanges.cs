@@ -59,31 +59,57 @@ public sealed class BookingChanges(
             // A payment, a reschedule or another cancel of this booking waits for this one, and the reverse.
             await db.LockRowAsync<Booking>(bookingId, ct);
             var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
-            RefundDecision refund;
-            try
-            {
-                refund = booking.Cancel(by, reason, now, Policy);
-            }
-            catch (DomainException e)
-            {
-                return new ChangeOutcome.Refused(e.Message);
-            }
-            var slot = await db.Slots.SingleOrDefaultAsync(s => s.Id == booking.SlotId, ct);
-            if (slot is not null && slot.BookingId == booking.Id && slot.State is SlotState.Held or SlotState.Booked)
-                slot.Release(booking.Id);
-            if (refund == RefundDecision.Full)
-            {
-                var paid = await db.Payments.Where(p => p.BookingId == booking.Id && p.Status == PaymentStatus.Succeeded).ToListAsync(ct);
-                foreach (var payment in paid)
-                    payment.RequestRefund(by.Role == ActorRole.Customer ? "You cancelled in time for a full refund" : "The session was cancelled for you", now);
-            }
-            await notifier.CancelledAsync(booking, refund, ct);
-            await db.SaveChangesAsync(ct);
+            if (await CancelLockedAsync(booking, by, reason, now, ct) is { } refusal) return new ChangeOutcome.Refused(refusal);
             await tx.CommitAsync(ct);
         }
         // Outside the transaction: this booking's meeting is deleted and its refund sent (or retried later).
         await followUps.ForBookingAsync(bookingId, ct);
         return new ChangeOutcome.Done(await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == bookingId, ct));
+    }
+
+    /// <summary>
+    /// The booking's payment was refunded in full at the provider, not by the app (a refund in
+    /// Stripe's dashboard): the session is cancelled as a specialist's cancellation would be (slot
+    /// free, meeting deleted, both told, cancel invites), with nothing more to refund. Runs inside
+    /// the caller's transaction; the caller runs the follow-ups after committing.
+    /// </summary>
+    public async Task CancelAfterProviderRefundAsync(Guid bookingId, Guid refundedPaymentId, CancellationToken ct)
+    {
+        await db.LockRowAsync<Booking>(bookingId, ct);
+        var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
+        if (booking.Status != BookingStatus.Confirmed) return;
+        // Another payment still pays for it (the refunded one was a duplicate): the session stands.
+        if (await db.Payments.AnyAsync(p => p.BookingId == bookingId && p.Id != refundedPaymentId && p.Status == PaymentStatus.Succeeded, ct)) return;
+        // A session that has ended can't be cancelled; the refund stays recorded on its payment.
+        await CancelLockedAsync(booking, Actor.System, ProviderRefundReason, clock.GetCurrentInstant(), ct);
+    }
+
+    public const string ProviderRefundReason = "The payment was refunded";
+
+    /// <summary>Cancels a booking whose row the caller has locked; returns why not, or null once it is saved.</summary>
+    private async Task<string?> CancelLockedAsync(Booking booking, Actor by, string? reason, Instant now, CancellationToken ct)
+    {
+        RefundDecision refund;
+        try
+        {
+            refund = booking.Cancel(by, reason, now, Policy);
+        }
+        catch (DomainException e)
+        {
+            return e.Message;
+        }
+        var slot = await db.Slots.SingleOrDefaultAsync(s => s.Id == booking.SlotId, ct);
+        if (slot is not null && slot.BookingId == booking.Id && slot.State is SlotState.Held or SlotState.Booked)
+            slot.Release(booking.Id);
+        if (refund == RefundDecision.Full)
+        {
+            var paid = await db.Payments.Where(p => p.BookingId == booking.Id && p.Status == PaymentStatus.Succeeded).ToListAsync(ct);
+            foreach (var payment in paid)
+                payment.RequestRefund(by.Role == ActorRole.Customer ? "You cancelled in time for a full refund" : "The session was cancelled for you", now);
+        }
+        await notifier.CancelledAsync(booking, refund, ct);
+        await db.SaveChangesAsync(ct);
+        return null;
     }
 
     /// <summary>

@@ -145,24 +145,35 @@ public sealed class BookingService(
         links.Token(booking.Id, BookingLinks.View, booking.End + Duration.FromDays(30));
 
     /// <summary>Saves the customer's details and sends them to the payment provider.</summary>
+    /// <summary>Failure reasons of payments whose checkout has ended: nothing left to end at the provider.</summary>
+    public const string ReplacedCheckout = "Replaced by a new checkout", ExpiredCheckout = "Checkout expired";
+
     public async Task<PaymentStartOutcome> StartPaymentAsync(Guid bookingId, CustomerDetails details, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
+        // One start at a time per booking, provider calls included: concurrent posts of the details
+        // form (a double click, several tabs) take turns, and each ends the checkout the one before
+        // it opened, so a booking never has two payable checkouts. The lock is the booking's row on
+        // PostgreSQL; on SQLite the transaction holds the write lock for these two provider calls.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.LockRowAsync<Booking>(bookingId, ct);
         var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
         if (booking.Status != BookingStatus.Pending) return new PaymentStartOutcome.NotPending(booking.Status);
         if (booking.IsHoldExpired(now)) return new PaymentStartOutcome.HoldEnded();
         booking.UpdateCustomerDetails(details);
 
         // A declined test card is retried on the same payment. A provider checkout that was already
-        // opened is ended first and replaced, so one booking never has two payable checkouts.
-        var payment = await db.Payments
+        // opened is ended first and replaced, so one booking never has two payable checkouts; each
+        // checkout keeps its own payment row (and ids).
+        var unpaid = await db.Payments
             .Where(p => p.BookingId == bookingId && p.Provider == gateway.Name && (p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Failed))
-            .OrderByDescending(p => p.CreatedAt).FirstOrDefaultAsync(ct);
-        if (payment?.CheckoutSessionId is not null)
+            .ToListAsync(ct);
+        var payment = unpaid.Where(p => p.CheckoutSessionId is null).OrderByDescending(p => p.CreatedAt).FirstOrDefault();
+        foreach (var replaced in unpaid.Where(p => p.CheckoutSessionId is not null && p.FailureReason is not (ReplacedCheckout or ExpiredCheckout)))
         {
-            await gateway.CancelCheckoutAsync(payment, ct);
-            if (payment.Status == PaymentStatus.Pending) payment.MarkFailed("Replaced by a new checkout");
-            payment = null;
+            await gateway.CancelCheckoutAsync(replaced, ct);
+            // Also a declined one: its checkout stayed open for another card until now.
+            replaced.MarkFailed(ReplacedCheckout);
         }
         if (payment is null)
         {
@@ -184,6 +195,7 @@ public sealed class BookingService(
             IdempotencyKey(payment, booking)), ct);
         payment.AttachProviderIds(start.CheckoutSessionId, start.PaymentIntentId);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return new PaymentStartOutcome.Redirect(start.RedirectUrl);
     }
 

@@ -58,7 +58,7 @@ public static class BookingInvites
             Summary = i.Summary,
             Description = i.Description,
             Status = status,
-            Organizer = new Organizer(Mailto(i.Organizer.Email)) { CommonName = i.Organizer.Name },
+            Organizer = new Organizer(Mailto(i.Organizer.Email)) { CommonName = IcsCalendar.ParameterText(i.Organizer.Name) },
         };
         if (i.MeetingUrl is { Length: > 0 } url)
         {
@@ -70,7 +70,7 @@ public static class BookingInvites
         {
             invite.Attendees.Add(new Attendee(Mailto(i.Attendee.Email))
             {
-                CommonName = i.Attendee.Name,
+                CommonName = IcsCalendar.ParameterText(i.Attendee.Name),
                 Rsvp = true,
                 ParticipationStatus = "NEEDS-ACTION",
                 Role = "REQ-PARTICIPANT",
@@ -80,7 +80,10 @@ public static class BookingInvites
         return IcsCalendar.Serialize(calendar);
     }
 
-    private static string Mailto(string email) => "mailto:" + email.Trim();
+    /// <summary>A CAL-ADDRESS is a URI: anything that could end the line or the value is percent-encoded.</summary>
+    private static string Mailto(string email) =>
+        "mailto:" + string.Concat(email.Trim().Select(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '"' or '%'
+            ? Uri.EscapeDataString(c.ToString()) : c.ToString()));
 }
 
 /// <summary>"Add to calendar" links for people whose mail app ignores the .ics part. Times are UTC.</summary>
@@ -119,6 +122,32 @@ internal static class IcsCalendar
     public const string ProductId = "-//Consulting//Bookings//EN";
 
     public static IcalCalendar New(string method) => new() { ProductId = ProductId, Method = method };
+
+    /// <summary>
+    /// A parameter value (CN=…) as RFC 5545 allows it: Ical.Net escapes TEXT property values but
+    /// writes parameters as given, so a line break in a name would start new properties, even a new
+    /// VEVENT. RFC 6868 encodes ^, line breaks and DQUOTE (^^, ^n, ^'); other control characters
+    /// have no encoding and become spaces. Ical.Net adds the quotes when the value has ; : or ,.
+    /// </summary>
+    public static string ParameterText(string value)
+    {
+        var text = new System.Text.StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c == '\r' && i + 1 < value.Length && value[i + 1] == '\n') continue; // CRLF is one line break
+            text.Append(c switch
+            {
+                '^' => "^^",
+                '\n' or '\r' => "^n",
+                '"' => "^'",
+                '\t' => " ",
+                _ when char.IsControl(c) => " ",
+                _ => c.ToString(),
+            });
+        }
+        return text.ToString();
+    }
 
     public static string Serialize(IcalCalendar calendar) =>
         new CalendarSerializer().SerializeToString(calendar) ?? throw new InvalidOperationException("Ical.Net wrote nothing.");

@@ -270,6 +270,7 @@ public sealed class Booking
             throw new DomainException($"This booking is already {Describe(Status)}.");
         if (Status == BookingStatus.Confirmed && now >= End)
             throw new DomainException("A session that has ended can't be cancelled.");
+        PlainText.RequireMultiLine(reason, "Reason");
         var refund = RefundIfCancelled(by.Role, now, policy);
         Status = BookingStatus.Cancelled;
         Cancellation = new Cancellation(by, now, Clean(reason), refund);
@@ -379,12 +380,16 @@ public sealed record CustomerDetails
     {
         Name = (name ?? "").Trim();
         if (Name.Length is < 1 or > 100) throw new DomainException("Enter your name (up to 100 characters).", "Name");
+        PlainText.RequireSingleLine(Name, "Name");
         Email = (email ?? "").Trim();
+        PlainText.RequireSingleLine(Email, "Email");
         if (!IsEmail(Email)) throw new DomainException("Enter a valid email address.", "Email");
+        PlainText.RequireSingleLine((phone ?? "").Trim(), "Phone");
         if (!PhoneNumbers.TryNormalize(phone, out var cleanPhone)) throw new DomainException(PhoneNumbers.Invalid, "Phone");
         Phone = cleanPhone;
         TimeZoneId = TimeZones.Require(timeZoneId);
         var cleanNotes = (notes ?? "").Trim();
+        PlainText.RequireMultiLine(cleanNotes, "Notes");
         if (cleanNotes.Length > Booking.MaxNotesLength)
             throw new DomainException($"Notes must be at most {Booking.MaxNotesLength} characters.", "Notes");
         Notes = cleanNotes.Length > 0 ? cleanNotes : null;

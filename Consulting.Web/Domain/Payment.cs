@@ -102,11 +102,22 @@ public sealed class Payment
         };
     }
 
+    /// <summary>
+    /// Records the provider's ids once: a payment row stands for one checkout, so ids of another
+    /// checkout never overwrite them (<see cref="BelongsToOtherCheckout"/> tells them apart).
+    /// </summary>
     public void AttachProviderIds(string? checkoutSessionId, string? paymentIntentId)
     {
-        CheckoutSessionId = checkoutSessionId ?? CheckoutSessionId;
-        PaymentIntentId = paymentIntentId ?? PaymentIntentId;
+        if (BelongsToOtherCheckout(checkoutSessionId, paymentIntentId))
+            throw new DomainException("Those provider ids belong to another checkout than this payment's.");
+        CheckoutSessionId ??= checkoutSessionId;
+        PaymentIntentId ??= paymentIntentId;
     }
+
+    /// <summary>Whether the ids name a different checkout (or PaymentIntent) than the one this payment already has.</summary>
+    public bool BelongsToOtherCheckout(string? checkoutSessionId, string? paymentIntentId) =>
+        (checkoutSessionId is not null && CheckoutSessionId is not null && checkoutSessionId != CheckoutSessionId)
+        || (paymentIntentId is not null && PaymentIntentId is not null && paymentIntentId != PaymentIntentId);
 
     /// <summary>Money taken. Returns false when it was already recorded (a repeated webhook).</summary>
     public bool MarkSucceeded(string? chargeId, Instant now)
@@ -138,6 +149,7 @@ public sealed class Payment
     /// <summary>Starts a full refund of what remains; the provider call happens in a job.</summary>
     public Refund RequestRefund(string reason, Instant now)
     {
+        PlainText.RequireMultiLine(reason, "Reason");
         if (Status != PaymentStatus.Succeeded)
             throw new DomainException(Status switch
             {
@@ -173,6 +185,23 @@ public sealed class Payment
             ?? AddExternalRefund(now);
         pending.Succeed(null, now);
         Status = PaymentStatus.Refunded;
+        return true;
+    }
+
+    /// <summary>
+    /// The provider reports <paramref name="totalRefundedMinor"/> refunded in all, less than the
+    /// whole amount, without a request of ours: what is new is recorded as a completed refund and
+    /// the payment stays succeeded. Returns false when nothing was new.
+    /// </summary>
+    public bool RecordProviderPartialRefund(long totalRefundedMinor, Instant now)
+    {
+        if (Status != PaymentStatus.Succeeded) return false;
+        if (totalRefundedMinor >= AmountMinor) throw new DomainException("A refund of the whole amount is not partial.");
+        var added = totalRefundedMinor - RefundedMinor;
+        if (added <= 0) return false;
+        var refund = new Refund(added, "Partly refunded at the payment provider", NextRefundKey(), now);
+        refund.Succeed(null, now);
+        _refunds.Add(refund);
         return true;
     }
 

@@ -61,7 +61,8 @@ public sealed class Review
     public void Report(string? reason, Instant now)
     {
         ReportedAt ??= now;
-        var why = (reason ?? "").Trim();
+        // A report is a note to the administrators, taken as it comes: control characters become spaces.
+        var why = PlainText.Flatten(reason ?? "").Trim();
         if (why.Length > MaxReportLength) why = why[..MaxReportLength];
         ReportReason = why.Length == 0 ? ReportReason : why;
     }
@@ -83,6 +84,7 @@ public sealed class Review
     {
         if (rating is < 1 or > 5) throw new DomainException("Choose between 1 and 5 stars.", "Rating");
         var body = (text ?? "").Trim();
+        PlainText.RequireMultiLine(body, "Text");
         if (body.Length is < 1 or > MaxTextLength)
             throw new DomainException($"Write a few words (up to {MaxTextLength} characters).", "Text");
         (Rating, Text) = (rating, body);

@@ -114,6 +114,7 @@ public sealed class Slot
     {
         var why = (reason ?? "").Trim();
         if (why.Length == 0) throw new DomainException("Say why the slot is blocked.", "Reason");
+        PlainText.RequireSingleLine(why, "Reason");
         if (why.Length > MaxBlockReasonLength)
             throw new DomainException($"The reason must be at most {MaxBlockReasonLength} characters.", "Reason");
         if (State != SlotState.Available) throw new DomainException("Only a free slot can be blocked.");

@@ -45,9 +45,12 @@ public sealed partial class SpecialistProfile
     {
         var name = (displayName ?? "").Trim();
         if (name.Length is < 2 or > 80) throw new DomainException("Display name must be 2–80 characters.", "DisplayName");
+        PlainText.RequireSingleLine(name, "DisplayName");
         var head = (headline ?? "").Trim();
+        PlainText.RequireSingleLine(head, "Headline");
         if (head.Length > 140) throw new DomainException("Headline must be at most 140 characters.", "Headline");
         var about = (bio ?? "").Trim();
+        PlainText.RequireMultiLine(about, "Bio");
         if (about.Length > 4000) throw new DomainException("Bio must be at most 4000 characters.", "Bio");
         var photo = string.IsNullOrWhiteSpace(photoUrl) ? null : photoUrl.Trim();
         if (photo is not null && !(Uri.TryCreate(photo, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))

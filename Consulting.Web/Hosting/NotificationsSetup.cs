@@ -11,6 +11,7 @@ public static class NotificationsSetup
         builder.AddSettings<SmtpOptions>(SmtpOptions.Section);
         builder.Services.AddSingleton<SmtpEmailTransport>();
         builder.Services.AddSingleton<PickupFolderEmailTransport>();
+        builder.Services.AddHostedService<PickupFolderCleanup>();
         // Decided from the bound options when first needed (like SMS below), so settings a host adds late still count.
         builder.Services.AddSingleton<IEmailTransport>(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmtpOptions>>().Value.IsConfigured
             ? sp.GetRequiredService<SmtpEmailTransport>()

@@ -24,7 +24,9 @@ public static class WebUi
                 o.Password.RequireLowercase = false;
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = 10;
+                // High on purpose: per-address limits come first (Accounts.SignInThrottle), so only a
+                // distributed attack reaches it and a stranger can't lock a real user out.
+                o.Lockout.MaxFailedAccessAttempts = Accounts.SignInThrottle.AccountLockoutFailures;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
                 // Password reset links use the default provider (an hour); confirmation links their own (three days).
                 o.Tokens.EmailConfirmationTokenProvider = Accounts.ConfirmationTokenOptions.ProviderName;
@@ -61,6 +63,8 @@ public static class WebUi
         builder.Services.AddScoped<Accounts.AccountSettings>();
         builder.Services.AddScoped<Accounts.AccountData>();
         builder.Services.AddScoped<Accounts.AccountDeletion>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddScoped<Accounts.SignInThrottle>();
         builder.Services.AddScoped<Specialists.SpecialistDirectory>();
         builder.Services.AddScoped<Specialists.CurrentSpecialist>();
         builder.Services.AddScoped<Scheduling.AvailabilityEditor>();
@@ -109,20 +113,34 @@ public static class WebUi
         {
             o.Conventions.AuthorizeFolder("/Specialist", Roles.Specialist);
             o.Conventions.AuthorizeFolder("/Admin", Roles.Admin);
+            o.Conventions.Add(new HandlerRateLimitConvention());
+            o.Conventions.Add(new PageMethodsConvention());
         });
         builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+        builder.Services.AddPlainTextValidation();
+        builder.Services.AddHostileInputGuards();
 
         builder.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // The status page (re-executed for 429) explains; the header tells clients when to come back.
+            o.OnRejected = (context, _) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return ValueTask.CompletedTask;
+            };
             // Partitioned by the client's address: after UseKnownProxies, the real client's behind a known proxy.
-            o.AddPolicy(SignInRateLimit, context => HttpMethods.IsGet(context.Request.Method)
+            o.AddPolicy(SignInRateLimit, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                 ? RateLimitPartition.GetNoLimiter("get")
                 : RateLimitPartition.GetFixedWindowLimiter(ClientPartition(context),
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = Limits(context).SignInPerMinute, Window = TimeSpan.FromMinutes(1) }));
-            o.AddPolicy(BookingRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(ClientPartition(context),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = Limits(context).HoldsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            // Holds, test-card payments and reschedules: only the handlers that carry the attribute (HandlerRateLimitConvention).
+            o.AddPolicy(BookingRateLimit, context => !RateLimitedHandler.Covers(context)
+                ? RateLimitPartition.GetNoLimiter("other handlers")
+                : RateLimitPartition.GetFixedWindowLimiter(ClientPartition(context),
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = Limits(context).HoldsPerMinute, Window = TimeSpan.FromMinutes(1) }));
         });
 
         if (!builder.Environment.IsDevelopment())
@@ -130,8 +148,20 @@ public static class WebUi
         return builder;
     }
 
-    /// <summary>The rate limiters' partition: the client's address as the app sees it.</summary>
-    public static string ClientPartition(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "local";
+    /// <summary>
+    /// The rate limiters' partition: the client's address as the app sees it. An IPv6 client counts
+    /// by its /64, since one subscriber is usually handed a whole /64 and could rotate through it.
+    /// </summary>
+    public static string ClientPartition(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null) return "local";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address.ToString();
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 
     private static RateLimitOptions Limits(HttpContext context) =>
         context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
@@ -148,6 +178,7 @@ public static class WebUi
         {
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "public,max-age=86400",
         });
+        app.UseFormNulReplacement();
         app.UseRouting();
         app.RememberMatchedRoute();
         app.UseRateLimiter();

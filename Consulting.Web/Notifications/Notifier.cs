@@ -94,6 +94,21 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
         var byCustomer = booking.Cancellation?.ByRole == ActorRole.Customer;
+        if (booking.Cancellation?.ByRole == ActorRole.System && booking.Cancellation.Reason == Bookings.BookingChanges.ProviderRefundReason)
+        {
+            // Refunded at the payment provider (not through the app): neither of them cancelled it.
+            await AddOnceAsync(NotificationType.Cancelled, CustomerOf(booking), booking.Id,
+                $"Your session with {specialist.Name} is cancelled",
+                $"Your payment of {Currencies.Format(booking.Price)} was refunded in full, so the session on " +
+                $"{Describe(booking.Start, booking.CustomerTimeZoneId)} is cancelled. The refund reaches your card within a few days.",
+                $"cancelled:{booking.Id:N}:customer", ct);
+            await AddOnceAsync(NotificationType.Cancelled, specialist.Recipient, booking.Id,
+                $"Cancelled: {booking.CustomerName}",
+                $"The payment for {booking.CustomerName}'s session on {Describe(booking.Start, specialist.Recipient.TimeZoneId)} was refunded " +
+                "at the payment provider, so the session is cancelled. The time is open again.",
+                $"cancelled:{booking.Id:N}:specialist", ct);
+            return;
+        }
         var refundText = refund == RefundDecision.Full
             ? $" You'll get a full refund of {Currencies.Format(booking.Price)}."
             : " As it was cancelled less than the policy window before the start, there is no refund.";

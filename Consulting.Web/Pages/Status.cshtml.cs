@@ -16,10 +16,21 @@ public sealed class StatusModel : PageModel
 
     public void OnPost(int code) => Describe(code);
 
+    // Re-executed with the original request's method: a refused PUT/PATCH/DELETE gets its page too.
+    public void OnPut(int code) => Describe(code);
+
+    public void OnPatch(int code) => Describe(code);
+
+    public void OnDelete(int code) => Describe(code);
+
     private void Describe(int code)
     {
         // Reached directly (not re-executed), /status/N is just an informational page.
-        var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null;
+        var original = HttpContext.Features.Get<IStatusCodeReExecuteFeature>();
+        var reExecuted = original is not null;
+        // Re-executed, the original status is the truth: the route value can't bind when the
+        // request's own form was unreadable, and a failed bind must not turn a 400 into a 404.
+        if (original is not null) code = original.OriginalStatusCode;
         Code = code is >= 400 and <= 599 ? code : 404;
         if (reExecuted) Response.StatusCode = Code;
         (Heading, Explanation) = Code switch

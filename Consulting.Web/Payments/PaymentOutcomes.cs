@@ -53,6 +53,20 @@ public sealed class PaymentOutcomes(
             return changed ? PaymentApplied.Confirmed : PaymentApplied.AlreadyApplied;
         });
 
+    /// <summary>
+    /// The provider reports part of the charge refunded, <paramref name="totalRefundedMinor"/> in all
+    /// (a partial refund in Stripe's dashboard): recorded on the payment, which stays paid.
+    /// </summary>
+    public Task<PaymentApplied> PartlyRefundedAsync(PaymentRef reference, long totalRefundedMinor, CancellationToken ct) =>
+        RetryOnConflictAsync(async () =>
+        {
+            var payment = await FindAsync(reference, ct);
+            if (payment is null) return PaymentApplied.Unknown;
+            var changed = payment.RecordProviderPartialRefund(totalRefundedMinor, clock.GetCurrentInstant());
+            await db.SaveChangesAsync(ct);
+            return changed ? PaymentApplied.Refunded : PaymentApplied.AlreadyApplied;
+        });
+
     /// <summary>The provider says the charge was refunded (e.g. charge.refunded).</summary>
     public Task<PaymentApplied> RefundedAsync(PaymentRef reference, CancellationToken ct) =>
         RetryOnConflictAsync(async () =>
@@ -85,6 +99,13 @@ public sealed class PaymentOutcomes(
         var now = clock.GetCurrentInstant();
         var payment = await FindAsync(reference, ct);
         if (payment is null) return PaymentApplied.Unknown;
+        if (payment.BelongsToOtherCheckout(reference.CheckoutSessionId, reference.PaymentIntentId))
+        {
+            // Money from a checkout no row stands for (found by its booking): it gets a row of its
+            // own, so neither payment's ids are lost and the second one is refunded below.
+            payment = Payment.Start(payment.BookingId, payment.Amount, payment.Provider, now);
+            db.Payments.Add(payment);
+        }
         payment.AttachProviderIds(reference.CheckoutSessionId, reference.PaymentIntentId);
         payment.MarkSucceeded(chargeId, now);
 

@@ -127,6 +127,7 @@ public sealed class StripeEventApplier(
     AppDbContext db,
     PaymentOutcomes outcomes,
     HoldExpiry holds,
+    BookingChanges changes,
     Jobs.FollowUps followUps,
     IClock clock,
     ILogger<StripeEventApplier> log)
@@ -179,9 +180,10 @@ public sealed class StripeEventApplier(
     /// <summary>Whichever ids of ours an event we act on carries.</summary>
     private static PaymentRef? PaymentOf(Event e) => e.Data.Object switch
     {
-        Session session => new PaymentRef(CheckoutSessionId: session.Id, PaymentIntentId: session.PaymentIntentId,
-            BookingId: BookingIdOf(session.Metadata) ?? ParseGuid(session.ClientReferenceId)),
-        PaymentIntent intent => new PaymentRef(PaymentIntentId: intent.Id, BookingId: BookingIdOf(intent.Metadata)),
+        // The payment id in the metadata names the row the checkout was opened for, exactly.
+        Session session => new PaymentRef(PaymentId: PaymentIdOf(session.Metadata), CheckoutSessionId: session.Id,
+            PaymentIntentId: session.PaymentIntentId, BookingId: BookingIdOf(session.Metadata) ?? ParseGuid(session.ClientReferenceId)),
+        PaymentIntent intent => new PaymentRef(PaymentId: PaymentIdOf(intent.Metadata), PaymentIntentId: intent.Id, BookingId: BookingIdOf(intent.Metadata)),
         Charge charge => new PaymentRef(ChargeId: charge.Id, PaymentIntentId: charge.PaymentIntentId),
         _ => null,
     };
@@ -222,7 +224,7 @@ public sealed class StripeEventApplier(
         // a newer session may still be open for the same payment.
         var current = payment.CheckoutSessionId is null || payment.CheckoutSessionId == session.Id;
         if (current && payment.Status == PaymentStatus.Pending)
-            await outcomes.FailedAsync(new PaymentRef(PaymentId: payment.Id), "Checkout expired", ct);
+            await outcomes.FailedAsync(new PaymentRef(PaymentId: payment.Id), BookingService.ExpiredCheckout, ct);
 
         // After the payment is marked failed, so HoldExpiry has no open checkout left to end at Stripe.
         var booking = await db.Bookings.AsNoTracking().Where(b => b.Id == payment.BookingId).Select(b => new { b.Status }).SingleOrDefaultAsync(ct);
@@ -234,17 +236,17 @@ public sealed class StripeEventApplier(
     {
         var payment = await outcomes.FindAsync(reference, ct);
         if (payment is null) return Unknown(charge.Id);
-        // charge.refunded also reports partial refunds; a payment here is refunded in full or not at all.
-        if (!charge.Refunded)
-        {
-            log.LogWarning("Charge {ChargeId} of payment {PaymentId} was partly refunded at Stripe ({Refunded} of {Amount}); not applied",
-                charge.Id, payment.Id, charge.AmountRefunded, charge.Amount);
-            return EventResult.Ignored;
-        }
         // A refund can only follow a success. Applied now it would be dropped (PaymentOutcomes ignores a
         // refund of a pending payment), and the late success would leave the payment recorded as paid.
         if (payment.Status is PaymentStatus.Pending or PaymentStatus.Failed) return EventResult.NotYet;
-        return Map(charge.Id, await outcomes.RefundedAsync(new PaymentRef(PaymentId: payment.Id), ct));
+        var own = new PaymentRef(PaymentId: payment.Id);
+        // charge.refunded also reports partial refunds (made in Stripe's dashboard): recorded, the booking stands.
+        if (!charge.Refunded) return Map(charge.Id, await outcomes.PartlyRefundedAsync(own, charge.AmountRefunded, ct));
+        // In full with no refund of ours in flight: someone refunded it at Stripe, and the session is off.
+        var fromOutside = payment.Status == PaymentStatus.Succeeded;
+        var applied = await outcomes.RefundedAsync(own, ct);
+        if (fromOutside && applied == PaymentApplied.Refunded) await changes.CancelAfterProviderRefundAsync(payment.BookingId, payment.Id, ct);
+        return Map(charge.Id, applied);
     }
 
     private EventResult Unknown(string stripeId)
@@ -258,6 +260,9 @@ public sealed class StripeEventApplier(
 
     private static Guid? BookingIdOf(IDictionary<string, string>? metadata) =>
         metadata is not null && metadata.TryGetValue(StripePaymentGateway.MetadataKeys.BookingId, out var id) ? ParseGuid(id) : null;
+
+    private static Guid? PaymentIdOf(IDictionary<string, string>? metadata) =>
+        metadata is not null && metadata.TryGetValue(StripePaymentGateway.MetadataKeys.PaymentId, out var id) ? ParseGuid(id) : null;
 
     private static Guid? ParseGuid(string? text) => Guid.TryParse(text, out var id) ? id : null;
 }

@@ -25,28 +25,49 @@ public sealed class AvailabilityEditor(AppDbContext db, GenerationJobs jobs, ICl
     public Task<AvailabilitySchedule?> FindAsync(Guid specialistId, CancellationToken ct) =>
         db.Schedules.SingleOrDefaultAsync(s => s.SpecialistId == specialistId, ct);
 
+    private const int Attempts = 3;
+
     /// <summary>
     /// Applies <paramref name="change"/> and queues the reconcile in the same transaction, so a
     /// saved change is always applied (a restart can't lose it); a <see cref="DomainException"/>
-    /// becomes a field error and nothing is saved.
+    /// becomes a field error and nothing is saved. When another request changed the schedule in the
+    /// meantime (a double-clicked "add date exception" deletes and inserts the same rows twice), the
+    /// change is applied again to what that request saved: the edits say what the schedule should
+    /// become, so this is idempotent.
     /// </summary>
     public async Task<EditResult> EditAsync(Guid specialistId, Action<AvailabilitySchedule, Instant> change, CancellationToken ct)
     {
-        var schedule = await FindAsync(specialistId, ct)
-            ?? throw new InvalidOperationException($"Specialist {specialistId} has no schedule.");
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            change(schedule, clock.GetCurrentInstant());
+            var schedule = await FindAsync(specialistId, ct)
+                ?? throw new InvalidOperationException($"Specialist {specialistId} has no schedule.");
+            try
+            {
+                change(schedule, clock.GetCurrentInstant());
+            }
+            catch (DomainException e)
+            {
+                db.ChangeTracker.Clear();
+                return new EditResult([(e.Field ?? "", e.Message)]);
+            }
+            try
+            {
+                await jobs.StageReconcileAsync(schedule, "change", ct);
+                await db.SaveChangesAsync(ct);
+                jobs.Wake();
+                return EditResult.Ok;
+            }
+            catch (DbUpdateException) when (attempt < Attempts)
+            {
+                // A concurrency conflict (rows already deleted) or a unique date inserted first: reload and apply again.
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+                return new EditResult([("", "Your availability was changed somewhere else at the same time. Reload the page and try again.")]);
+            }
         }
-        catch (DomainException e)
-        {
-            db.ChangeTracker.Clear();
-            return new EditResult([(e.Field ?? "", e.Message)]);
-        }
-        await jobs.StageReconcileAsync(schedule, "change", ct);
-        await db.SaveChangesAsync(ct);
-        jobs.Wake();
-        return EditResult.Ok;
     }
 
     /// <summary>

@@ -59,11 +59,17 @@ public static class TimeInput
         return false;
     }
 
+    /// <summary>
+    /// A date of the years people book in, else null: NodaTime parses -9998 to 9999, but a week or
+    /// range computed from an edge date (plus a week, in a zone, as an instant) overflows.
+    /// </summary>
     public static LocalDate? Date(string? text)
     {
         var result = LocalDatePattern.Iso.Parse((text ?? "").Trim());
-        return result.Success ? result.Value : null;
+        return result.Success && result.Value.Year is >= MinYear and <= MaxYear ? result.Value : null;
     }
+
+    public const int MinYear = 1900, MaxYear = 2200;
 
     public static string Format(LocalDate date) => LocalDatePattern.Iso.Format(date);
 

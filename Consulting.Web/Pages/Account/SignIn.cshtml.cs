@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Consulting.Web.Pages.Account;
 
 [EnableRateLimiting(WebUi.SignInRateLimit)]
-public sealed class SignInModel(SignInManager<AppUser> signIn) : PageModel
+public sealed class SignInModel(SignInManager<AppUser> signIn, Accounts.SignInThrottle throttle) : PageModel
 {
     public sealed class InputModel
     {
@@ -36,7 +36,22 @@ public sealed class SignInModel(SignInManager<AppUser> signIn) : PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         if (!ModelState.IsValid) return this.InvalidForm();
-        var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        var email = Input.Email.Trim();
+        var client = WebUi.ClientPartition(HttpContext);
+        if (throttle.IsRefused(email, client))
+        {
+            ModelState.AddModelError("", "Too many failed attempts for this account from your network. Wait 15 minutes, then try again.");
+            var refused = Page();
+            refused.StatusCode = StatusCodes.Status429TooManyRequests;
+            return refused;
+        }
+        // An unknown email costs the same hashing as a wrong password: the timing tells nothing.
+        var user = await signIn.UserManager.FindByNameAsync(email);
+        if (user is null) throttle.HashAsIfKnown(Input.Password);
+        var result = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed
+            : await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        if (result.Succeeded) throttle.Succeeded(email, client);
+        else if (!result.IsLockedOut) throttle.Failed(email, client);
         if (result.Succeeded) return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         ModelState.AddModelError("", result.IsLockedOut
             ? "Too many failed attempts. Your account is locked for a few minutes."

@@ -25,9 +25,9 @@ public sealed class CancelModel(BookingService bookings, BookingChanges changes,
     public async Task<IActionResult> OnPostAsync(Guid id, string? t, CancellationToken ct)
     {
         if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
-        if (Reason is { Length: > 500 })
+        if (Reason is { Length: > 500 } || !PlainText.IsMultiLine(Reason))
         {
-            ModelState.AddModelError(nameof(Reason), "Keep the reason under 500 characters.");
+            ModelState.AddModelError(nameof(Reason), Reason is { Length: > 500 } ? "Keep the reason under 500 characters." : PlainText.MultiLineMessage);
             var invalid = Page();
             invalid.StatusCode = StatusCodes.Status400BadRequest;
             return invalid;
