@@ -139,8 +139,9 @@ public sealed class AccountSecurity(
         return await bookings.ClaimGuestBookingsAsync(user, ct);
     }
 
+    // Account ids are Guids: anything else in a link (PostgreSQL refuses a NUL outright) is no account.
     private async Task<AppUser?> UserAsync(string? userId) =>
-        string.IsNullOrWhiteSpace(userId) || userId.Length > 100 ? null : await users.FindByIdAsync(userId);
+        Guid.TryParse(userId, out _) ? await users.FindByIdAsync(userId!) : null;
 
     private async Task SaveAndSendAsync(CancellationToken ct)
     {

@@ -21,7 +21,7 @@ public sealed class SignInThrottleTests : IDisposable
     private static async Task<(HttpStatusCode Status, string Message)> SignInAsync(HttpClient client, string email, string password)
     {
         var response = await client.SignInAsync(email, password);
-        var message = response.StatusCode == HttpStatusCode.Redirect ? "" : (await Html.ParseAsync(response)).QuerySelector("main form .form-errors").Text();
+        var message = response.StatusCode == HttpStatusCode.Redirect ? "" : (await Html.ParseAsync(response)).QuerySelector("main form .form-errors ul").Text().Trim();
         return (response.StatusCode, message);
     }
 

@@ -44,6 +44,8 @@ public sealed class IndexModel(BookingService bookings, IPaymentGateway gateway,
         var problems = CustomerDetails.Problems(Input.Name, Input.Email, Input.Phone, Data.Booking.CustomerTimeZoneId, Input.Notes);
         if (problems.Count > 0)
         {
+            // The domain's message is the one to show for its field (model validation's generic one would stand beside it).
+            foreach (var e in problems) ModelState.Remove(e.Field is null ? "" : "Input." + e.Field);
             foreach (var e in problems) ModelState.AddModelError(e.Field is null ? "" : "Input." + e.Field, e.Message);
             return this.InvalidForm();
         }
