@@ -14,7 +14,7 @@ namespace Consulting.Tests.Browser;
 /// with JavaScript on and off: no axe-core violation (WCAG 2.1 A/AA), no Nu HTML checker error but
 /// htmx's attributes, no sideways scrolling at 390 px. Markup, not SQL: SQLite pass only.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserTourCollection.Name)]
 [ProviderIndependent]
 public sealed class AccessibilityTourTests(BrowserFixture browser)
 {

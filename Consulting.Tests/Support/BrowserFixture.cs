@@ -92,3 +92,13 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";
 }
+
+/// <summary>
+/// The accessibility tour's own app host and Chromium: the longest browser test, run beside the
+/// other browser tests instead of after them (a collection runs its tests one at a time).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserTourCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser-tour";
+}
