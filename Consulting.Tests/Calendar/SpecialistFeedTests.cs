@@ -150,6 +150,25 @@ public sealed class SpecialistFeedTests(FeedAppFactory app) : IClassFixture<Feed
     }
 
     [Fact]
+    public async Task A_deleted_customers_booking_stays_in_the_feed_without_their_name_or_an_empty_email_line()
+    {
+        var me = await SpecialistAsync();
+        var booking = await BookAsync(me.Specialist.Id, Instant.FromUtc(2026, 11, 5, 15, 0), BookingStatus.Completed, "Ana Díaz");
+        await app.WithDbAsync(async db =>
+        {
+            (await db.Bookings.SingleAsync(b => b.Id == booking.Id)).ForgetCustomer(app.Clock.GetCurrentInstant());
+            await db.SaveChangesAsync();
+        });
+
+        var kept = IcsValidator.Validate(await app.CreateClient().GetStringAsync(me.Url)).Event(Uid(booking));
+
+        Assert.Equal("Session with Deleted customer", kept.Summary);
+        Assert.Contains("Customer: Deleted customer", kept.Description);
+        Assert.DoesNotContain("Email:", kept.Description);
+        Assert.DoesNotContain("Ana", kept.Description);
+    }
+
+    [Fact]
     public async Task A_rescheduled_booking_appears_once_at_its_new_time_with_a_higher_sequence()
     {
         var me = await SpecialistAsync();

@@ -102,11 +102,9 @@ public sealed class SpecialistFeed(AppDbContext db, IClock clock)
 
     private static string Description(Booking booking)
     {
-        var lines = new List<string>
-        {
-            $"Customer: {booking.CustomerName}",
-            $"Email: {booking.CustomerEmail}",
-        };
+        var lines = new List<string> { $"Customer: {booking.CustomerName}" };
+        // A deleted customer's booking keeps no address: no empty "Email:" line.
+        if (booking.CustomerEmail.Length > 0) lines.Add($"Email: {booking.CustomerEmail}");
         if (booking.CustomerPhone is { } phone) lines.Add($"Phone: {phone}");
         lines.Add($"Customer's time zone: {booking.CustomerTimeZoneId}");
         lines.Add($"Status: {Booking.Describe(booking.Status)}" +
