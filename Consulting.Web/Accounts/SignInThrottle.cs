@@ -16,7 +16,8 @@ namespace Consulting.Web.Accounts;
 ///   reached only by guesses from many addresses, a distributed attack.</item>
 /// </list>
 /// An unknown email costs the same password hashing as a wrong password, so the answer's timing
-/// doesn't tell which emails have accounts (see bench/sign-in-timing.sh). The counts live in this
+/// doesn't tell which emails have accounts (see bench/sign-in-timing.sh), and it "locks" after as many
+/// failures as a real account would, so neither does the lockout message. The counts live in this
 /// instance's memory: behind a load balancer each instance counts on its own (documented in the README).
 /// </summary>
 public sealed class SignInThrottle(IMemoryCache cache, IClock clock, IPasswordHasher<AppUser> hasher)
@@ -24,11 +25,14 @@ public sealed class SignInThrottle(IMemoryCache cache, IClock clock, IPasswordHa
     public const int FailuresPerClient = 5;
     public const int AccountLockoutFailures = 50;
     public static readonly Duration Window = Duration.FromMinutes(15);
+    public static readonly Duration AccountLockout = Duration.FromMinutes(5);
 
     /// <summary>Made once per process (this service is scoped, like Identity's hasher it uses).</summary>
     private static string? _unknownUserHash;
 
     private sealed record Failures(int Count, Instant Since);
+
+    private sealed record UnknownAccount(int Failures, Instant LockedUntil);
 
     public bool IsRefused(string email, string client) =>
         cache.TryGetValue(Key(email, client), out Failures? failures) && failures!.Count >= FailuresPerClient
@@ -43,6 +47,23 @@ public sealed class SignInThrottle(IMemoryCache cache, IClock clock, IPasswordHa
     }
 
     public void Succeeded(string email, string client) => cache.Remove(Key(email, client));
+
+    /// <summary>
+    /// A failed sign-in for an email without an account, counted the way Identity counts a real
+    /// account's (<see cref="AccountLockoutFailures"/> failures lock it for <see cref="AccountLockout"/>).
+    /// </summary>
+    /// <returns>Whether a real account would now be locked out.</returns>
+    public bool FailedUnknown(string email)
+    {
+        var now = clock.GetCurrentInstant();
+        var key = $"sign-in-unknown:{email.Trim().ToUpperInvariant()}";
+        var known = cache.TryGetValue(key, out UnknownAccount? entry) ? entry! : new UnknownAccount(0, Instant.MinValue);
+        if (known.LockedUntil > now) return true;
+        var next = known.Failures + 1 >= AccountLockoutFailures ? new UnknownAccount(0, now + AccountLockout) : known with { Failures = known.Failures + 1 };
+        // Bounded like the per-client counts: a day without attempts forgets the email.
+        cache.Set(key, next, TimeSpan.FromDays(1));
+        return next.LockedUntil > now;
+    }
 
     /// <summary>The work a wrong password costs, for an email without an account.</summary>
     public void HashAsIfKnown(string password) =>

@@ -27,7 +27,7 @@ public static class WebUi
                 // High on purpose: per-address limits come first (Accounts.SignInThrottle), so only a
                 // distributed attack reaches it and a stranger can't lock a real user out.
                 o.Lockout.MaxFailedAccessAttempts = Accounts.SignInThrottle.AccountLockoutFailures;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                o.Lockout.DefaultLockoutTimeSpan = Accounts.SignInThrottle.AccountLockout.ToTimeSpan();
                 // Password reset links use the default provider (an hour); confirmation links their own (three days).
                 o.Tokens.EmailConfirmationTokenProvider = Accounts.ConfirmationTokenOptions.ProviderName;
                 o.Tokens.ChangeEmailTokenProvider = Accounts.ConfirmationTokenOptions.ProviderName;

@@ -60,21 +60,45 @@ public sealed class SignInThrottleTests : IDisposable
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
     }
 
+    private async Task GuessFromManyAddressesAsync(string email)
+    {
+        var addresses = SignInThrottle.AccountLockoutFailures / SignInThrottle.FailuresPerClient;
+        for (var a = 0; a < addresses; a++)
+        {
+            var client = From($"203.0.113.{100 + a}");
+            for (var i = 0; i < SignInThrottle.FailuresPerClient; i++) await SignInAsync(client, email, $"guess {a}-{i}");
+        }
+    }
+
     [Fact]
     public async Task Guesses_from_many_addresses_lock_the_account_itself()
     {
         _app.StartKestrel();
         var owner = await _app.CreateCustomerAsync();
-        var addresses = SignInThrottle.AccountLockoutFailures / SignInThrottle.FailuresPerClient;
-        for (var a = 0; a < addresses; a++)
-        {
-            var client = From($"203.0.113.{100 + a}");
-            for (var i = 0; i < SignInThrottle.FailuresPerClient; i++) await SignInAsync(client, owner.Email, $"guess {a}-{i}");
-        }
+        await GuessFromManyAddressesAsync(owner.Email);
 
         var locked = await SignInAsync(From("198.51.100.20"), owner.Email, CustomerAccounts.Password);
 
         Assert.Equal(HttpStatusCode.BadRequest, locked.Status);
         Assert.Contains("Your account is locked", locked.Message);
+    }
+
+    [Fact]
+    public async Task The_lockout_answer_does_not_tell_whether_an_email_has_an_account()
+    {
+        _app.StartKestrel();
+        var owner = await _app.CreateCustomerAsync();
+        await GuessFromManyAddressesAsync(owner.Email);
+        await GuessFromManyAddressesAsync("nobody-here@example.test");
+
+        var real = await SignInAsync(From("198.51.100.20"), owner.Email, "one more guess");
+        var unknown = await SignInAsync(From("198.51.100.20"), "nobody-here@example.test", "one more guess");
+
+        Assert.Equal(real, unknown);
+        Assert.Contains("locked", unknown.Message);
+        // Like Identity's lockout (which reads the wall clock, so only this side is driven here), it ends.
+        _app.Clock.Advance(SignInThrottle.AccountLockout.Plus(NodaTime.Duration.FromSeconds(1)));
+        Assert.Equal((HttpStatusCode.BadRequest, "That email and password don't match an account."),
+            await SignInAsync(From("198.51.100.21"), "nobody-here@example.test", "another guess"));
     }
 }

@@ -48,8 +48,9 @@ public sealed class SignInModel(SignInManager<AppUser> signIn, Accounts.SignInTh
         // An unknown email costs the same hashing as a wrong password: the timing tells nothing.
         var user = await signIn.UserManager.FindByNameAsync(email);
         if (user is null) throttle.HashAsIfKnown(Input.Password);
-        var result = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed
-            : await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        var result = user is not null ? await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true)
+            : throttle.FailedUnknown(email) ? Microsoft.AspNetCore.Identity.SignInResult.LockedOut
+            : Microsoft.AspNetCore.Identity.SignInResult.Failed;
         if (result.Succeeded) throttle.Succeeded(email, client);
         else if (!result.IsLockedOut) throttle.Failed(email, client);
         if (result.Succeeded) return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
