@@ -6,6 +6,7 @@ namespace Consulting.Tests.Browser;
 
 /// <summary>Signed-in pages render in Chromium without console errors (CSP included), with and without JavaScript.</summary>
 [Collection(BrowserCollection.Name)]
+[ProviderIndependent]
 public sealed class PageTourBrowserTests(BrowserFixture browser)
 {
     private static async Task SignInAsync(IPage page, string email)
