@@ -24,6 +24,7 @@ public sealed partial class ExternalCalendarSync(
     AppDbContext db,
     WorkRunner runner,
     CalendarFetcher fetcher,
+    CalendarAddresses addresses,
     GenerationJobs jobs,
     Bookings.OfferRules offerRules,
     IClock clock,
@@ -48,7 +49,7 @@ public sealed partial class ExternalCalendarSync(
         var now = clock.GetCurrentInstant();
         var counts = await db.BusyPeriods.AsNoTracking().Where(b => b.SpecialistId == specialistId && b.End > now)
             .GroupBy(b => b.CalendarId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        return calendars.Select(c => new CalendarRow(c.Id, c.Name, c.MaskedAddress, c.LastSuccessAt, c.LastAttemptAt, c.LastError,
+        return calendars.Select(c => new CalendarRow(c.Id, c.Name, addresses.Masked(c), c.LastSuccessAt, c.LastAttemptAt, c.LastError,
             counts.GetValueOrDefault(c.Id))).ToList();
     }
 
@@ -70,17 +71,30 @@ public sealed partial class ExternalCalendarSync(
         }
         if (IsOwnFeed(uri, specialist.Slug))
             throw new DomainException("That is your own Consulting feed: its times are your bookings already, so it isn’t added.", "Address");
-        var existing = await db.ExternalCalendars.Where(c => c.SpecialistId == specialist.Id).Select(c => c.Address).ToListAsync(ct);
+        var fingerprint = CalendarAddresses.Fingerprint(uri.AbsoluteUri);
+        var existing = await db.ExternalCalendars.Where(c => c.SpecialistId == specialist.Id).Select(c => c.AddressFingerprint).ToListAsync(ct);
         if (existing.Count >= options.Value.MaxPerSpecialist)
             throw new DomainException($"You can add at most {options.Value.MaxPerSpecialist} calendars. Remove one first.", "Address");
-        if (existing.Contains(uri.AbsoluteUri)) throw new DomainException("That calendar is added already.", "Address");
+        if (existing.Contains(fingerprint)) throw AddedAlready();
 
-        var calendar = ExternalCalendar.Add(specialist.Id, cleanName, uri.AbsoluteUri, clock.GetCurrentInstant());
+        var calendar = ExternalCalendar.Add(specialist.Id, cleanName, addresses.Protect(uri.AbsoluteUri), fingerprint, clock.GetCurrentInstant());
         db.ExternalCalendars.Add(calendar);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The same address from a second request at the same moment: the unique index kept one.
+            db.ChangeTracker.Clear();
+            if (await db.ExternalCalendars.AnyAsync(c => c.SpecialistId == specialist.Id && c.AddressFingerprint == fingerprint, ct)) throw AddedAlready();
+            throw;
+        }
         await runner.RunIfDueAsync(this, calendar.Id, ct);
         return calendar.Id;
     }
+
+    private static DomainException AddedAlready() => new("That calendar is added already.", "Address");
 
     /// <summary>Removes the calendar and its busy times; the slots they blocked come back with the reconcile saved alongside.</summary>
     public async Task<bool> RemoveAsync(Guid specialistId, Guid calendarId, CancellationToken ct)
@@ -117,10 +131,14 @@ public sealed partial class ExternalCalendarSync(
         var conditional = calendar.LastSuccessAt > now - ConditionalFor;
         var changed = false;
         bool succeeded;
+        // A row from before addresses were encrypted is encrypted now, with this sync's outcome.
+        var address = addresses.Reveal(calendar);
+        addresses.ProtectIfPlain(calendar);
         try
         {
-            var fetched = await fetcher.FetchAsync(calendar.Address,
-                conditional ? calendar.ETag : null, conditional ? calendar.LastModified : null, ct);
+            var fetched = address is null
+                ? new FetchResult.Failed("The saved address can’t be read any more (the site’s keys changed). Remove this calendar and add its address again.")
+                : await fetcher.FetchAsync(address, conditional ? calendar.ETag : null, conditional ? calendar.LastModified : null, ct);
             now = clock.GetCurrentInstant();
             switch (fetched)
             {
@@ -156,6 +174,7 @@ public sealed partial class ExternalCalendarSync(
             log.LogWarning(e, "Syncing calendar {CalendarId} failed unexpectedly", calendar.Id);
             db.ChangeTracker.Clear();
             calendar = await db.ExternalCalendars.SingleAsync(c => c.Id == lease.Key, ct);
+            addresses.ProtectIfPlain(calendar);
             now = clock.GetCurrentInstant();
             calendar.SyncFailed("The calendar couldn’t be read this time; it will be tried again.", now, now + Table.Retry.DelayAfter(1));
             succeeded = false;

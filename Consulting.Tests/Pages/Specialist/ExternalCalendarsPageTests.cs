@@ -103,6 +103,11 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
         Assert.EndsWith("/specialist/availability#external-calendars", added.Headers.Location!.OriginalString);
         var calendar = await _app.WithDbAsync(db => db.ExternalCalendars.AsNoTracking().SingleAsync());
         Assert.Null(calendar.LastError);
+        // What a database dump would show: neither the address nor its host.
+        var stored = Assert.Single(await _app.WithDbAsync(db => db.Database
+            .SqlQueryRaw<string>("""SELECT "Address" AS "Value" FROM "ExternalCalendars" """).ToListAsync()));
+        Assert.DoesNotContain("all-day", stored);
+        Assert.DoesNotContain("127.0.0.1", stored);
         Assert.Equal(1, await _app.WithDbAsync(db => db.BusyPeriods.CountAsync()));
         Assert.Equal(1, await _app.WithDbAsync(db => db.GenerationJobs.CountAsync(j => j.State == JobState.Queued)));
         await RunBackgroundAsync();
