@@ -14,9 +14,16 @@ public static class CalendarWork
     /// </summary>
     public static async Task<int> RunCalendarWorkAsync(this AppFactory app)
     {
+        var synced = await app.SyncDueCalendarsAsync();
         await using var scope = app.Services.CreateAsyncScope();
-        var synced = await scope.ServiceProvider.GetRequiredService<ExternalCalendarSync>().RunDueAsync(CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<GenerationJobs>().RunDueAsync(CancellationToken.None);
         return synced;
+    }
+
+    /// <summary>The calendar worker's turn on this instance (the job every instance runs): syncs what is due.</summary>
+    public static async Task<int> SyncDueCalendarsAsync(this AppFactory app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ExternalCalendarSync>().RunDueAsync(CancellationToken.None);
     }
 }

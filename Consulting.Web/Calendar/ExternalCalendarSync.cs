@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
+using Coravel.Queuing.Interfaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -9,13 +10,15 @@ using NodaTime;
 namespace Consulting.Web.Calendar;
 
 /// <summary>A calendar as the availability page lists it: never its full address.</summary>
+/// <param name="Syncing">Due now (just added, "Sync now", or its refresh time came): a worker is fetching it or about to.</param>
 public sealed record CalendarRow(Guid Id, string Name, string MaskedAddress, Instant? LastSuccessAt, Instant? LastAttemptAt,
-    string? Problem, int BusyCount);
+    string? Problem, int BusyCount, bool Syncing);
 
 /// <summary>
 /// The specialist's own calendars: adding, removing and syncing them, and the background work that
 /// fetches each one every <c>ExternalCalendars:RefreshMinutes</c>. A sync is a row claimed through
-/// <see cref="WorkRunner"/> (one instance per calendar per turn). Its outcome — the calendar's new busy
+/// <see cref="WorkRunner"/> (one instance per calendar per turn); adding a calendar and "Sync now" only
+/// make it due and wake the worker, so no request waits on a calendar server. Its outcome — the calendar's new busy
 /// periods, its status and a queued slot reconcile — is saved in one transaction when the lease
 /// completes, so the slots follow the busy times exactly as they follow an availability change.
 /// A failed fetch keeps the last good busy periods and records the problem for the page.
@@ -28,6 +31,8 @@ public sealed partial class ExternalCalendarSync(
     GenerationJobs jobs,
     Bookings.OfferRules offerRules,
     IClock clock,
+    IQueue queue,
+    IOptions<JobsOptions> jobsOptions,
     IOptions<ExternalCalendarOptions> options,
     ILogger<ExternalCalendarSync> log) : IWorkKind<ExternalCalendar, Guid>
 {
@@ -50,11 +55,11 @@ public sealed partial class ExternalCalendarSync(
         var counts = await db.BusyPeriods.AsNoTracking().Where(b => b.SpecialistId == specialistId && b.End > now)
             .GroupBy(b => b.CalendarId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         return calendars.Select(c => new CalendarRow(c.Id, c.Name, addresses.Masked(c), c.LastSuccessAt, c.LastAttemptAt, c.LastError,
-            counts.GetValueOrDefault(c.Id))).ToList();
+            counts.GetValueOrDefault(c.Id), c.NextSyncAt <= now)).ToList();
     }
 
     /// <summary>
-    /// Adds a calendar and fetches it at once. Throws <see cref="DomainException"/> (field "Name" or
+    /// Adds a calendar, due at once: a worker fetches it within seconds. Throws <see cref="DomainException"/> (field "Name" or
     /// "Address") for what the specialist must fix.
     /// </summary>
     public async Task<Guid> AddAsync(SpecialistProfile specialist, string? name, string? address, CancellationToken ct)
@@ -90,7 +95,7 @@ public sealed partial class ExternalCalendarSync(
             if (await db.ExternalCalendars.AnyAsync(c => c.SpecialistId == specialist.Id && c.AddressFingerprint == fingerprint, ct)) throw AddedAlready();
             throw;
         }
-        await runner.RunIfDueAsync(this, calendar.Id, ct);
+        Wake();
         return calendar.Id;
     }
 
@@ -109,15 +114,21 @@ public sealed partial class ExternalCalendarSync(
         return true;
     }
 
-    /// <summary>"Sync now": fetches the calendar in this request unless another instance is doing so already.</summary>
+    /// <summary>"Sync now": the calendar is due at once, and a worker (on whichever instance claims it) fetches it.</summary>
     public async Task<bool> SyncNowAsync(Guid specialistId, Guid calendarId, CancellationToken ct)
     {
         var calendar = await db.ExternalCalendars.SingleOrDefaultAsync(c => c.Id == calendarId && c.SpecialistId == specialistId, ct);
         if (calendar is null) return false;
         calendar.SyncNow(clock.GetCurrentInstant());
         await db.SaveChangesAsync(ct);
-        await runner.RunIfDueAsync(this, calendarId, ct);
+        Wake();
         return true;
+    }
+
+    /// <summary>Asks the background runner to look for due calendars now rather than at its next sweep.</summary>
+    private void Wake()
+    {
+        if (jobsOptions.Value.RunInBackground) queue.QueueInvocable<SyncExternalCalendars>();
     }
 
     /// <summary>Syncs every calendar that is due; returns how many succeeded.</summary>
