@@ -132,6 +132,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         Row("POST /specialist/availability?handler=RemoveException", anon: SignIn, a: Forbidden, b: Forbidden, x: ToAvailability, y: NotFound, admin: Forbidden)
             .With("date", w => w.NewExceptionOfXAsync()),
         // The specialist's own calendars: an empty form is invalid; removing and syncing touch only one's own.
+        Row("GET /specialist/availability?handler=Calendars", anon: SignIn, a: Forbidden, b: Forbidden, x: Ok, y: Ok, admin: Forbidden),
         Row("POST /specialist/availability?handler=AddCalendar", anon: SignIn, a: Forbidden, b: Forbidden, x: InvalidForm, y: InvalidForm, admin: Forbidden),
         Row("POST /specialist/availability?handler=RemoveCalendar", anon: SignIn, a: Forbidden, b: Forbidden, x: ToAvailability, y: NotFound, admin: Forbidden)
             .With("calendarId", async w => (await w.NewCalendarOfXAsync()).ToString()),

@@ -149,7 +149,11 @@ public sealed class AuthorizationWorld : IAsyncLifetime
     /// <summary>A new calendar of X's own (its address leads nowhere: syncing it only records a problem).</summary>
     public Task<Guid> NewCalendarOfXAsync() => App.WithDbAsync(async db =>
     {
-        var calendar = Consulting.Web.Domain.ExternalCalendar.Add(X.Id, "Personal", "http://127.0.0.1:9/calendar.ics", App.Clock.GetCurrentInstant());
+        // An address of its own each time: a specialist can't add one address twice.
+        var address = $"http://127.0.0.1:9/calendar-{Guid.NewGuid():N}.ics";
+        var calendar = Consulting.Web.Domain.ExternalCalendar.Add(X.Id, "Personal",
+            App.GetService<Consulting.Web.Calendar.CalendarAddresses>().Protect(address),
+            Consulting.Web.Calendar.CalendarAddresses.Fingerprint(address), App.Clock.GetCurrentInstant());
         db.ExternalCalendars.Add(calendar);
         await db.SaveChangesAsync();
         return calendar.Id;

@@ -63,6 +63,30 @@ public sealed class BusyTimesTests
         Assert.Equal([(Utc(2026, 11, 10, 13), Utc(2026, 11, 10, 14, 30))], Busy("outlook.ics"));
 
     [Fact]
+    public void A_custom_zone_is_read_by_the_files_own_VTIMEZONE_rules_on_both_sides_of_its_clock_change() =>
+        // "Customized Time Zone" (as Outlook names a zone it has no standard name for) is defined only in
+        // the file: UTC−3:30, and UTC−2:30 from the second Sunday of March at 02:00, 2027-03-14. Its
+        // Monday 10:00 meeting is 13:30Z before that and 12:30Z after; Madrid (the fallback) would say 09:00Z.
+        Assert.Equal(
+        [
+            (Utc(2027, 3, 1, 13, 30), Utc(2027, 3, 1, 14, 30)),
+            (Utc(2027, 3, 8, 13, 30), Utc(2027, 3, 8, 14, 30)),
+            (Utc(2027, 3, 15, 12, 30), Utc(2027, 3, 15, 13, 30)),
+        ], Busy("custom-zone.ics", Utc(2027, 2, 20, 0), Utc(2027, 5, 1, 0)));
+
+    [Fact]
+    public void A_TZID_nobody_defines_is_read_in_the_specialists_zone()
+    {
+        var text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Unknown zone//EN\r\nBEGIN:VEVENT\r\nUID:u@test\r\nDTSTAMP:20261101T000000Z\r\n"
+            + "DTSTART;TZID=Nowhere Special Time:20261111T100000\r\nDTEND;TZID=Nowhere Special Time:20261111T110000\r\n"
+            + "RRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        var read = BusyTimes.Read(text, Madrid, Now, Now + Duration.FromDays(60));
+        Assert.Null(read.Problem);
+        // Madrid is UTC+1 in November.
+        Assert.Equal([new BusyInterval(Utc(2026, 11, 11, 9), Utc(2026, 11, 11, 10)), new BusyInterval(Utc(2026, 11, 12, 9), Utc(2026, 11, 12, 10))], read.Busy);
+    }
+
+    [Fact]
     public void A_Google_file_expands_its_weekly_event_until_its_end_and_keeps_its_UTC_event() =>
         Assert.Equal(
         [

@@ -14,6 +14,7 @@ public sealed class CalendarServer : IAsyncDisposable
 {
     private readonly LoopbackHost _host;
     private int _notModified;
+    private int _requests;
 
     private CalendarServer(LoopbackHost host) => _host = host;
 
@@ -22,6 +23,8 @@ public sealed class CalendarServer : IAsyncDisposable
     /// <summary>When set, answers every request instead of the files.</summary>
     public Func<HttpContext, Task>? Override { get; set; }
     public int NotModifiedCount => _notModified;
+    /// <summary>Every request, whatever answered it.</summary>
+    public int RequestCount => _requests;
     public List<string> IfNoneMatchSeen { get; } = [];
 
     public static async Task<CalendarServer> StartAsync()
@@ -34,11 +37,14 @@ public sealed class CalendarServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        if (Override is { } respond)
-        {
-            await respond(context);
-            return;
-        }
+        Interlocked.Increment(ref _requests);
+        if (Override is { } respond) await respond(context);
+        else await ServeFileAsync(context);
+    }
+
+    /// <summary>The file the path names, as the server answers without an override (an override may end with it).</summary>
+    public async Task ServeFileAsync(HttpContext context)
+    {
         var file = context.Request.Path.Value!.Replace("/ics/", "");
         var text = BusyTimesTests.Ics(file);
         var etag = "\"" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16] + "\"";

@@ -14,7 +14,7 @@ public sealed record BusyRead(IReadOnlyList<BusyInterval> Busy, string? Problem,
 /// <summary>
 /// Expands a calendar file into busy intervals over a window with Ical.Net: recurring events
 /// (RRULE, EXDATE, RDATE, moved occurrences by RECURRENCE-ID), multi-day events, and times with a
-/// TZID (an IANA or Windows zone name), in UTC, floating (the specialist's zone) or all-day (whole
+/// TZID (an IANA zone, the file's own VTIMEZONE or a Windows zone name: <see cref="FileTimeZones"/>), in UTC, floating (the specialist's zone) or all-day (whole
 /// days in the specialist's zone). Transparent ("free") and cancelled events don't block. Overlapping
 /// intervals are merged, so what is stored says only "busy from … to …".
 /// </summary>
@@ -41,6 +41,8 @@ public static class BusyTimes
         if (calendar is null) return new BusyRead([], "The calendar file couldn’t be read: it isn’t valid iCalendar.");
         if (calendar.ProductId == IcsCalendar.ProductId) return new BusyRead([], null, OwnFeed: true);
 
+        var zones = FileTimeZones.Of(calendar, specialistZone, to + NodaTime.Duration.FromDays(400));
+        using var lookups = zones.Use();
         var intervals = new List<BusyInterval>();
         var start = new CalDateTime((from - LookBack).ToDateTimeUtc(), CalDateTime.UtcTzId);
         // Occurrences come in start order; a day's margin covers floating times read in another zone.
@@ -52,13 +54,13 @@ public static class BusyTimes
             {
                 if (++count > MaxOccurrences) break;
                 var period = occurrence.Period;
-                var busyStart = ToInstant(period.StartTime, specialistZone);
+                var busyStart = ToInstant(period.StartTime, zones, specialistZone);
                 if (busyStart > stopAfter) break;
                 if (occurrence.Source is not CalendarEvent e || !Blocks(e)) continue;
                 var endTime = period.EffectiveEndTime ?? period.EndTime;
                 // No end: a dated event lasts its day, a timed one is a moment (RFC 5545 §3.6.1) and blocks nothing.
-                var busyEnd = endTime is not null ? ToInstant(endTime, specialistZone)
-                    : period.StartTime.HasTime ? busyStart : ToInstant(period.StartTime.AddDays(1), specialistZone);
+                var busyEnd = endTime is not null ? ToInstant(endTime, zones, specialistZone)
+                    : period.StartTime.HasTime ? busyStart : ToInstant(period.StartTime.AddDays(1), zones, specialistZone);
                 if (busyEnd <= busyStart || busyEnd <= from || busyStart >= to) continue;
                 intervals.Add(new BusyInterval(busyStart, busyEnd));
             }
@@ -75,37 +77,13 @@ public static class BusyTimes
         !string.Equals(e.Transparency, "TRANSPARENT", StringComparison.OrdinalIgnoreCase)
         && !string.Equals(e.Status, "CANCELLED", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// A date (all-day) or floating time is the specialist's; a TZID names an IANA zone, a Windows zone
-    /// (Outlook writes "Eastern Standard Time") or, failing both, whatever .NET knows it as.
-    /// </summary>
-    internal static Instant ToInstant(CalDateTime time, DateTimeZone specialistZone)
+    /// <summary>A date (all-day) or floating time is the specialist's; a TZID is what the file's zones say it is.</summary>
+    private static Instant ToInstant(CalDateTime time, FileTimeZones zones, DateTimeZone specialistZone)
     {
         var v = time.Value;
         var local = new LocalDateTime(v.Year, v.Month, v.Day, time.HasTime ? v.Hour : 0, time.HasTime ? v.Minute : 0, time.HasTime ? v.Second : 0);
-        if (!time.HasTime) return local.InZoneLeniently(specialistZone).ToInstant();
-        var zone = time.TzId is null ? specialistZone : Zone(time.TzId) ?? specialistZone;
+        var zone = time.HasTime && time.TzId is not null ? zones.Resolve(time.TzId) : specialistZone;
         return local.InZoneLeniently(zone).ToInstant();
-    }
-
-    internal static DateTimeZone? Zone(string tzid)
-    {
-        var id = tzid.Trim().Trim('"');
-        if (id is "UTC" or "Z" or "GMT" or "Etc/UTC") return DateTimeZone.Utc;
-        if (DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) is { } iana) return iana;
-        // Some writers prefix a path ("/mozilla.org/20050126_1/America/New_York"): try its last two parts.
-        var parts = id.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length > 2 && DateTimeZoneProviders.Tzdb.GetZoneOrNull(string.Join('/', parts[^2..])) is { } tail) return tail;
-        var windows = NodaTime.TimeZones.TzdbDateTimeZoneSource.Default.WindowsMapping.PrimaryMapping;
-        if (windows.TryGetValue(id, out var mapped) && DateTimeZoneProviders.Tzdb.GetZoneOrNull(mapped) is { } fromWindows) return fromWindows;
-        try
-        {
-            return NodaTime.TimeZones.BclDateTimeZone.FromTimeZoneInfo(TimeZoneInfo.FindSystemTimeZoneById(id));
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return null;
-        }
     }
 
     private static List<BusyInterval> Merge(List<BusyInterval> intervals)

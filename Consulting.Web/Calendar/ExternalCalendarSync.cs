@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
+using Coravel.Queuing.Interfaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -9,13 +10,15 @@ using NodaTime;
 namespace Consulting.Web.Calendar;
 
 /// <summary>A calendar as the availability page lists it: never its full address.</summary>
+/// <param name="Syncing">Due now (just added, "Sync now", or its refresh time came): a worker is fetching it or about to.</param>
 public sealed record CalendarRow(Guid Id, string Name, string MaskedAddress, Instant? LastSuccessAt, Instant? LastAttemptAt,
-    string? Problem, int BusyCount);
+    string? Problem, int BusyCount, bool Syncing);
 
 /// <summary>
 /// The specialist's own calendars: adding, removing and syncing them, and the background work that
 /// fetches each one every <c>ExternalCalendars:RefreshMinutes</c>. A sync is a row claimed through
-/// <see cref="WorkRunner"/> (one instance per calendar per turn). Its outcome — the calendar's new busy
+/// <see cref="WorkRunner"/> (one instance per calendar per turn); adding a calendar and "Sync now" only
+/// make it due and wake the worker, so no request waits on a calendar server. Its outcome — the calendar's new busy
 /// periods, its status and a queued slot reconcile — is saved in one transaction when the lease
 /// completes, so the slots follow the busy times exactly as they follow an availability change.
 /// A failed fetch keeps the last good busy periods and records the problem for the page.
@@ -24,9 +27,12 @@ public sealed partial class ExternalCalendarSync(
     AppDbContext db,
     WorkRunner runner,
     CalendarFetcher fetcher,
+    CalendarAddresses addresses,
     GenerationJobs jobs,
     Bookings.OfferRules offerRules,
     IClock clock,
+    IQueue queue,
+    IOptions<JobsOptions> jobsOptions,
     IOptions<ExternalCalendarOptions> options,
     ILogger<ExternalCalendarSync> log) : IWorkKind<ExternalCalendar, Guid>
 {
@@ -48,12 +54,12 @@ public sealed partial class ExternalCalendarSync(
         var now = clock.GetCurrentInstant();
         var counts = await db.BusyPeriods.AsNoTracking().Where(b => b.SpecialistId == specialistId && b.End > now)
             .GroupBy(b => b.CalendarId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        return calendars.Select(c => new CalendarRow(c.Id, c.Name, c.MaskedAddress, c.LastSuccessAt, c.LastAttemptAt, c.LastError,
-            counts.GetValueOrDefault(c.Id))).ToList();
+        return calendars.Select(c => new CalendarRow(c.Id, c.Name, addresses.Masked(c), c.LastSuccessAt, c.LastAttemptAt, c.LastError,
+            counts.GetValueOrDefault(c.Id), c.NextSyncAt <= now)).ToList();
     }
 
     /// <summary>
-    /// Adds a calendar and fetches it at once. Throws <see cref="DomainException"/> (field "Name" or
+    /// Adds a calendar, due at once: a worker fetches it within seconds. Throws <see cref="DomainException"/> (field "Name" or
     /// "Address") for what the specialist must fix.
     /// </summary>
     public async Task<Guid> AddAsync(SpecialistProfile specialist, string? name, string? address, CancellationToken ct)
@@ -70,17 +76,30 @@ public sealed partial class ExternalCalendarSync(
         }
         if (IsOwnFeed(uri, specialist.Slug))
             throw new DomainException("That is your own Consulting feed: its times are your bookings already, so it isn’t added.", "Address");
-        var existing = await db.ExternalCalendars.Where(c => c.SpecialistId == specialist.Id).Select(c => c.Address).ToListAsync(ct);
+        var fingerprint = CalendarAddresses.Fingerprint(uri.AbsoluteUri);
+        var existing = await db.ExternalCalendars.Where(c => c.SpecialistId == specialist.Id).Select(c => c.AddressFingerprint).ToListAsync(ct);
         if (existing.Count >= options.Value.MaxPerSpecialist)
             throw new DomainException($"You can add at most {options.Value.MaxPerSpecialist} calendars. Remove one first.", "Address");
-        if (existing.Contains(uri.AbsoluteUri)) throw new DomainException("That calendar is added already.", "Address");
+        if (existing.Contains(fingerprint)) throw AddedAlready();
 
-        var calendar = ExternalCalendar.Add(specialist.Id, cleanName, uri.AbsoluteUri, clock.GetCurrentInstant());
+        var calendar = ExternalCalendar.Add(specialist.Id, cleanName, addresses.Protect(uri.AbsoluteUri), fingerprint, clock.GetCurrentInstant());
         db.ExternalCalendars.Add(calendar);
-        await db.SaveChangesAsync(ct);
-        await runner.RunIfDueAsync(this, calendar.Id, ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The same address from a second request at the same moment: the unique index kept one.
+            db.ChangeTracker.Clear();
+            if (await db.ExternalCalendars.AnyAsync(c => c.SpecialistId == specialist.Id && c.AddressFingerprint == fingerprint, ct)) throw AddedAlready();
+            throw;
+        }
+        Wake();
         return calendar.Id;
     }
+
+    private static DomainException AddedAlready() => new("That calendar is added already.", "Address");
 
     /// <summary>Removes the calendar and its busy times; the slots they blocked come back with the reconcile saved alongside.</summary>
     public async Task<bool> RemoveAsync(Guid specialistId, Guid calendarId, CancellationToken ct)
@@ -95,15 +114,21 @@ public sealed partial class ExternalCalendarSync(
         return true;
     }
 
-    /// <summary>"Sync now": fetches the calendar in this request unless another instance is doing so already.</summary>
+    /// <summary>"Sync now": the calendar is due at once, and a worker (on whichever instance claims it) fetches it.</summary>
     public async Task<bool> SyncNowAsync(Guid specialistId, Guid calendarId, CancellationToken ct)
     {
         var calendar = await db.ExternalCalendars.SingleOrDefaultAsync(c => c.Id == calendarId && c.SpecialistId == specialistId, ct);
         if (calendar is null) return false;
         calendar.SyncNow(clock.GetCurrentInstant());
         await db.SaveChangesAsync(ct);
-        await runner.RunIfDueAsync(this, calendarId, ct);
+        Wake();
         return true;
+    }
+
+    /// <summary>Asks the background runner to look for due calendars now rather than at its next sweep.</summary>
+    private void Wake()
+    {
+        if (jobsOptions.Value.RunInBackground) queue.QueueInvocable<SyncExternalCalendars>();
     }
 
     /// <summary>Syncs every calendar that is due; returns how many succeeded.</summary>
@@ -117,10 +142,14 @@ public sealed partial class ExternalCalendarSync(
         var conditional = calendar.LastSuccessAt > now - ConditionalFor;
         var changed = false;
         bool succeeded;
+        // A row from before addresses were encrypted is encrypted now, with this sync's outcome.
+        var address = addresses.Reveal(calendar);
+        addresses.ProtectIfPlain(calendar);
         try
         {
-            var fetched = await fetcher.FetchAsync(calendar.Address,
-                conditional ? calendar.ETag : null, conditional ? calendar.LastModified : null, ct);
+            var fetched = address is null
+                ? new FetchResult.Failed("The saved address can’t be read any more (the site’s keys changed). Remove this calendar and add its address again.")
+                : await fetcher.FetchAsync(address, conditional ? calendar.ETag : null, conditional ? calendar.LastModified : null, ct);
             now = clock.GetCurrentInstant();
             switch (fetched)
             {
@@ -156,6 +185,7 @@ public sealed partial class ExternalCalendarSync(
             log.LogWarning(e, "Syncing calendar {CalendarId} failed unexpectedly", calendar.Id);
             db.ChangeTracker.Clear();
             calendar = await db.ExternalCalendars.SingleAsync(c => c.Id == lease.Key, ct);
+            addresses.ProtectIfPlain(calendar);
             now = clock.GetCurrentInstant();
             calendar.SyncFailed("The calendar couldn’t be read this time; it will be tried again.", now, now + Table.Retry.DelayAfter(1));
             succeeded = false;

@@ -269,13 +269,16 @@ internal sealed class ExternalCalendarConfiguration : IEntityTypeConfiguration<E
     public void Configure(EntityTypeBuilder<ExternalCalendar> b)
     {
         b.ToTable("ExternalCalendars");
-        b.Ignore(x => x.MaskedAddress);
+        b.Ignore(x => x.AddressIsPlain);
         b.Property(x => x.Name).HasMaxLength(ExternalCalendar.MaxNameLength);
-        b.Property(x => x.Address).HasMaxLength(ExternalCalendar.MaxAddressLength);
+        // The column kept its name when its content became the encrypted address.
+        b.Property(x => x.ProtectedAddress).HasColumnName("Address").HasMaxLength(ExternalCalendar.MaxProtectedAddressLength);
+        b.Property(x => x.AddressFingerprint).HasMaxLength(ExternalCalendar.FingerprintLength);
         b.Property(x => x.ETag).HasMaxLength(200);
         b.Property(x => x.LastModified).HasMaxLength(100);
         b.Property(x => x.LastError).HasMaxLength(ExternalCalendar.MaxErrorLength);
-        b.HasIndex(x => x.SpecialistId);
+        // One specialist can't add the same address twice, even with two requests at once.
+        b.HasIndex(x => new { x.SpecialistId, x.AddressFingerprint }).IsUnique();
         b.HasIndex(x => x.NextSyncAt);
         b.HasWorkLease();
         b.HasOne<SpecialistProfile>().WithMany().HasForeignKey(x => x.SpecialistId).OnDelete(DeleteBehavior.Cascade);

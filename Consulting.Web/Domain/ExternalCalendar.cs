@@ -4,20 +4,31 @@ namespace Consulting.Web.Domain;
 
 /// <summary>
 /// One of a specialist's own calendars, read from its private <c>.ics</c> address so that its busy
-/// times block their slots. The address is a secret (whoever has it reads the calendar): it is shown
-/// masked and never logged. A sync is due at <see cref="NextSyncAt"/>; the job runner leases the row
+/// times block their slots. The address is a secret (whoever has it reads the calendar): it is stored
+/// encrypted by the app (<see cref="ProtectedAddress"/>), shown masked and never logged. A sync is due at <see cref="NextSyncAt"/>; the job runner leases the row
 /// (shadow lease columns), so one instance fetches it per turn.
 /// </summary>
 public sealed class ExternalCalendar
 {
     public const int MaxNameLength = 60;
     public const int MaxAddressLength = 2000;
+    /// <summary>The encrypted form of an address of <see cref="MaxAddressLength"/> characters fits (about 1.4 times as long).</summary>
+    public const int MaxProtectedAddressLength = 4000;
+    public const int FingerprintLength = 64;
     public const int MaxErrorLength = 300;
 
     public Guid Id { get; private set; }
     public Guid SpecialistId { get; private set; }
     public string Name { get; private set; } = "";
-    public string Address { get; private set; } = "";
+    /// <summary>
+    /// The address, encrypted by the app, so a database dump doesn't give it away. A row from before
+    /// addresses were encrypted (no <see cref="AddressFingerprint"/> yet) still holds it plain until
+    /// <see cref="AddressProtected"/>.
+    /// </summary>
+    public string ProtectedAddress { get; private set; } = "";
+    /// <summary>A hash of the address: the same address added twice is found without reading any.</summary>
+    public string? AddressFingerprint { get; private set; }
+    public bool AddressIsPlain => AddressFingerprint is null;
     /// <summary>Validators of the last good response, sent back as a conditional GET.</summary>
     public string? ETag { get; private set; }
     public string? LastModified { get; private set; }
@@ -32,12 +43,13 @@ public sealed class ExternalCalendar
 
     private ExternalCalendar() { }
 
-    public static ExternalCalendar Add(Guid specialistId, string? name, string address, Instant now) => new()
+    public static ExternalCalendar Add(Guid specialistId, string? name, string protectedAddress, string fingerprint, Instant now) => new()
     {
         Id = Guid.NewGuid(),
         SpecialistId = specialistId,
         Name = CleanName(name),
-        Address = address,
+        ProtectedAddress = protectedAddress,
+        AddressFingerprint = fingerprint,
         CreatedAt = now,
         NextSyncAt = now,
     };
@@ -48,6 +60,13 @@ public sealed class ExternalCalendar
         if (clean.Length == 0) throw new DomainException("Give the calendar a name, e.g. “Personal”.", "Name");
         if (clean.Length > MaxNameLength) throw new DomainException($"The name must be at most {MaxNameLength} characters.", "Name");
         return clean;
+    }
+
+    /// <summary>A plain address of an older row, now stored encrypted.</summary>
+    public void AddressProtected(string protectedAddress, string fingerprint)
+    {
+        if (!AddressIsPlain) throw new DomainException("The address is encrypted already.");
+        (ProtectedAddress, AddressFingerprint) = (protectedAddress, fingerprint);
     }
 
     /// <summary>"Sync now": due at once, whatever its back-off said.</summary>
@@ -71,8 +90,6 @@ public sealed class ExternalCalendar
     }
 
     /// <summary>The address as the page shows it: scheme and host, the secret path replaced.</summary>
-    public string MaskedAddress => Mask(Address);
-
     public static string Mask(string address) =>
         Uri.TryCreate(address, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Host}/••••••" : "••••••";
 

@@ -16,6 +16,7 @@ public static class CalendarSetup
             .ConfigurePrimaryHttpMessageHandler(sp => CalendarFetcher.CreateHandler(sp.GetRequiredService<IOptions<ExternalCalendarOptions>>()))
             // The factory's request logging writes the full URL, and the address is a secret.
             .RemoveAllLoggers();
+        builder.Services.AddSingleton<CalendarAddresses>();
         builder.Services.AddScoped<ExternalCalendarSync>();
         return builder;
     }

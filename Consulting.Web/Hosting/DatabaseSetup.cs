@@ -117,6 +117,8 @@ public static class DatabaseSetup
             // The first instance makes the key ring's first key, the others find it there: otherwise
             // instances starting together on an empty ring would each make and use a key of their own.
             app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("Consulting.KeyRing").Protect([]);
+            // Calendar addresses stored before they were encrypted (a migration can't encrypt).
+            await app.Services.GetRequiredService<Calendar.CalendarAddresses>().ProtectPlainAsync(db, CancellationToken.None);
 
             var seeder = scope.ServiceProvider.GetRequiredService<DemoData>();
             await seeder.EnsureRolesAsync();

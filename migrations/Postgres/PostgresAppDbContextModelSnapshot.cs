@@ -295,8 +295,7 @@ namespace Consulting.Web.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
-                    b.Property<string>("Address")
-                        .IsRequired()
+                    b.Property<string>("AddressFingerprint")
                         .HasColumnType("text");
 
                     b.Property<int>("Attempts")
@@ -333,6 +332,11 @@ namespace Consulting.Web.Migrations.Postgres
                     b.Property<long>("NextSyncAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ProtectedAddress")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("Address");
+
                     b.Property<Guid>("SpecialistId")
                         .HasColumnType("uuid");
 
@@ -340,7 +344,8 @@ namespace Consulting.Web.Migrations.Postgres
 
                     b.HasIndex("NextSyncAt");
 
-                    b.HasIndex("SpecialistId");
+                    b.HasIndex("SpecialistId", "AddressFingerprint")
+                        .IsUnique();
 
                     b.ToTable("ExternalCalendars", (string)null);
                 });

@@ -304,9 +304,8 @@ namespace Consulting.Web.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Address")
-                        .IsRequired()
-                        .HasMaxLength(2000)
+                    b.Property<string>("AddressFingerprint")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Attempts")
@@ -348,6 +347,12 @@ namespace Consulting.Web.Migrations.Sqlite
                     b.Property<long>("NextSyncAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ProtectedAddress")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Address");
+
                     b.Property<Guid>("SpecialistId")
                         .HasColumnType("TEXT");
 
@@ -355,7 +360,8 @@ namespace Consulting.Web.Migrations.Sqlite
 
                     b.HasIndex("NextSyncAt");
 
-                    b.HasIndex("SpecialistId");
+                    b.HasIndex("SpecialistId", "AddressFingerprint")
+                        .IsUnique();
 
                     b.ToTable("ExternalCalendars", (string)null);
                 });

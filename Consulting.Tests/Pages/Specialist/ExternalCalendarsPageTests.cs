@@ -13,8 +13,9 @@ using NodaTime;
 namespace Consulting.Tests.Pages.Specialist;
 
 /// <summary>
-/// A specialist adds their own calendars on the availability page; the busy times block slots for
-/// customers and show in the month calendar. The clock stands at Monday 2 Nov 2026 12:00Z; the
+/// A specialist adds their own calendars on the availability page; a worker fetches them (the tests
+/// run its turn themselves: <see cref="CalendarWork"/>), and the busy times block slots for customers
+/// and show in the month calendar. The clock stands at Monday 2 Nov 2026 12:00Z; the
 /// specialist works weekdays 09:00–13:00 in Madrid (CET, UTC+1) in hourly slots. The calendar server
 /// runs on loopback, so private addresses are allowed here (the SSRF rules: CalendarFetcherTests).
 /// </summary>
@@ -53,11 +54,18 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
         return new Specialist(me, slug);
     }
 
-    /// <summary>What the background runner does a moment later: the reconcile the sync queued.</summary>
-    private async Task RunBackgroundAsync()
+    /// <summary>What the background runner does a moment later: the syncs that are due, then the reconciles they queued.</summary>
+    private Task RunBackgroundAsync() => _app.RunCalendarWorkAsync();
+
+    /// <summary>The calendar list as the page's poll (htmx) fetches it.</summary>
+    private async Task<AngleSharp.Dom.IDocument> PolledListAsync(TestSpecialist me)
     {
-        await using var scope = _app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<GenerationJobs>().RunDueAsync(CancellationToken.None);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/specialist/availability?handler=Calendars");
+        request.Headers.Add("HX-Request", "true");
+        var response = await me.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("HX-Request", response.Headers.Vary);
+        return await Html.ParseAsync(response);
     }
 
     private static Instant At(LocalDate date, int hour) => date.At(new LocalTime(hour, 0)).InZoneStrictly(Madrid).ToInstant();
@@ -101,8 +109,19 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
         var added = await AddCalendarAsync(s.Me, "Personal", _server.Url("all-day.ics"));
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
         Assert.EndsWith("/specialist/availability#external-calendars", added.Headers.Location!.OriginalString);
+        // The request didn't wait for the calendar server: the page says a worker is on it, and a reload shows the result.
+        Assert.Empty(_server.IfNoneMatchSeen);
+        var syncing = (await s.Me.Client.GetPageAsync("/specialist/availability")).QuerySelector("li.external-calendar")!;
+        Assert.Contains("Syncing…", syncing.TextContent);
+        Assert.Contains("Reload this page", syncing.QuerySelector("noscript")!.TextContent);
+        Assert.Equal(1, await _app.SyncDueCalendarsAsync());
         var calendar = await _app.WithDbAsync(db => db.ExternalCalendars.AsNoTracking().SingleAsync());
         Assert.Null(calendar.LastError);
+        // What a database dump would show: neither the address nor its host.
+        var stored = Assert.Single(await _app.WithDbAsync(db => db.Database
+            .SqlQueryRaw<string>("""SELECT "Address" AS "Value" FROM "ExternalCalendars" """).ToListAsync()));
+        Assert.DoesNotContain("all-day", stored);
+        Assert.DoesNotContain("127.0.0.1", stored);
         Assert.Equal(1, await _app.WithDbAsync(db => db.BusyPeriods.CountAsync()));
         Assert.Equal(1, await _app.WithDbAsync(db => db.GenerationJobs.CountAsync(j => j.State == JobState.Queued)));
         await RunBackgroundAsync();
@@ -150,9 +169,23 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, added.StatusCode);
         var fragment = await Html.ParseAsync(added);
         Assert.Contains("Gym", fragment.QuerySelector("li.external-calendar")!.TextContent);
-        Assert.Contains("1 busy time ahead", fragment.QuerySelector("li.external-calendar")!.TextContent);
-        Assert.NotNull(fragment.QuerySelector("[aria-live=polite]"));
+        Assert.Contains("Syncing…", fragment.QuerySelector("li.external-calendar")!.TextContent);
+        // The list polls itself (inside the live region that stays) until the worker has been.
+        var live = fragment.QuerySelector("#calendar-list[aria-live=polite]")!;
+        var poller = live.QuerySelector("ul.external-calendars")!;
+        Assert.Equal("every 1s", poller.GetAttribute("hx-trigger"));
+        Assert.Contains("handler=Calendars", poller.GetAttribute("hx-get"));
+        Assert.Contains("Syncing…", (await PolledListAsync(s.Me)).QuerySelector("li.external-calendar")!.TextContent);
+
         await RunBackgroundAsync();
+        var polled = await PolledListAsync(s.Me);
+        Assert.Null(polled.QuerySelector("html main"));
+        Assert.Contains("1 busy time ahead", polled.QuerySelector("li.external-calendar")!.TextContent);
+        Assert.DoesNotContain("Syncing", polled.DocumentElement.TextContent);
+        Assert.Null(polled.QuerySelector("[hx-trigger]"));
+        // Without htmx the same address is the whole page.
+        var whole = await s.Me.Client.GetPageAsync("/specialist/availability?handler=Calendars");
+        Assert.Contains("1 busy time ahead", whole.QuerySelector("main #calendar-list")!.TextContent);
 
         Assert.Equal([9, 11, 12], await OfferedHoursAsync(s, Thursday));
         var booked = (await SlotsAsync(s.Me.Id)).Single(x => x.Id == slot.Id);
@@ -167,12 +200,15 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
     {
         var s = await SpecialistAsync();
         await AddCalendarAsync(s.Me, "Personal", _server.Url("google.ics"));
+        await RunBackgroundAsync();
         var busy = await _app.WithDbAsync(db => db.BusyPeriods.OrderBy(b => b.Start).Select(b => b.Start).ToListAsync());
         Assert.Equal(4, busy.Count);
 
         // Later: "Sync now" with nothing changed sends the ETag and gets a 304.
         _app.Clock.AdvanceMinutes(30);
         Assert.Equal(HttpStatusCode.Redirect, (await PressAsync(s.Me, "SyncCalendar")).StatusCode);
+        Assert.Equal(0, _server.NotModifiedCount);
+        Assert.Equal(1, await _app.SyncDueCalendarsAsync());
         Assert.Equal(1, _server.NotModifiedCount);
         Assert.Equal(busy, await _app.WithDbAsync(db => db.BusyPeriods.OrderBy(b => b.Start).Select(b => b.Start).ToListAsync()));
 
@@ -180,7 +216,9 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
         _server.Override = c => { c.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; };
         _app.Clock.AdvanceMinutes(30);
         var synced = await PressAsync(s.Me, "SyncCalendar", Htmx);
-        var item = (await Html.ParseAsync(synced)).QuerySelector("li.external-calendar")!;
+        Assert.Contains("Syncing…", (await Html.ParseAsync(synced)).QuerySelector("li.external-calendar")!.TextContent);
+        Assert.Equal(0, await _app.SyncDueCalendarsAsync());
+        var item = (await PolledListAsync(s.Me)).QuerySelector("li.external-calendar")!;
         Assert.Contains("no calendar at this address (404)", item.TextContent);
         Assert.Contains("Last synced Mon 2 Nov 2026, 13:30", item.TextContent);
         Assert.Contains("stay in force", item.TextContent);
@@ -188,7 +226,9 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
 
         // HTML instead of a calendar (a sign-in page) is a problem too, not an empty calendar.
         _server.Override = c => { c.Response.ContentType = "text/html"; return c.Response.WriteAsync("<!doctype html><title>Sign in</title>"); };
-        var html = (await Html.ParseAsync(await PressAsync(s.Me, "SyncCalendar", Htmx))).QuerySelector("li.external-calendar")!;
+        await PressAsync(s.Me, "SyncCalendar", Htmx);
+        await _app.SyncDueCalendarsAsync();
+        var html = (await PolledListAsync(s.Me)).QuerySelector("li.external-calendar")!;
         Assert.Contains("doesn’t return a calendar", html.TextContent);
         Assert.Equal(4, await _app.WithDbAsync(db => db.BusyPeriods.CountAsync()));
     }
@@ -198,6 +238,8 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
     {
         var s = await SpecialistAsync();
         await AddCalendarAsync(s.Me, "Personal", _server.Url("google.ics"));
+        await using (var scope = _app.Services.CreateAsyncScope())
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<ExternalCalendarSync>().RunDueAsync(default));
         var seen = _server.IfNoneMatchSeen.Count;
         await using (var scope = _app.Services.CreateAsyncScope())
             Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<ExternalCalendarSync>().RunDueAsync(default));

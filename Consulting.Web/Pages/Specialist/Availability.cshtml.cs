@@ -253,7 +253,15 @@ public sealed class AvailabilityModel(
         return await AfterEditAsync(result, "NewException", "_Exceptions", "exceptions", ct);
     }
 
-    /// <summary>Adds one of the specialist's own calendars and reads it at once.</summary>
+    /// <summary>The calendar list that htmx polls while a calendar is syncing.</summary>
+    public async Task<IActionResult> OnGetCalendarsAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct)) return NotFound();
+        Response.Headers.Vary = "HX-Request";
+        return Request.IsHtmx() ? Partial("_CalendarList", this) : Page();
+    }
+
+    /// <summary>Adds one of the specialist's own calendars; a worker reads it within seconds.</summary>
     public async Task<IActionResult> OnPostAddCalendarAsync([FromForm(Name = "CalendarForm")] CalendarInput input, CancellationToken ct)
     {
         if (!await LoadAsync(ct)) return NotFound();
