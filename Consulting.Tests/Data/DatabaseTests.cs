@@ -62,6 +62,28 @@ public sealed class DatabaseTests
         Assert.Equal("Old Timer", user.DisplayName);
     }
 
+    [SqliteFact]
+    public async Task A_database_migrated_without_the_app_has_the_roles_and_keeps_a_role_start_up_made_before()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "consulting-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "app.db")}").Options;
+        await using var db = new AppDbContext(options);
+        var migrations = db.Database.GetMigrations().ToList();
+        // What an older start-up left: the schema before the roles' migration and one role it made.
+        await db.GetService<IMigrator>().MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_SeedRoles", StringComparison.Ordinal)) - 1]);
+        db.Roles.Add(new Microsoft.AspNetCore.Identity.IdentityRole(Roles.Customer) { Id = "made-by-start-up", NormalizedName = "CUSTOMER" });
+        await db.SaveChangesAsync();
+
+        await db.Database.MigrateAsync();
+
+        var roles = await db.Roles.AsNoTracking().OrderBy(r => r.Name).Select(r => new { r.Id, r.Name, r.NormalizedName }).ToListAsync();
+        Assert.Equal([Roles.Admin, Roles.Customer, Roles.Specialist], roles.Select(r => r.Name));
+        Assert.Equal(["ADMIN", "CUSTOMER", "SPECIALIST"], roles.Select(r => r.NormalizedName));
+        Assert.Equal("made-by-start-up", roles.Single(r => r.Name == Roles.Customer).Id);
+        SqliteConnection.ClearAllPools();
+    }
+
     [Fact]
     public async Task Demo_data_is_not_seeded_outside_development_unless_asked()
     {
