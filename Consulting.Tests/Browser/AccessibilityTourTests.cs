@@ -154,17 +154,6 @@ public sealed class AccessibilityTourTests(BrowserFixture browser)
         await page.Context.CloseAsync();
     }
 
-    /// <summary>Presses Tab until the focused element matches <paramref name="selector"/> (as a keyboard user would).</summary>
-    private static async Task TabToAsync(IPage page, string selector, int most = 150)
-    {
-        for (var i = 0; i < most; i++)
-        {
-            await page.Keyboard.PressAsync("Tab");
-            if (await page.EvaluateAsync<bool>("s => document.activeElement?.matches(s) ?? false", selector)) return;
-        }
-        Assert.Fail($"{selector} never took the focus after {most} presses of Tab on {page.Url}");
-    }
-
     [Fact]
     public async Task A_guest_books_and_pays_with_the_keyboard_alone()
     {
@@ -172,26 +161,26 @@ public sealed class AccessibilityTourTests(BrowserFixture browser)
         var page = await browser.NewPageAsync();
         await page.GotoAsync($"/specialists/{Slug}");
 
-        await TabToAsync(page, "a[rel=next]");
+        await BrowserFixture.TabToAsync(page, "a[rel=next]");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("#week-title")).ToHaveTextAsync("9 Nov – 15 Nov 2026");
         // htmx swapped the week: the link used keeps the focus (wwwroot/js/focus.js) and the new week is read out.
         await page.WaitForFunctionAsync("() => document.activeElement.matches('a[rel=next]')", null, new() { Timeout = 5000 });
         await Assertions.Expect(page.Locator("#live-announcer")).ToHaveTextAsync("9 Nov – 15 Nov 2026");
-        await TabToAsync(page, "button.slot-button");
+        await BrowserFixture.TabToAsync(page, "button.slot-button");
         var chosenTime = await page.EvaluateAsync<string>("() => document.activeElement.querySelector('.slot-time').textContent.trim().split(' ')[0]");
         await page.Keyboard.PressAsync("Enter");
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/checkout/[0-9a-f]{32}"));
-        await TabToAsync(page, "input[name='Input.Name']");
+        await BrowserFixture.TabToAsync(page, "input[name='Input.Name']");
         await page.Keyboard.TypeAsync("Kim Keys");
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(AccountPages.UniqueEmail("keys"));
-        await TabToAsync(page, "button[type=submit]:not(.link-button)");
+        await BrowserFixture.TabToAsync(page, "button[type=submit]:not(.link-button)");
         await page.Keyboard.PressAsync("Enter");
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/test-card"));
-        await TabToAsync(page, "input[name='Card.Number']");
+        await BrowserFixture.TabToAsync(page, "input[name='Card.Number']");
         await page.Keyboard.TypeAsync("4242424242424242");
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync("12/34");
