@@ -109,6 +109,7 @@ public sealed class BookingBrowserTests(BrowserFixture browser)
         await PayAsync(page, "4242 4242 4242 4242");
         await Assertions.Expect(page.Locator("#status-heading")).ToHaveTextAsync("You're booked with Maya Thompson");
     }
+
     [Fact]
     public async Task Without_JavaScript_a_time_just_taken_lands_on_the_week_page_address_and_a_refresh_posts_nothing()
     {
