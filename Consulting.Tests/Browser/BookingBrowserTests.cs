@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Consulting.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace Consulting.Tests.Browser;
@@ -107,5 +108,34 @@ public sealed class BookingBrowserTests(BrowserFixture browser)
         await BrowserFixture.ScreenshotAsync(page, "declined");
         await PayAsync(page, "4242 4242 4242 4242");
         await Assertions.Expect(page.Locator("#status-heading")).ToHaveTextAsync("You're booked with Maya Thompson");
+    }
+
+    [Fact]
+    public async Task Without_JavaScript_a_time_just_taken_lands_on_the_week_page_address_and_a_refresh_posts_nothing()
+    {
+        var page = await OpenMayaAsync(javaScript: false);
+        await page.Locator("a[rel=next]").ClickAsync();
+        await Assertions.Expect(page.Locator("#week-title")).ToHaveTextAsync("9 Nov – 15 Nov 2026");
+        // Another customer holds the time while this page is open.
+        var button = page.Locator("form.week-grid button.slot-button").Last;
+        var slotId = Guid.Parse((await button.GetAttributeAsync("value"))!);
+        var slot = await browser.App.WithDbAsync(db => db.Slots.AsNoTracking().SingleAsync(s => s.Id == slotId));
+        await browser.App.HeldBookingAsync(slot);
+
+        var posts = 0;
+        page.Request += (_, r) => { if (r.Method == "POST") posts++; };
+        await button.ClickAsync();
+
+        await Assertions.Expect(page.Locator("#taken-heading")).ToHaveTextAsync("This time was just taken");
+        await Assertions.Expect(page.Locator("#week-title")).ToHaveTextAsync("9 Nov – 15 Nov 2026");
+        var url = new Uri(page.Url);
+        Assert.Equal("/specialists/maya-thompson", url.AbsolutePath);
+        Assert.Contains("week=2026-11-09", url.Query);
+        Assert.Contains($"taken={slotId:N}", url.Query);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#taken-heading")).ToBeVisibleAsync();
+        Assert.Equal(1, posts);
+        await BrowserFixture.ScreenshotAsync(page, "just-taken-js-off");
+        await page.Context.CloseAsync();
     }
 }

@@ -71,6 +71,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Assertions.Expect(page.Locator(".nav-user")).ToBeVisibleAsync();
     }
 
+    /// <summary>Presses Tab until the focused element matches <paramref name="selector"/> (as a keyboard user would).</summary>
+    public static async Task TabToAsync(IPage page, string selector, int most = 150)
+    {
+        for (var i = 0; i < most; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<bool>("s => document.activeElement?.matches(s) ?? false", selector)) return;
+        }
+        Assert.Fail($"{selector} never took the focus after {most} presses of Tab on {page.Url}");
+    }
+
     public static async Task<string> ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotDirectory);

@@ -99,7 +99,8 @@ public static class PageChecks
         {
             var text = message.GetProperty("message").GetString() ?? "";
             if (text.Contains("“hx-", StringComparison.Ordinal) || System.Text.RegularExpressions.Regex.IsMatch(text, "“b-[a-z0-9]{10}”")) continue;
-            var file = message.TryGetProperty("url", out var url) ? url.GetString()![(url.GetString()!.LastIndexOf('/') + 1)..] : "?";
+            // The file with its folder ("Customer/home.html"): one run may check several folders.
+            var file = message.TryGetProperty("url", out var url) ? string.Join('/', url.GetString()!.Split('/').TakeLast(2)) : "?";
             var line = message.TryGetProperty("lastLine", out var l) ? l.GetInt32() : 0;
             var extract = message.TryGetProperty("extract", out var e) ? e.GetString()?.Trim() : null;
             errors.Add($"{file}: line {line}: {text}{(extract is null ? "" : $"  [{extract}]")}");

@@ -20,7 +20,7 @@ public sealed class AccountSettings(AppDbContext db, UserManager<AppUser> users,
         var cleanZone = string.IsNullOrWhiteSpace(zone) ? null : zone.Trim();
         if (cleanZone is not null && !TimeZones.IsKnown(cleanZone))
             errors.Add(("TimeZoneId", cleanZone.Length > 64 ? "Pick a time zone from the list, e.g. Europe/Berlin."
-                : $"'{cleanZone}' is not a known time zone. Pick one from the list, e.g. Europe/Berlin."));
+                : $"{TimeZones.UnknownMessage(cleanZone)} Pick one from the list, e.g. Europe/Berlin."));
         if (errors.Count > 0) return errors;
 
         // Set directly rather than with SetPhoneNumberAsync, which would renew the security stamp and

@@ -35,7 +35,7 @@ public sealed class Registration(AppDbContext db, UserManager<AppUser> users, IC
         {
             // Validate the profile before any account exists, so a bad field saves nothing.
             var price = new Money(s.DefaultPriceMinor, s.Currency);
-            TimeZones.Require(s.TimeZoneId);
+            TimeZones.Require(s.TimeZoneId, "TimeZoneId");
             _ = SpecialistProfile.NormalizeSlug(s.Account.DisplayName);
             return await InTransactionAsync(s.Account with { TimeZoneId = s.TimeZoneId }, Roles.Specialist, async user =>
             {
@@ -60,21 +60,21 @@ public sealed class Registration(AppDbContext db, UserManager<AppUser> users, IC
     /// </summary>
     public async Task<IReadOnlyList<(string Field, string Message)>> CheckAsync(NewAccount account, NewSpecialist? specialist = null)
     {
-        if (NameOrZoneError(account) is { } error) return [error];
+        // Every field's problem at once, so the form can say them all in one go.
+        var errors = new List<(string, string)>();
+        if (ZoneError(account) is { } zoneError) errors.Add(zoneError);
+        if (NameError(account) is { } nameError) errors.Add(nameError);
         if (specialist is not null)
         {
-            try
+            void Check(Action rule)
             {
-                _ = new Money(specialist.DefaultPriceMinor, specialist.Currency);
-                TimeZones.Require(specialist.TimeZoneId);
-                _ = SpecialistProfile.NormalizeSlug(account.DisplayName);
+                try { rule(); }
+                catch (DomainException e) { errors.Add((e.Field ?? "", e.Message)); }
             }
-            catch (DomainException e)
-            {
-                return [(e.Field ?? "", e.Message)];
-            }
+            Check(() => _ = new Money(specialist.DefaultPriceMinor, specialist.Currency));
+            if (account.TimeZoneId != specialist.TimeZoneId) Check(() => TimeZones.Require(specialist.TimeZoneId, "TimeZoneId"));
+            if (NameError(account) is null) Check(() => _ = SpecialistProfile.NormalizeSlug(account.DisplayName));
         }
-        var errors = new List<(string, string)>();
         foreach (var validator in users.PasswordValidators)
         {
             var result = await validator.ValidateAsync(users, new AppUser(), account.Password ?? "");
@@ -89,13 +89,13 @@ public sealed class Registration(AppDbContext db, UserManager<AppUser> users, IC
 
     private const string TakenMessage = "An account with this email already exists. Sign in instead.";
 
-    private static (string, string)? NameOrZoneError(NewAccount account)
-    {
-        if (account.TimeZoneId is { } zone && !TimeZones.IsKnown(zone)) return ("TimeZoneId", $"'{zone}' is not a known time zone.");
-        var name = (account.DisplayName ?? "").Trim();
-        if (name.Length is < 2 or > 80) return ("DisplayName", "Enter your name (2–80 characters).");
-        return null;
-    }
+    private static (string, string)? NameOrZoneError(NewAccount account) => ZoneError(account) ?? NameError(account);
+
+    private static (string, string)? ZoneError(NewAccount account) =>
+        account.TimeZoneId is { } zone && !TimeZones.IsKnown(zone) ? ("TimeZoneId", TimeZones.UnknownMessage(zone)) : null;
+
+    private static (string, string)? NameError(NewAccount account) =>
+        (account.DisplayName ?? "").Trim().Length is < 2 or > 80 ? ("DisplayName", "Enter your name (2–80 characters).") : null;
 
     /// <summary>160 random bits, hex: the secret part of a specialist's iCal feed URL.</summary>
     public static string NewFeedSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));

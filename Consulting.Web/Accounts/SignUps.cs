@@ -19,6 +19,10 @@ public sealed class SignUps(Registration registration, UserManager<AppUser> user
     public Task<IReadOnlyList<(string Field, string Message)>> SpecialistAsync(NewSpecialist specialist, CancellationToken ct) =>
         SignUpAsync(specialist.Account, specialist, () => registration.RegisterSpecialistAsync(specialist), ct);
 
+    /// <summary>Every rule these details break (password, name, zone, price), to say beside the form's own messages.</summary>
+    public Task<IReadOnlyList<(string Field, string Message)>> CheckAsync(NewAccount account, NewSpecialist? specialist = null) =>
+        registration.CheckAsync(account, specialist);
+
     private async Task<IReadOnlyList<(string Field, string Message)>> SignUpAsync(NewAccount account, NewSpecialist? specialist,
         Func<Task<RegistrationResult>> register, CancellationToken ct)
     {

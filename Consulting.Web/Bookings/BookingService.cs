@@ -101,6 +101,19 @@ public sealed class BookingService(
     /// <summary>The specialist's next open times: offered instead of a chosen time that no longer exists (their hours changed).</summary>
     public Task<IReadOnlyList<OpenSlot>> NextOpenAsync(Guid specialistId, CancellationToken ct) => openSlots.NextAsync(specialistId, 6, ct);
 
+    /// <summary>
+    /// What to offer someone whose chosen time went to another customer a moment ago (or out of the
+    /// specialist's hours): the nearest open times. Null when that time is open again: nothing to say.
+    /// </summary>
+    public async Task<IReadOnlyList<OpenSlot>?> InsteadOfAsync(Guid specialistId, Guid slotId, CancellationToken ct)
+    {
+        var slot = await SlotById(db, slotId, ct);
+        if (slot is null) return await NextOpenAsync(specialistId, ct);
+        if (slot.SpecialistId != specialistId) return null;
+        if (slot.State == SlotState.Available && slot.Unavailability == SlotUnavailability.None && slot.Start > clock.GetCurrentInstant()) return null;
+        return await openSlots.NearestAsync(specialistId, slot.Start, 6, ct);
+    }
+
     private static readonly Func<AppDbContext, Guid, CancellationToken, Task<Slot?>> SlotById =
         EF.CompileAsyncQuery((AppDbContext db, Guid id, CancellationToken _) => db.Slots.AsNoTracking().SingleOrDefault(s => s.Id == id));
 

@@ -80,13 +80,20 @@ public sealed class Review
 
     public void Unhide() => IsHidden = false;
 
+    /// <summary>Everything wrong with a rating and text at once (empty when both are fine), so a form can say it all in one go.</summary>
+    public static IReadOnlyList<(string Field, string Message)> ContentErrors(int rating, string? text)
+    {
+        var errors = new List<(string, string)>();
+        if (rating is < 1 or > 5) errors.Add(("Rating", "Choose between 1 and 5 stars."));
+        var body = (text ?? "").Trim();
+        if (!PlainText.IsMultiLine(body)) errors.Add(("Text", PlainText.MultiLineMessage));
+        else if (body.Length is < 1 or > MaxTextLength) errors.Add(("Text", $"Write a few words (up to {MaxTextLength} characters)."));
+        return errors;
+    }
+
     private void SetContent(int rating, string? text)
     {
-        if (rating is < 1 or > 5) throw new DomainException("Choose between 1 and 5 stars.", "Rating");
-        var body = (text ?? "").Trim();
-        PlainText.RequireMultiLine(body, "Text");
-        if (body.Length is < 1 or > MaxTextLength)
-            throw new DomainException($"Write a few words (up to {MaxTextLength} characters).", "Text");
-        (Rating, Text) = (rating, body);
+        if (ContentErrors(rating, text) is [var (field, message), ..]) throw new DomainException(message, field);
+        (Rating, Text) = (rating, (text ?? "").Trim());
     }
 }

@@ -8,14 +8,20 @@ public static class TimeZones
     public static bool IsKnown(string? zoneId) =>
         !string.IsNullOrWhiteSpace(zoneId) && DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId) is not null;
 
+    /// <summary>
+    /// The one wording for a zone we don't know; every zone message builds on it. Messages quote what
+    /// was typed in curly quotes (“x”) and end with a full stop.
+    /// </summary>
+    public static string UnknownMessage(string? typed) => $"\u201C{(typed ?? "").Trim()}\u201D is not a time zone we know.";
+
     public static DateTimeZone Get(string zoneId) =>
         DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId)
-        ?? throw new DomainException($"'{zoneId}' is not a known IANA time zone.", "TimeZone");
+        ?? throw new DomainException(UnknownMessage(zoneId), "TimeZone");
 
     public static string Require(string? zoneId, string field = "TimeZone")
     {
         var id = (zoneId ?? "").Trim();
-        if (!IsKnown(id)) throw new DomainException($"'{zoneId}' is not a known IANA time zone.", field);
+        if (!IsKnown(id)) throw new DomainException(UnknownMessage(zoneId), field);
         return id;
     }
 

@@ -32,10 +32,12 @@ public sealed class InvalidFieldTagHelper : TagHelper
         if (output.Attributes.ContainsName("aria-invalid") || output.Attributes["type"]?.Value?.ToString() is "hidden" or "submit") return;
         if (output.Attributes["name"]?.Value?.ToString() is not { Length: > 0 } name) return;
         if (!ViewContext.ViewData.ModelState.TryGetValue(name, out var entry) || entry.Errors.Count == 0) return;
-        var id = output.Attributes["id"]?.Value?.ToString() ?? FieldIds.For(name);
+        // The message's id comes from the name (FieldErrorTagHelper), so a field with an id of its own
+        // (a radio of a group) still points at it.
+        var errorId = FieldIds.Error(FieldIds.For(name));
         output.Attributes.SetAttribute("aria-invalid", "true");
         var describedBy = output.Attributes["aria-describedby"]?.Value?.ToString();
-        output.Attributes.SetAttribute("aria-describedby", string.IsNullOrEmpty(describedBy) ? FieldIds.Error(id) : $"{FieldIds.Error(id)} {describedBy}");
+        output.Attributes.SetAttribute("aria-describedby", string.IsNullOrEmpty(describedBy) ? errorId : $"{errorId} {describedBy}");
     }
 }
 
@@ -60,6 +62,13 @@ public sealed class FieldErrorTagHelper : TagHelper
             output.Attributes.SetAttribute("id", FieldIds.Error(FieldIds.For(name)));
     }
 }
+
+/// <summary>
+/// Which form's messages an error summary (Pages/Shared/_FormErrors.cshtml) shows: the fields named
+/// <see cref="Prefix"/>.* (every message when null), linked to <see cref="FieldId"/>'s ids when a form repeated on the page
+/// (one per weekday) gives its fields ids of their own.
+/// </summary>
+public sealed record ErrorSummaryScope(string? Prefix, Func<string, string>? FieldId = null);
 
 /// <summary>The ids the validation markup agrees on.</summary>
 public static class FieldIds

@@ -33,6 +33,16 @@ public static class FormResults
         modelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0 ? entry.Errors[0].ErrorMessage : null;
 
     /// <summary>Puts domain/service errors beside their fields; "" means the form as a whole.</summary>
+    /// <summary>
+    /// The messages of fields the form's own checks found nothing wrong with, so every field is
+    /// reported at once while a field already refused keeps its first message.
+    /// </summary>
+    public static void AddErrorsToValidFields(this ModelStateDictionary modelState, IEnumerable<(string Field, string Message)> errors, string prefix = "Input")
+    {
+        var refused = modelState.Where(e => e.Value is { Errors.Count: > 0 }).Select(e => e.Key).ToHashSet();
+        modelState.AddErrors(errors.Where(e => e.Field.Length > 0 && !refused.Contains($"{prefix}.{e.Field}")), prefix);
+    }
+
     public static void AddErrors(this ModelStateDictionary modelState, IEnumerable<(string Field, string Message)> errors, string prefix = "Input")
     {
         foreach (var (field, message) in errors)

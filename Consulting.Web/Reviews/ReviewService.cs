@@ -27,7 +27,7 @@ public enum ModerationFilter { Reported, Hidden, All }
 
 public sealed record ModerationRow(Review Review, string SpecialistName, string SpecialistSlug, string CustomerEmail);
 
-/// <summary>Null when the review was saved; otherwise the message and the field it is about (if any).</summary>
+/// <summary>Why a review was not saved: the message and the field it is about (if any).</summary>
 public sealed record ReviewProblem(string Message, string? Field);
 
 /// <summary>Writing, editing, reporting and moderating reviews, and the public lists on a specialist's pages.</summary>
@@ -43,10 +43,11 @@ public sealed class ReviewService(AppDbContext db, SpecialistDirectory directory
     /// The booking's one review: written the first time, edited afterwards (for 7 days). The caller
     /// has already checked that the author may open the booking (its customer or its signed link).
     /// </summary>
-    public async Task<ReviewProblem?> SubmitAsync(Guid bookingId, string? authorUserId, int? rating, string? text, CancellationToken ct)
+    /// <returns>Empty when saved; otherwise every problem at once (both fields when both are wrong).</returns>
+    public async Task<IReadOnlyList<ReviewProblem>> SubmitAsync(Guid bookingId, string? authorUserId, int? rating, string? text, CancellationToken ct)
     {
         var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == bookingId, ct);
-        if (booking is null) return new ReviewProblem("That booking doesn't exist.", null);
+        if (booking is null) return [new ReviewProblem("That booking doesn't exist.", null)];
         var specialist = await db.Specialists.AsNoTracking().SingleAsync(s => s.Id == booking.SpecialistId, ct);
         var now = clock.GetCurrentInstant();
         var review = await db.Reviews.SingleOrDefaultAsync(r => r.BookingId == bookingId, ct);
@@ -59,23 +60,25 @@ public sealed class ReviewService(AppDbContext db, SpecialistDirectory directory
                 await notifier.ReviewReceivedAsync(booking, written, ct);
             }
             else if (authorUserId is not null && authorUserId == specialist.UserId)
-                return new ReviewProblem("Specialists can't review their own sessions.", null);
+                return [new ReviewProblem("Specialists can't review their own sessions.", null)];
             else review.Edit(rating ?? 0, text, now);
             await db.SaveChangesAsync(ct);
         }
         catch (DomainException e)
         {
             db.ChangeTracker.Clear();
-            return new ReviewProblem(e.Message, e.Field);
+            // A field's refusal is the first of the content's problems: all of them are said together.
+            return e.Field is null ? [new ReviewProblem(e.Message, null)]
+                : Review.ContentErrors(rating ?? 0, text).Select(p => new ReviewProblem(p.Message, p.Field)).ToList();
         }
         catch (DbUpdateException)
         {
             // The unique index on BookingId: a second tab wrote the review a moment earlier.
             db.ChangeTracker.Clear();
-            return new ReviewProblem("This session already has a review; open the page again to edit it.", null);
+            return [new ReviewProblem("This session already has a review; open the page again to edit it.", null)];
         }
         Forget(specialist);
-        return null;
+        return [];
     }
 
     /// <summary>The newest visible reviews for the profile page, kept briefly since every visit asks.</summary>

@@ -1,3 +1,4 @@
+using Consulting.Web.Domain;
 using NodaTime;
 using NodaTime.TimeZones;
 
@@ -78,8 +79,8 @@ public static class ZoneLookup
             .Where(z => Key(ZoneDisplay.City(z)).StartsWith(last, StringComparison.Ordinal) || Key(z) == Key(text))
             .Take(3).ToList();
         return Refused(suggestions.Count > 0
-            ? $"\u201C{text}\u201D is not a time zone we know. Did you mean {string.Join(" or ", suggestions)}?"
-            : $"\u201C{text}\u201D is not a time zone we know. Type your city, e.g. Berlin, or its IANA name like Europe/Berlin.");
+            ? $"{TimeZones.UnknownMessage(text)} Did you mean {string.Join(" or ", suggestions)}?"
+            : $"{TimeZones.UnknownMessage(text)} Type your city, e.g. Berlin, or its IANA name like Europe/Berlin.");
     }
 
     /// <summary>Whether <paramref name="typed"/> names a zone (see <see cref="Find"/>).</summary>

@@ -23,19 +23,34 @@
 
     function describe(el) {
         if (!el || el === document.body) return null;
-        return { id: el.id, tag: el.tagName, name: el.getAttribute("name"), value: el.getAttribute("value"), rel: el.getAttribute("rel"), text: text(el) };
+        var item = el.closest("[data-slot-id]");
+        return {
+            id: el.id, tag: el.tagName, name: el.getAttribute("name"), value: el.getAttribute("value"), rel: el.getAttribute("rel"),
+            label: el.getAttribute("aria-label"), text: text(el), slot: item ? item.getAttribute("data-slot-id") : null
+        };
     }
+
+    // Rendered (not inside a closed <details> or display:none): focus() on anything else is lost.
+    function shown(el) { return el.getClientRects().length > 0; }
 
     function findAgain(root, was) {
         if (!was) return null;
-        if (was.id) { var byId = document.getElementById(was.id); if (byId && root.contains(byId)) return byId; }
-        var candidates = root.querySelectorAll(was.tag.toLowerCase());
+        if (was.id) { var byId = document.getElementById(was.id); if (byId && root.contains(byId) && shown(byId)) return byId; }
+        var candidates = Array.prototype.filter.call(root.querySelectorAll(was.tag.toLowerCase()), shown);
         for (var i = 0; i < candidates.length; i++) {
             var c = candidates[i];
             if (was.name && c.getAttribute("name") === was.name && c.getAttribute("value") === was.value) return c;
             if (was.rel && c.getAttribute("rel") === was.rel) return c;
         }
-        for (var j = 0; j < candidates.length; j++) if (was.text && text(candidates[j]) === was.text) return candidates[j];
+        // The same item (a calendar slot) in its new state: its first control, "Unblock" after "Block".
+        if (was.slot) {
+            var item = root.querySelector('[data-slot-id="' + was.slot + '"]');
+            var control = item && Array.prototype.filter.call(item.querySelectorAll("button, summary, a[href]"), shown)[0];
+            if (control) return control;
+        }
+        // Same words, and the same label where it had one ("Remove 09:00–12:00 on Monday" is gone once removed).
+        for (var j = 0; j < candidates.length; j++)
+            if (was.text && text(candidates[j]) === was.text && candidates[j].getAttribute("aria-label") === was.label) return candidates[j];
         return null;
     }
 
@@ -54,12 +69,18 @@
     });
 
     document.addEventListener("htmx:afterSettle", function (evt) {
-        var root = evt.detail.elt;
+        // htmx settles each new element: the target's new content (under the target's id when swapped
+        // outerHTML) and any out-of-band pieces. Only the target's content moves the focus or speaks.
+        var settled = evt.target;
         var target = evt.detail.target;
-        if (!root || !root.isConnected) root = target && target.isConnected ? target : null;
+        if (!target) return;
+        var isTarget = settled === target || (settled.id && settled.id === target.id) || (target.isConnected && target.contains(settled));
+        if (!isTarget) return;
+        var root = settled.isConnected && settled.id === target.id ? settled : (target.isConnected ? target : null);
         if (!root || root === document.body) return;
         // Polled fragments (the notification badge, job lists) change under the user: never move focus for them.
-        if (root.closest("[hx-trigger*='every']")) return;
+        var poller = "[hx-trigger*='every']";
+        if (root.closest(poller) || (evt.detail.elt && evt.detail.elt.closest && evt.detail.elt.closest(poller))) return;
 
         var heading = root.matches("h1, h2, h3") ? root : root.querySelector("h1, h2, h3");
         var announce = root.getAttribute("data-announce") || (heading ? text(heading) : "");

@@ -49,7 +49,7 @@ public sealed class AccountHostileInputTests(SeededAppFactory app) : IClassFixtu
         var refused = await Html.ParseAsync(profile);
         Assert.Equal("Enter your name (2–80 characters).", refused.FieldError("Profile.DisplayName"));
         Assert.NotEqual("", refused.FieldError("Profile.Phone"));
-        Assert.Contains("not a known time zone", refused.FieldError("Profile.TimeZoneId"));
+        Assert.Contains("is not a time zone we know.", refused.FieldError("Profile.TimeZoneId"));
         var email = await customer.Client.SubmitAsync(page, "form[action*='handler=Email']", new Dictionary<string, string>
         {
             ["ChangeEmail.NewEmail"] = "a@" + Long,

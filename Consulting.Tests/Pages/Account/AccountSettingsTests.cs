@@ -63,7 +63,7 @@ public sealed class AccountSettingsTests : MailingAppTests
     [InlineData("A", "", "", "Profile.DisplayName", "Enter your name (2–80 characters).")]
     [InlineData("Ana", "612 345 678", "", "Profile.Phone", "Enter the phone number in international form, e.g. +14155550123.")]
     [InlineData("Ana", "+0012345678", "", "Profile.Phone", "Enter the phone number in international form, e.g. +14155550123.")]
-    [InlineData("Ana", "", "Mars/Olympus_Mons", "Profile.TimeZoneId", "'Mars/Olympus_Mons' is not a known time zone. Pick one from the list, e.g. Europe/Berlin.")]
+    [InlineData("Ana", "", "Mars/Olympus_Mons", "Profile.TimeZoneId", "\u201CMars/Olympus_Mons\u201D is not a time zone we know. Pick one from the list, e.g. Europe/Berlin.")]
     public async Task A_bad_detail_is_refused_beside_its_field_and_in_the_summary(string name, string phone, string zone, string field, string message)
     {
         var customer = await App.CreateCustomerAsync("Ana Díaz");

@@ -177,17 +177,17 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_slot_that_was_just_taken_gets_409_with_the_nearest_alternatives()
+    public async Task A_slot_that_was_just_taken_is_said_on_the_week_page_with_the_nearest_alternatives()
     {
         var specialist = await app.CreateSpecialistWithSlotsAsync();
         var (_, first, slot) = await HoldFirstSlotAsync(specialist);
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
 
-        var (_, second, sameSlot) = await HoldFirstSlotAsync(specialist);
+        var (client, second, sameSlot) = await HoldFirstSlotAsync(specialist);
 
         Assert.Equal(slot.Id, sameSlot.Id);
-        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-        var page = await Html.ParseAsync(second);
+        Assert.Equal(HttpStatusCode.SeeOther, second.StatusCode);
+        var page = await client.GetPageAsync(second.Headers.Location!.OriginalString);
         Assert.Equal("This time was just taken", page.QuerySelector("#taken-heading").Text());
         var alternatives = page.QuerySelectorAll(".notice .slot-button").Select(b => b.GetAttribute("value")).ToList();
         Assert.NotEmpty(alternatives);

@@ -126,4 +126,47 @@ public sealed class FindPageTests : IDisposable
         Assert.Equal("search", fragment.Body!.FirstElementChild!.Id);
         Assert.Equal("18 open times", fragment.QuerySelector("#results-heading").Text());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Pager_links_carry_the_filters_and_with_htmx_send_the_filter_bar_as_it_is_now(bool htmx)
+    {
+        await TwoSpecialistsAsync();
+        var client = _app.CreateClient();
+        async Task<AngleSharp.Html.Dom.IHtmlDocument> GetAsync(string url)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (htmx) request.Headers.Add("HX-Request", "true");
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await Html.ParseAsync(response);
+        }
+
+        var first = await GetAsync("/find?From=2026-11-03&To=2026-11-13&Length=30&MaxPrice=60&Currency=EUR&tz=UTC");
+
+        // New York's 30-minute €50 sessions only: 9 weekdays × 6.
+        Assert.Equal("54 open times", first.QuerySelector("#results-heading").Text());
+        var next = first.QuerySelector(".pager a[rel=next]")!;
+        // Without JavaScript the link is the whole search, next page.
+        var href = next.GetAttribute("href")!;
+        foreach (var part in new[] { "From=2026-11-03", "To=2026-11-13", "Length=30", "MaxPrice=60", "Currency=EUR", "p=2" })
+            Assert.Contains(part, href);
+        // With htmx it sends the filter bar as it stands and swaps only the results (the target is inherited from #search).
+        Assert.Equal("#find-filters", next.GetAttribute("hx-include"));
+        Assert.Equal("{\"p\": 2}", next.GetAttribute("hx-vals"));
+        Assert.Null(next.GetAttribute("hx-target"));
+        Assert.Equal("#results", first.GetElementById("search")!.GetAttribute("hx-target"));
+        Assert.Equal("#results", first.GetElementById("search")!.GetAttribute("hx-select"));
+
+        // A value typed into the bar but not yet searched goes with the page link: htmx's request is the form's fields plus p.
+        var form = (AngleSharp.Html.Dom.IHtmlFormElement)first.QuerySelector("#find-filters")!;
+        var fields = form.Elements.OfType<AngleSharp.Html.Dom.IHtmlInputElement>().Select(i => (i.Name!, i.Name == "To" ? "2026-11-06" : i.Value))
+            .Concat(form.Elements.OfType<AngleSharp.Html.Dom.IHtmlSelectElement>().Select(s => (s.Name!, s.Value ?? "")));
+        var second = await GetAsync("/find?" + string.Join("&", fields.Select(f => $"{f.Item1}={Uri.EscapeDataString(f.Item2)}")) + "&p=2");
+        Assert.Equal("24 open times", second.QuerySelector("#results-heading").Text());
+        Assert.Equal("Page 2 of 2", second.QuerySelector(".pager span").Text());
+        Assert.Equal(4, second.QuerySelectorAll(".result").Length);
+        Assert.Equal("2026-11-06", second.GetElementById("To")!.GetAttribute("value"));
+    }
 }

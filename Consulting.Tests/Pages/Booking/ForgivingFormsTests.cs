@@ -93,10 +93,19 @@ public sealed class ForgivingFormsTests(SeededAppFactory app) : IClassFixture<Se
 
         var response = await second.SubmitAsync(week, "form.week-grid", new Dictionary<string, string> { ["slotId"] = taken.Id.ToString() });
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        var page = await Html.ParseAsync(response);
-        Assert.NotNull(page.GetElementById("taken-heading"));
+        // Post/redirect/get: a normal page address, so a refresh asks for the page, not the same time again.
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        var weekUrl = $"/specialists/{specialist.Slug}?week=2026-11-09&tz=Asia%2FTokyo";
+        Assert.Equal($"{weekUrl}&taken={taken.Id:N}", response.Headers.Location!.OriginalString);
+        var page = await second.GetPageAsync(response.Headers.Location.OriginalString);
+        Assert.Equal("This time was just taken", page.GetElementById("taken-heading").Text());
         Assert.Equal("9 Nov – 15 Nov 2026", page.GetElementById("week-title").Text());
-        Assert.Equal($"/specialists/{specialist.Slug}?week=2026-11-09&tz=Asia%2FTokyo", page.Body!.GetAttribute("data-page-url"));
+        Assert.NotEmpty(page.QuerySelectorAll(".notice .slot-button"));
+        Assert.DoesNotContain(taken.Id.ToString(), page.QuerySelectorAll(".notice .slot-button").Select(b => b.GetAttribute("value")));
+
+        // The flag names a time, it doesn't assert anything: for a time that is open the page has nothing to apologise for.
+        var open = specialist.Slots.Last();
+        var plain = await second.GetPageAsync($"{weekUrl}&taken={open.Id:N}");
+        Assert.Null(plain.GetElementById("taken-heading"));
     }
 }

@@ -26,9 +26,9 @@ public sealed class HoldRaceTests
 
         Assert.DoesNotContain(attempts, a => (int)a.Status >= 500);
         Assert.Single(attempts, a => a.Status == HttpStatusCode.Redirect && a.Location!.StartsWith("/checkout/"));
-        var losers = attempts.Where(a => a.Status == HttpStatusCode.Conflict).ToList();
+        var losers = attempts.Where(a => a.Status == HttpStatusCode.SeeOther).ToList();
         Assert.Equal(49, losers.Count);
-        Assert.All(losers, a => Assert.Contains("This time was just taken", a.Body));
+        Assert.All(losers, a => Assert.Contains("&taken=", a.Location));
 
         var (bookings, stored) = await app.WithDbAsync(async db => (
             await db.Bookings.AsNoTracking().Where(b => b.SlotId == slot.Id).ToListAsync(),
@@ -51,7 +51,7 @@ public sealed class HoldRaceTests
         Assert.DoesNotContain(attempts, a => (int)a.Status >= 500);
         Assert.True(20 == attempts.Count(a => a.Status == HttpStatusCode.Redirect),
             string.Join(", ", attempts.GroupBy(a => a.Status).Select(g => $"{g.Key}: {g.Count()}")));
-        Assert.Equal(180, attempts.Count(a => a.Status == HttpStatusCode.Conflict));
+        Assert.Equal(180, attempts.Count(a => a.Status == HttpStatusCode.SeeOther));
         var bookings = await app.WithDbAsync(db => db.Bookings.AsNoTracking().Where(b => b.SpecialistId == specialist.Id).ToListAsync());
         Assert.Equal(20, bookings.Count);
         Assert.Equal(twenty.Order(), bookings.Select(b => b.SlotId).Order());

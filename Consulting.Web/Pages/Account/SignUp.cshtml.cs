@@ -41,14 +41,19 @@ public sealed class SignUpModel(SignUps signUps) : PageModel
     /// <summary>A new address and a registered one get the same answer: "check your email" (see <see cref="SignUps"/>).</summary>
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (!ModelState.IsValid) return this.InvalidForm();
         var zone = Scheduling.ZoneLookup.TryFind(Input.TimeZoneId, out var detected) ? detected : null;
-        var errors = await signUps.CustomerAsync(new NewAccount(Input.Email, Input.DisplayName, Input.Password, zone), ct);
+        var account = new NewAccount(Input.Email ?? "", Input.DisplayName ?? "", Input.Password ?? "", zone);
+        if (!ModelState.IsValid)
+        {
+            ModelState.AddErrorsToValidFields(await signUps.CheckAsync(account));
+            return this.InvalidForm();
+        }
+        var errors = await signUps.CustomerAsync(account, ct);
         if (errors.Count > 0)
         {
             ModelState.AddErrors(errors);
             return this.InvalidForm();
         }
-        return CheckEmailModel.Show(this, Input.Email, Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null);
+        return CheckEmailModel.Show(this, account.Email, Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null);
     }
 }

@@ -48,27 +48,32 @@ public sealed class SpecialistSignUpModel(SignUps signUps) : PageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (!ModelState.IsValid) return this.InvalidForm();
+        // Every field checked, whatever the others hold: the form reports all its problems at once.
         var zone = ZoneLookup.Find(Input.TimeZoneId);
         if (zone.Found) Input.TimeZoneId = zone.ZoneId!;
-        else ModelState.AddModelError("Input.TimeZoneId", zone.Error!);
+        else if (!string.IsNullOrWhiteSpace(Input.TimeZoneId)) ModelState.AddModelError("Input.TimeZoneId", zone.Error!);
         var currency = (Input.Currency ?? "").Trim().ToUpperInvariant();
+        long priceMinor = 0;
         if (!Currencies.Common.Contains(currency))
             ModelState.AddModelError("Input.Currency", "Choose one of the listed currencies.");
-        else if (!Currencies.TryParseMajor(Input.Price, currency, out var minor) || minor < 0)
+        else if (!string.IsNullOrWhiteSpace(Input.Price) && (!Currencies.TryParseMajor(Input.Price, currency, out priceMinor) || priceMinor < 0))
             ModelState.AddModelError("Input.Price", "Enter a price of zero or more, e.g. 100.00.");
-        if (!ModelState.IsValid) return this.InvalidForm();
+        var zoneId = zone.ZoneId ?? Input.TimeZoneId ?? "";
+        var details = new NewSpecialist(new NewAccount(Input.Email ?? "", Input.DisplayName ?? "", Input.Password ?? "", zoneId),
+            Input.Headline ?? "", zoneId, Currencies.Common.Contains(currency) ? currency : "USD", Math.Max(0, priceMinor));
+        if (!ModelState.IsValid)
+        {
+            ModelState.AddErrorsToValidFields(await signUps.CheckAsync(details.Account, details));
+            return this.InvalidForm();
+        }
 
-        Currencies.TryParseMajor(Input.Price, currency, out var priceMinor);
         // A new address and a registered one get the same answer, so the form reveals nothing (see SignUps).
-        var errors = await signUps.SpecialistAsync(new NewSpecialist(
-            new NewAccount(Input.Email, Input.DisplayName, Input.Password, Input.TimeZoneId),
-            Input.Headline ?? "", Input.TimeZoneId, currency, priceMinor), ct);
+        var errors = await signUps.SpecialistAsync(details, ct);
         if (errors.Count > 0)
         {
             ModelState.AddErrors(errors);
             return this.InvalidForm();
         }
-        return CheckEmailModel.Show(this, Input.Email, "/specialist/availability");
+        return CheckEmailModel.Show(this, details.Account.Email, "/specialist/availability");
     }
 }

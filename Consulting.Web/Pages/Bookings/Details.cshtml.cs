@@ -44,10 +44,10 @@ public sealed class DetailsModel(BookingService bookings, BookingChanges changes
     public async Task<IActionResult> OnPostReviewAsync(Guid id, string? t, CancellationToken ct)
     {
         if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
-        if (await reviews.SubmitAsync(id, users.GetUserId(User), Input.Rating, Input.Text, ct) is { } problem)
+        if (await reviews.SubmitAsync(id, users.GetUserId(User), Input.Rating, Input.Text, ct) is { Count: > 0 } problems)
         {
             ModelState.Clear();
-            ModelState.AddErrors([(problem.Field ?? "", problem.Message)]);
+            ModelState.AddErrors(problems.Select(p => (p.Field ?? "", p.Message)));
             await LoadAsync(ct);
             return this.InvalidForm();
         }

@@ -34,6 +34,8 @@ public sealed class IndexModel(SlotSearch search, IClock clock) : PageModel
         var today = clock.GetCurrentInstant().InZone(TimeZones.Get(Zone.Id)).Date;
         var filters = ReadFilters(today);
         if (filters is not null) Results = await search.SearchAsync(filters, Zone.Id, ct);
+        // In the error summary with the filters' messages; the search itself ran in the zone used instead.
+        if (Zone.RejectedMessage is { } zoneError) ModelState.AddModelError("tz", zoneError);
 
         if (Request.IsHtmx())
         {

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.WebUtilities;
 using NodaTime;
 
 namespace Consulting.Web.Pages.Specialists;
@@ -28,11 +29,18 @@ public sealed class ProfileModel(
     /// <summary>Set when the specialist tried to book their own time.</summary>
     public bool OwnSlotRefused { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string slug, string? week, string? tz, CancellationToken ct)
+    /// <param name="taken">The slot a hold just lost (post/redirect/get from <see cref="OnPostHoldAsync"/>): the page says so and offers the nearest times.</param>
+    public async Task<IActionResult> OnGetAsync(string slug, string? week, string? tz, Guid? taken, [FromServices] BookingService booking, CancellationToken ct)
     {
         if (!await LoadAsync(slug, week, tz, ct)) return NotFound();
         if (!Request.IsHtmx())
         {
+            if (taken is { } slotId && await booking.InsteadOfAsync(Specialist.Profile.Id, slotId, ct) is { } instead)
+            {
+                var zone = Domain.TimeZones.Get(Zone.Id);
+                Alternatives = instead.Select(s => SlotCell.For(s, zone)).ToList();
+                Response.Headers.CacheControl = "no-store";
+            }
             LatestReviews = await reviews.LatestAsync(Specialist.Profile.Id, ct);
             return Page();
         }
@@ -51,29 +59,21 @@ public sealed class ProfileModel(
             return Redirect($"/checkout/{held.Booking.Id:N}?t={Uri.EscapeDataString(booking.CheckoutToken(held.Booking))}");
         // The refusal shows the week the visitor was looking at, under that week's own address.
         if (!await LoadAsync(slug, week, tz, ct)) return NotFound();
-        ViewData["PageUrl"] = Grid.WeekUrl(Week.WeekStart);
-        var status = StatusCodes.Status409Conflict;
         if (outcome is HoldOutcome.OwnSlot && Specialist.Profile.UserId == users.GetUserId(User))
         {
+            ViewData["PageUrl"] = Grid.WeekUrl(Week.WeekStart);
             OwnSlotRefused = true;
-            status = StatusCodes.Status403Forbidden;
+            LatestReviews = await reviews.LatestAsync(Specialist.Profile.Id, ct);
+            var page = Page();
+            page.StatusCode = StatusCodes.Status403Forbidden;
+            return page;
         }
-        else if (outcome is HoldOutcome.Taken taken && taken.SpecialistId == Specialist.Profile.Id)
-        {
-            var zone = Domain.TimeZones.Get(Zone.Id);
-            Alternatives = taken.Alternatives.Select(s => SlotCell.For(s, zone)).ToList();
-        }
-        else if (outcome is HoldOutcome.NoSuchSlot)
-        {
-            // The specialist changed their hours since this page was drawn (it may be cached a moment).
-            var zone = Domain.TimeZones.Get(Zone.Id);
-            Alternatives = (await booking.NextOpenAsync(Specialist.Profile.Id, ct)).Select(s => SlotCell.For(s, zone)).ToList();
-        }
-        else return NotFound();
-        LatestReviews = await reviews.LatestAsync(Specialist.Profile.Id, ct);
-        var page = Page();
-        page.StatusCode = status;
-        return page;
+        if (outcome is HoldOutcome.Taken taken && taken.SpecialistId != Specialist.Profile.Id || outcome is not (HoldOutcome.Taken or HoldOutcome.NoSuchSlot))
+            return NotFound();
+        // Post/redirect/get: the week page at its own address says the time was taken (the GET finds
+        // the nearest times again), so a refresh doesn't post the choice a second time.
+        Response.Headers.Location = QueryHelpers.AddQueryString(Grid.WeekUrl(Week.WeekStart), "taken", slotId.ToString("N"));
+        return StatusCode(StatusCodes.Status303SeeOther);
     }
 
     public WeekGrid Grid => new(Week, Zone, $"/specialists/{Specialist.Profile.Slug}", new Dictionary<string, string?>(),
