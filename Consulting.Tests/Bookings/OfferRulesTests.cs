@@ -2,6 +2,7 @@ using Consulting.Tests.Support;
 using Consulting.Web.Bookings;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
+using Consulting.Web.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;

@@ -1,7 +1,8 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
-using Consulting.Web.Jobs;
 using Consulting.Web.Notifications;
+using Consulting.Web.Payments;
+using Consulting.Web.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
+using Consulting.Web.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -25,7 +26,7 @@ public sealed partial class ExternalCalendarSync(
     WorkRunner runner,
     CalendarFetcher fetcher,
     GenerationJobs jobs,
-    Bookings.OfferRules offerRules,
+    OfferRules offerRules,
     IClock clock,
     IOptions<ExternalCalendarOptions> options,
     ILogger<ExternalCalendarSync> log) : IWorkKind<ExternalCalendar, Guid>

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using Consulting.Web.Accounts;
-using Consulting.Web.Bookings;
 using Consulting.Web.Calendar;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
@@ -28,12 +26,12 @@ public sealed record CustomerCalendar(string? Ics, string? GoogleUrl, string? Ou
 
 public sealed class EmailComposer(
     AppDbContext db,
-    BookingService bookings,
+    BookingLinks links,
     HtmlRenderer renderer,
     IClock clock,
     IOptions<EmailOptions> emailOptions,
     IOptions<BookingOptions> bookingOptions,
-    Hosting.AbsoluteUrls urls,
+    AbsoluteUrls urls,
     UserManager<AppUser> users)
 {
     public async Task<MimeMessage> ComposeAsync(Notification notification, CancellationToken ct) =>
@@ -201,7 +199,7 @@ public sealed class EmailComposer(
                                 join u in db.Users on p.UserId equals u.Id
                                 where p.Id == booking.SpecialistId
                                 select new { Profile = p, u.Email }).SingleAsync(ct);
-        return new Facts(booking, specialist.Profile, specialist.Email ?? "", await bookings.LatestPaymentAsync(bookingId, ct));
+        return new Facts(booking, specialist.Profile, specialist.Email ?? "", await db.Payments.LatestForAsync(bookingId, ct));
     }
 
     /// <summary>Types that go to one side only say so; for the others the recipient is the specialist's account or not.</summary>
@@ -229,10 +227,10 @@ public sealed class EmailComposer(
         }
         else
         {
-            viewUrl = Url($"/bookings/{b.Id:N}?t={Uri.EscapeDataString(bookings.ViewToken(b))}");
+            viewUrl = Url($"/bookings/{b.Id:N}?t={Uri.EscapeDataString(links.ViewToken(b))}");
             if (upcoming)
             {
-                var manage = Uri.EscapeDataString(bookings.ManageToken(b));
+                var manage = Uri.EscapeDataString(links.ManageToken(b));
                 if (b.CanReschedule(ActorRole.Customer, now, policy)) rescheduleUrl = Url($"/bookings/{b.Id:N}/reschedule?t={manage}");
                 cancelUrl = Url($"/bookings/{b.Id:N}/cancel?t={manage}");
             }

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
+using Consulting.Web.Domain;
 using Microsoft.AspNetCore.DataProtection;
 using NodaTime;
 
-namespace Consulting.Web.Bookings;
+namespace Consulting.Web.Shared;
 
 public enum LinkCheck
 {
@@ -28,6 +29,15 @@ public sealed class BookingLinks(IDataProtectionProvider protection, IClock cloc
 
     public string Token(Guid bookingId, string purpose, Instant expiresAt) =>
         _protector.Protect($"{purpose}|{bookingId:N}|{expiresAt.ToUnixTimeTicks()}");
+
+    /// <summary>Token for the checkout pages of a booking: valid while its hold could still be paid.</summary>
+    public string CheckoutToken(Booking booking) => Token(booking.Id, Checkout, booking.HoldExpiresAt + Duration.FromHours(2));
+
+    /// <summary>Token for rescheduling and cancelling: valid until the session ends.</summary>
+    public string ManageToken(Booking booking) => Token(booking.Id, Manage, booking.End);
+
+    /// <summary>Token for the booking's own page (confirmation): valid until a month after the session.</summary>
+    public string ViewToken(Booking booking) => Token(booking.Id, View, booking.End + Duration.FromDays(30));
 
     public LinkCheck Check(string? token, Guid bookingId, string purpose)
     {
