@@ -275,7 +275,7 @@ public sealed class EmailComposer(
             ViewUrl = viewUrl,
             RescheduleUrl = rescheduleUrl,
             CancelUrl = cancelUrl,
-            PolicyHours = (int)policy.Window.TotalHours,
+            Policy = policy,
             CalendarUrl = calendarUrl,
             BookAgainUrl = toSpecialist ? null : Url($"/specialists/{specialist.Slug}"),
             // The customer's link writes a review; the specialist's shows the ones they have.

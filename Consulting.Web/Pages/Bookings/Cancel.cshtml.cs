@@ -14,7 +14,7 @@ public sealed class CancelModel(BookingService bookings, BookingChanges changes,
     public RefundDecision Refund { get; private set; }
     public string? Refusal { get; private set; }
     public bool Paid => Data.Payment?.Status == PaymentStatus.Succeeded;
-    public int PolicyHours => (int)changes.Policy.Window.TotalHours;
+    public CancellationPolicy Policy => changes.Policy;
 
     [BindProperty]
     public string? Reason { get; set; }
@@ -35,9 +35,7 @@ public sealed class CancelModel(BookingService bookings, BookingChanges changes,
         switch (await changes.CancelAsync(id, Actor.Customer(Data.Booking.CustomerUserId), Reason, ct))
         {
             case ChangeOutcome.Done done:
-                TempData["Flash"] = done.Booking.Cancellation?.Refund == RefundDecision.Full && Paid
-                    ? $"Your session is cancelled. We're refunding {Currencies.Format(done.Booking.Price)} in full."
-                    : "Your session is cancelled.";
+                TempData["Flash"] = Policy.CancelledMessage(done.Booking.Cancellation?.Refund ?? RefundDecision.None, done.Booking.Price, Paid);
                 return Redirect($"/bookings/{id:N}?t={Uri.EscapeDataString(bookings.ViewToken(done.Booking))}");
             case ChangeOutcome.Refused refused:
                 Refusal = refused.Message;

@@ -1,4 +1,5 @@
 using Consulting.Web.Bookings;
+using Consulting.Web.Domain;
 using Consulting.Web.Hosting;
 using Consulting.Web.Reviews;
 using Microsoft.AspNetCore.Identity;
@@ -31,7 +32,7 @@ public sealed class DetailsModel(BookingService bookings, BookingChanges changes
     /// <summary>A fresh manage token while the booking can still be changed; null otherwise.</summary>
     public string? ManageToken { get; private set; }
     public bool CanReschedule { get; private set; }
-    public int PolicyHours => (int)changes.Policy.Window.TotalHours;
+    public CancellationPolicy Policy => changes.Policy;
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct)
     {
