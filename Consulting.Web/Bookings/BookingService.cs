@@ -181,9 +181,9 @@ public sealed class BookingService(
             booking.Id, payment.Id, booking.Price,
             $"{(booking.End - booking.Start).TotalMinutes:0}-minute session with {specialist.DisplayName}",
             booking.CustomerEmail,
-            urls.To($"/checkout/{booking.Id:N}/done?t={Uri.EscapeDataString(ViewToken(booking))}"),
-            urls.To($"/checkout/{booking.Id:N}?t={Uri.EscapeDataString(checkout)}"),
-            urls.To($"/checkout/{booking.Id:N}/test-card?t={Uri.EscapeDataString(checkout)}"),
+            urls.To(BookingLinks.CheckoutPath(booking.Id, ViewToken(booking), "done")),
+            urls.To(BookingLinks.CheckoutPath(booking.Id, checkout)),
+            urls.To(BookingLinks.CheckoutPath(booking.Id, checkout, "test-card")),
             booking.HoldExpiresAt,
             IdempotencyKey(payment, booking)), ct);
         payment.AttachProviderIds(start.CheckoutSessionId, start.PaymentIntentId);

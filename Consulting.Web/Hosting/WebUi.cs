@@ -67,6 +67,7 @@ public static class WebUi
         builder.Services.AddScoped<Accounts.SignInThrottle>();
         builder.Services.AddScoped<Specialists.SpecialistDirectory>();
         builder.Services.AddScoped<Specialists.CurrentSpecialist>();
+        builder.Services.AddScoped<Pages.BookingDoor>();
         builder.Services.AddScoped<Scheduling.AvailabilityEditor>();
         builder.Services.AddScoped<Scheduling.SpecialistCalendar>();
         return builder;

@@ -227,12 +227,11 @@ public sealed class EmailComposer(
         }
         else
         {
-            viewUrl = Url($"/bookings/{b.Id:N}?t={Uri.EscapeDataString(links.ViewToken(b))}");
+            viewUrl = Url(links.BookingPath(b));
             if (upcoming)
             {
-                var manage = Uri.EscapeDataString(links.ManageToken(b));
-                if (b.CanReschedule(ActorRole.Customer, now, policy)) rescheduleUrl = Url($"/bookings/{b.Id:N}/reschedule?t={manage}");
-                cancelUrl = Url($"/bookings/{b.Id:N}/cancel?t={manage}");
+                if (b.CanReschedule(ActorRole.Customer, now, policy)) rescheduleUrl = Url(links.ReschedulePath(b));
+                cancelUrl = Url(links.CancelPath(b));
             }
         }
 
@@ -271,7 +270,7 @@ public sealed class EmailComposer(
             Status = b.Status,
             MeetingUrl = b.Meeting?.JoinUrl,
             // Our own link, which asks the provider for a host link when clicked: the stored one expires.
-            HostUrl = toSpecialist && b.Meeting?.HostUrl is not null ? Url($"/bookings/{b.Id:N}/session?handler=Host") : null,
+            HostUrl = toSpecialist && b.Meeting?.HostUrl is not null ? Url(BookingLinks.HostPath(b.Id)) : null,
             ViewUrl = viewUrl,
             RescheduleUrl = rescheduleUrl,
             CancelUrl = cancelUrl,

@@ -13,7 +13,7 @@ namespace Consulting.Web.Pages.Bookings;
 /// link or by its signed-in customer.
 /// </summary>
 public sealed class DetailsModel(BookingService bookings, BookingChanges changes, Web.Notifications.EmailComposer calendar,
-    ReviewService reviews, UserManager<Data.AppUser> users, NodaTime.IClock clock) : PageModel
+    ReviewService reviews, BookingDoor door, UserManager<Data.AppUser> users, NodaTime.IClock clock) : PageModel
 {
     public sealed class ReviewInput
     {
@@ -53,7 +53,7 @@ public sealed class DetailsModel(BookingService bookings, BookingChanges changes
             return this.InvalidForm();
         }
         TempData["Flash"] = $"Thank you! Your review is on {Data.Specialist.DisplayName}'s profile.";
-        return Redirect($"/bookings/{id:N}?t={Uri.EscapeDataString(Token)}#review");
+        return Redirect(BookingLinks.BookingPath(id, Token, "review"));
     }
 
     private async Task LoadAsync(CancellationToken ct)
@@ -86,10 +86,8 @@ public sealed class DetailsModel(BookingService bookings, BookingChanges changes
     /// <summary>The page opens from the confirmation (view link), the emails' manage links, or for the signed-in customer.</summary>
     private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
     {
-        var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.View, users.GetUserId(User), ct);
-        if (check == LinkCheck.Invalid) (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Manage, users.GetUserId(User), ct);
-        if (check == LinkCheck.Expired) return StatusCode(StatusCodes.Status410Gone);
-        if (data is null) return NotFound();
+        var access = await door.OpenAsync(User, id, t, [BookingLinks.View, BookingLinks.Manage], specialistToo: false, ct);
+        if (access.Data is not { } data) return access.Refusal;
         (Data, Token) = (data, t ?? "");
         return null;
     }
