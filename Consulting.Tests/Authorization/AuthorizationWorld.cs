@@ -2,6 +2,7 @@ using AngleSharp.Html.Dom;
 using Consulting.Tests.Support;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
+using Consulting.Web.Hosting;
 using Consulting.Web.Scheduling;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;

@@ -78,4 +78,37 @@ public sealed class HoldWriterTests
         Assert.False(await app.GetService<HoldWriter>().HoldAsync(booking, now, Rules, CancellationToken.None));
         Assert.Equal(SlotState.Available, await app.WithDbAsync(db => db.Slots.Where(s => s.Id == slot.Id).Select(s => s.State).SingleAsync()));
     }
+
+    [Fact]
+    public async Task A_slot_that_is_taken_blocked_or_inside_the_notice_is_not_held()
+    {
+        using var app = new AppFactory();
+        var specialist = await app.CreateSpecialistWithSlotsAsync();
+        var writer = app.GetService<HoldWriter>();
+        var now = app.Clock.GetCurrentInstant();
+        Task<bool> HoldAsync(Slot slot, Instant at) => writer.HoldAsync(
+            Booking.PlaceHold(Guid.NewGuid(), slot, null, "UTC", at + Duration.FromMinutes(15), at), at, Rules, CancellationToken.None);
+        var (taken, blocked, soon) = (specialist.Slots[0], specialist.Slots[1], specialist.Slots[2]);
+
+        Assert.True(await HoldAsync(taken, now));
+        Assert.False(await HoldAsync(taken, now));
+
+        await app.WithDbAsync(async db =>
+        {
+            (await db.Slots.SingleAsync(s => s.Id == blocked.Id)).Block("Dentist");
+            await db.SaveChangesAsync();
+        });
+        Assert.False(await HoldAsync(blocked, now));
+
+        // The minimum notice (120 minutes here) is inclusive: exactly that long before the start still holds.
+        Assert.False(await HoldAsync(soon, soon.Start - Rules.MinimumNotice + Duration.FromSeconds(1)));
+        Assert.True(await HoldAsync(soon, soon.Start - Rules.MinimumNotice));
+
+        var states = await app.WithDbAsync(db => db.Slots.AsNoTracking()
+            .Where(s => s.Id == taken.Id || s.Id == blocked.Id || s.Id == soon.Id).ToDictionaryAsync(s => s.Id, s => s.State));
+        Assert.Equal(SlotState.Held, states[taken.Id]);
+        Assert.Equal(SlotState.Blocked, states[blocked.Id]);
+        Assert.Equal(SlotState.Held, states[soon.Id]);
+        Assert.Equal(2, await app.WithDbAsync(db => db.Bookings.CountAsync(b => b.SpecialistId == specialist.Id)));
+    }
 }

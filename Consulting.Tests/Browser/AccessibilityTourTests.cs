@@ -3,6 +3,7 @@ using Consulting.Tests.Authorization;
 using Consulting.Tests.Support;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
+using Consulting.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 

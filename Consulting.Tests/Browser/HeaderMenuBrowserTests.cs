@@ -1,5 +1,5 @@
 using Consulting.Tests.Support;
-using Consulting.Web.Data;
+using Consulting.Web.Hosting;
 using Microsoft.Playwright;
 
 namespace Consulting.Tests.Browser;

@@ -1,6 +1,7 @@
 using Consulting.Tests.Support;
 using Consulting.Web.Calendar;
 using Consulting.Web.Jobs;
+using Consulting.Web.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Consulting.Tests.Calendar;

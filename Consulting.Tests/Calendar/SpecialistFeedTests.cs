@@ -55,7 +55,7 @@ public sealed class SpecialistFeedTests(FeedAppFactory app) : IClassFixture<Feed
             }
             var id = Guid.NewGuid();
             var holdUntil = placedAt + Duration.FromMinutes(15);
-            slot.Hold(id, holdUntil, placedAt);
+            slot.MarkHeld(id, holdUntil);
             var booking = Booking.Place(id, slot,
                 new CustomerDetails(name, $"{name.Split(' ')[0].ToLowerInvariant()}@example.com", phone, "Asia/Tokyo", notes), null, holdUntil, placedAt);
             db.Bookings.Add(booking);

@@ -1,3 +1,4 @@
+using Consulting.Tests.Support;
 using Consulting.Web.Domain;
 using NodaTime;
 
@@ -18,7 +19,7 @@ public class SlotTests
     private static Slot HeldBy(Guid bookingId)
     {
         var slot = NewSlot();
-        slot.Hold(bookingId, HoldUntil, Now);
+        slot.MarkHeld(bookingId, HoldUntil);
         return slot;
     }
 
@@ -49,7 +50,6 @@ public class SlotTests
         Assert.Equal("Europe/Berlin", slot.TimeZoneId);
         Assert.Null(slot.BookingId);
         Assert.Null(slot.HeldUntil);
-        Assert.True(slot.IsReplaceable);
     }
 
     [Fact]
@@ -66,69 +66,6 @@ public class SlotTests
             Slot.Create(Guid.NewGuid(), Start, Start + Duration.FromHours(1), "Europe/Atlantis", new Money(100, "USD"), Now));
 
         Assert.Equal("TimeZone", ex.Field);
-    }
-
-    // --- Hold ---
-
-    [Fact]
-    public void Hold_available_future_slot_records_booking_and_hold_end()
-    {
-        var slot = NewSlot();
-
-        slot.Hold(BookingA, HoldUntil, Now);
-
-        Assert.Equal(SlotState.Held, slot.State);
-        Assert.Equal(BookingA, slot.BookingId);
-        Assert.Equal(HoldUntil, slot.HeldUntil);
-        Assert.False(slot.IsReplaceable);
-    }
-
-    [Fact]
-    public void Hold_already_held_slot_throws()
-    {
-        var slot = HeldBy(BookingA);
-
-        var ex = Assert.Throws<DomainException>(() => slot.Hold(BookingB, HoldUntil, Now));
-
-        Assert.Equal("This time was just taken.", ex.Message);
-        Assert.Equal(BookingA, slot.BookingId);
-    }
-
-    [Fact]
-    public void Hold_booked_slot_throws()
-    {
-        var slot = BookedBy(BookingA);
-
-        Assert.Throws<DomainException>(() => slot.Hold(BookingB, HoldUntil, Now));
-    }
-
-    [Fact]
-    public void Hold_blocked_slot_throws()
-    {
-        var slot = Blocked();
-
-        Assert.Throws<DomainException>(() => slot.Hold(BookingA, HoldUntil, Now));
-        Assert.Equal(SlotState.Blocked, slot.State);
-    }
-
-    [Fact]
-    public void Hold_slot_that_has_started_throws()
-    {
-        var slot = NewSlot();
-
-        var ex = Assert.Throws<DomainException>(() => slot.Hold(BookingA, Start + Duration.FromMinutes(15), Start));
-
-        Assert.Equal("This time has already started.", ex.Message);
-        Assert.Equal(SlotState.Available, slot.State);
-    }
-
-    [Fact]
-    public void Hold_ending_now_throws()
-    {
-        var slot = NewSlot();
-
-        Assert.Throws<DomainException>(() => slot.Hold(BookingA, Now, Now));
-        Assert.Equal(SlotState.Available, slot.State);
     }
 
     // --- Book ---
@@ -254,17 +191,6 @@ public class SlotTests
         Assert.Equal(SlotState.Blocked, slot.State);
     }
 
-    [Fact]
-    public void Released_slot_can_be_held_again_by_another_booking()
-    {
-        var slot = HeldBy(BookingA);
-        slot.Release(BookingA);
-
-        slot.Hold(BookingB, HoldUntil + Duration.FromMinutes(20), Now + Duration.FromMinutes(20));
-
-        Assert.Equal(BookingB, slot.BookingId);
-    }
-
     // --- Block / Unblock ---
 
     [Fact]
@@ -276,7 +202,6 @@ public class SlotTests
 
         Assert.Equal(SlotState.Blocked, slot.State);
         Assert.Equal("Conference", slot.BlockReason);
-        Assert.False(slot.IsOfferable(Now, Rules(Duration.Zero), 0));
     }
 
     [Theory]
@@ -368,78 +293,5 @@ public class SlotTests
 
         Assert.Throws<DomainException>(() => slot.Unblock());
         Assert.Equal(SlotState.Booked, slot.State);
-    }
-
-    // --- IsOfferable / Reprice ---
-
-    private static BookingRules Rules(Duration notice, int horizonDays = 60, int? cap = null) => new(notice, horizonDays, cap);
-
-    [Fact]
-    public void Free_slot_beyond_the_horizon_is_not_offerable()
-    {
-        var slot = NewSlot();
-
-        Assert.True(slot.IsOfferable(Start - Duration.FromDays(3) + Duration.FromSeconds(1), Rules(Duration.Zero, horizonDays: 3), 0));
-        Assert.False(slot.IsOfferable(Start - Duration.FromDays(3), Rules(Duration.Zero, horizonDays: 3), 0));
-    }
-
-    [Fact]
-    public void Free_slot_on_a_day_at_its_cap_is_not_offerable()
-    {
-        var slot = NewSlot();
-
-        Assert.True(slot.IsOfferable(Now, Rules(Duration.Zero, cap: 2), sessionsThatDay: 1));
-        Assert.False(slot.IsOfferable(Now, Rules(Duration.Zero, cap: 2), sessionsThatDay: 2));
-    }
-
-    [Fact]
-    public void Free_slot_exactly_at_minimum_notice_is_offerable()
-    {
-        var slot = NewSlot();
-
-        Assert.True(slot.IsOfferable(Start - Duration.FromHours(12), Rules(Duration.FromHours(12)), 0));
-    }
-
-    [Fact]
-    public void Free_slot_one_second_inside_minimum_notice_is_not_offerable()
-    {
-        var slot = NewSlot();
-
-        Assert.False(slot.IsOfferable(Start - Duration.FromHours(12) + Duration.FromSeconds(1), Rules(Duration.FromHours(12)), 0));
-    }
-
-    [Fact]
-    public void Free_slot_that_has_started_is_not_offerable_even_without_notice()
-    {
-        var slot = NewSlot();
-
-        Assert.False(slot.IsOfferable(Start + Duration.FromSeconds(1), Rules(Duration.Zero), 0));
-    }
-
-    [Fact]
-    public void Held_slot_is_not_offerable()
-    {
-        var slot = HeldBy(BookingA);
-
-        Assert.False(slot.IsOfferable(Now, Rules(Duration.Zero), 0));
-    }
-
-    [Fact]
-    public void Reprice_free_slot_changes_price()
-    {
-        var slot = NewSlot();
-
-        slot.Reprice(new Money(5000, "EUR"));
-
-        Assert.Equal(new Money(5000, "EUR"), slot.Price);
-    }
-
-    [Fact]
-    public void Reprice_held_slot_throws()
-    {
-        var slot = HeldBy(BookingA);
-
-        Assert.Throws<DomainException>(() => slot.Reprice(new Money(5000, "EUR")));
-        Assert.Equal(new Money(9900, "USD"), slot.Price);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Consulting.Tests.Support;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
+using Consulting.Web.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;

@@ -1,11 +1,13 @@
 using System.Data.Common;
 using Consulting.Tests.Support;
+using Consulting.Web.Bookings;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
 using Consulting.Web.Meetings;
 using Consulting.Web.Notifications;
 using Consulting.Web.Payments;
+using Consulting.Web.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,6 +3,7 @@ using Consulting.Tests.Support;
 using Consulting.Web.Accounts;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
+using Consulting.Web.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -174,8 +174,8 @@ public sealed class SlotGeneratorTests : IDisposable
         var heldBy = Guid.NewGuid();
         var bookedBy = Guid.NewGuid();
         var holdUntil = Now + Duration.FromMinutes(15);
-        await ChangeSlotAsync(specialistId, At(NextMonday, 9), s => s.Hold(heldBy, holdUntil, Now));
-        await ChangeSlotAsync(specialistId, At(tuesday, 10), s => { s.Hold(bookedBy, holdUntil, Now); s.Book(bookedBy); });
+        await ChangeSlotAsync(specialistId, At(NextMonday, 9), s => s.MarkHeld(heldBy, holdUntil));
+        await ChangeSlotAsync(specialistId, At(tuesday, 10), s => s.MarkHeld(bookedBy, holdUntil).Book(bookedBy));
         await ChangeSlotAsync(specialistId, At(wednesday, 11), s => s.Block("Conference"));
         var taken = (await SlotsAsync(specialistId)).Where(s => s.State != SlotState.Available).ToList();
 
@@ -302,7 +302,7 @@ public sealed class SlotGeneratorTests : IDisposable
             var booking = Booking.Place(Guid.NewGuid(), slot,
                 new CustomerDetails("Casey Customer", "casey@example.com", null, "Europe/Paris", null),
                 null, Now + Duration.FromMinutes(15), Now);
-            slot.Hold(booking.Id, booking.HoldExpiresAt, Now);
+            slot.MarkHeld(booking.Id, booking.HoldExpiresAt);
             db.Bookings.Add(booking);
             await db.SaveChangesAsync();
             booking.Cancel(Actor.Customer(null), "Changed my mind", Now, new CancellationPolicy(Duration.FromHours(24)));

@@ -1,7 +1,8 @@
 using Consulting.Web.Bookings;
+using Consulting.Web.Calendar;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
-using Consulting.Web.Jobs;
+using Consulting.Web.Payments;
 using Consulting.Web.Scheduling;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -151,7 +152,7 @@ public sealed class AccountDeletion(
 
     private async Task CloseProfileAsync(SpecialistProfile profile, Instant now, CancellationToken ct)
     {
-        profile.Close(Registration.NewFeedSecret(), now);
+        profile.Close(SpecialistFeed.NewSecret(), now);
         var schedule = await db.Schedules.SingleOrDefaultAsync(s => s.SpecialistId == profile.Id, ct);
         // Nothing generates new times for it; its open and blocked times go now (booked ones are the bookings' history).
         schedule?.SetActive(false, now);

@@ -1,6 +1,6 @@
 using Consulting.Web.Bookings;
 using Consulting.Web.Data;
-using Consulting.Web.Jobs;
+using Consulting.Web.Payments;
 using Microsoft.AspNetCore.Identity;
 
 namespace Consulting.Web.Accounts;

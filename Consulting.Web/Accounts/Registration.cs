@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Consulting.Web.Calendar;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Microsoft.AspNetCore.Identity;
@@ -40,7 +40,7 @@ public sealed class Registration(AppDbContext db, UserManager<AppUser> users, IC
             return await InTransactionAsync(s.Account with { TimeZoneId = s.TimeZoneId }, Roles.Specialist, async user =>
             {
                 var profile = SpecialistProfile.Create(user.Id, await UniqueSlugAsync(s.Account.DisplayName),
-                    s.Account.DisplayName, s.Headline, s.TimeZoneId, s.Currency, NewFeedSecret(), now);
+                    s.Account.DisplayName, s.Headline, s.TimeZoneId, s.Currency, SpecialistFeed.NewSecret(), now);
                 db.Specialists.Add(profile);
                 var today = now.InZone(TimeZones.Get(s.TimeZoneId)).Date;
                 db.Schedules.Add(AvailabilitySchedule.Create(profile.Id, s.TimeZoneId, today, 0, price, now));
@@ -96,9 +96,6 @@ public sealed class Registration(AppDbContext db, UserManager<AppUser> users, IC
 
     private static (string, string)? NameError(NewAccount account) =>
         (account.DisplayName ?? "").Trim().Length is < 2 or > 80 ? ("DisplayName", "Enter your name (2–80 characters).") : null;
-
-    /// <summary>160 random bits, hex: the secret part of a specialist's iCal feed URL.</summary>
-    public static string NewFeedSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
 
     private async Task<RegistrationResult> InTransactionAsync(NewAccount account, string role, Func<AppUser, Task> then)
     {

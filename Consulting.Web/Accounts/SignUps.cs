@@ -1,5 +1,5 @@
 using Consulting.Web.Data;
-using Consulting.Web.Jobs;
+using Consulting.Web.Payments;
 using Microsoft.AspNetCore.Identity;
 
 namespace Consulting.Web.Accounts;

@@ -1,7 +1,8 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
-using Consulting.Web.Jobs;
 using Consulting.Web.Notifications;
+using Consulting.Web.Payments;
+using Consulting.Web.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -48,7 +49,7 @@ public sealed class BookingChanges(
         if (booking.Status != BookingStatus.Confirmed) return $"This booking is {Booking.Describe(booking.Status)}, so it can't be rescheduled.";
         if (now >= booking.Start) return "This session has already started.";
         return booking.CanReschedule(by, now, Policy) ? null
-            : $"Rescheduling closes {Policy.Window.TotalHours:0} hours before the start. Contact the specialist, or cancel instead.";
+            : $"{Policy.RescheduleClosed} Contact the specialist, or cancel instead.";
     }
 
     public async Task<ChangeOutcome> CancelAsync(Guid bookingId, Actor by, string? reason, CancellationToken ct)
@@ -81,10 +82,9 @@ public sealed class BookingChanges(
         // Another payment still pays for it (the refunded one was a duplicate): the session stands.
         if (await db.Payments.AnyAsync(p => p.BookingId == bookingId && p.Id != refundedPaymentId && p.Status == PaymentStatus.Succeeded, ct)) return;
         // A session that has ended can't be cancelled; the refund stays recorded on its payment.
-        await CancelLockedAsync(booking, Actor.System, ProviderRefundReason, clock.GetCurrentInstant(), ct);
+        await CancelLockedAsync(booking, Actor.System, CancellationPolicy.ProviderRefundReason, clock.GetCurrentInstant(), ct);
     }
 
-    public const string ProviderRefundReason = "The payment was refunded";
 
     /// <summary>Cancels a booking whose row the caller has locked; returns why not, or null once it is saved.</summary>
     private async Task<string?> CancelLockedAsync(Booking booking, Actor by, string? reason, Instant now, CancellationToken ct)
@@ -105,7 +105,7 @@ public sealed class BookingChanges(
         {
             var paid = await db.Payments.Where(p => p.BookingId == booking.Id && p.Status == PaymentStatus.Succeeded).ToListAsync(ct);
             foreach (var payment in paid)
-                payment.RequestRefund(by.Role == ActorRole.Customer ? "You cancelled in time for a full refund" : "The session was cancelled for you", now);
+                payment.RequestRefund(CancellationPolicy.RefundReason(by.Role), now);
         }
         await notifier.CancelledAsync(booking, refund, ct);
         await db.SaveChangesAsync(ct);

@@ -1,6 +1,7 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Payments;
+using Consulting.Web.Scheduling;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -43,10 +44,10 @@ public sealed class BookingService(
     BookingLinks links,
     IPaymentGateway gateway,
     PaymentOutcomes outcomes,
-    Jobs.FollowUps followUps,
+    FollowUps followUps,
     UserManager<AppUser> users,
     HoldWriter writer,
-    Hosting.AbsoluteUrls urls,
+    AbsoluteUrls urls,
     OfferRules offerRules,
     IClock clock,
     IOptions<BookingOptions> options)
@@ -58,18 +59,18 @@ public sealed class BookingService(
     /// </summary>
     public async Task<HoldOutcome> HoldAsync(Guid slotId, string? userId, string customerZoneId, CancellationToken ct)
     {
-        using var activity = Hosting.AppTelemetry.Source.StartActivity("hold slot");
+        using var activity = AppTelemetry.Source.StartActivity("hold slot");
         activity?.SetTag("consulting.slot.id", slotId);
         var outcome = await TryHoldAsync(slotId, userId, customerZoneId, ct);
         activity?.SetTag("consulting.hold.outcome", outcome.GetType().Name);
         if (outcome is HoldOutcome.Held held)
         {
             activity?.SetTag("consulting.booking.id", held.Booking.Id);
-            Hosting.AppTelemetry.HoldsWon.Add(1);
+            AppTelemetry.HoldsWon.Add(1);
         }
         else if (outcome is HoldOutcome.Taken)
         {
-            Hosting.AppTelemetry.HoldsLost.Add(1);
+            AppTelemetry.HoldsLost.Add(1);
         }
         return outcome;
     }
@@ -143,24 +144,16 @@ public sealed class BookingService(
         return new BookingPageData(booking, specialist, await LatestPaymentAsync(bookingId, ct));
     }
 
-    public Task<Payment?> LatestPaymentAsync(Guid bookingId, CancellationToken ct) =>
-        db.Payments.AsNoTracking().Where(p => p.BookingId == bookingId).OrderByDescending(p => p.CreatedAt).FirstOrDefaultAsync(ct);
+    public Task<Payment?> LatestPaymentAsync(Guid bookingId, CancellationToken ct) => db.Payments.LatestForAsync(bookingId, ct);
 
-    /// <summary>Token for the checkout pages of a booking: valid while its hold could still be paid.</summary>
-    public string CheckoutToken(Booking booking) =>
-        links.Token(booking.Id, BookingLinks.Checkout, booking.HoldExpiresAt + Duration.FromHours(2));
+    // The tokens' lifetimes are BookingLinks' own; the pages ask here, beside the booking they opened.
+    public string CheckoutToken(Booking booking) => links.CheckoutToken(booking);
 
-    /// <summary>Token for rescheduling and cancelling: valid until the session ends.</summary>
-    public string ManageToken(Booking booking) => links.Token(booking.Id, BookingLinks.Manage, booking.End);
+    public string ManageToken(Booking booking) => links.ManageToken(booking);
 
-    /// <summary>Token for the booking's own page (confirmation): valid until a month after the session.</summary>
-    public string ViewToken(Booking booking) =>
-        links.Token(booking.Id, BookingLinks.View, booking.End + Duration.FromDays(30));
+    public string ViewToken(Booking booking) => links.ViewToken(booking);
 
     /// <summary>Saves the customer's details and sends them to the payment provider.</summary>
-    /// <summary>Failure reasons of payments whose checkout has ended: nothing left to end at the provider.</summary>
-    public const string ReplacedCheckout = "Replaced by a new checkout", ExpiredCheckout = "Checkout expired";
-
     public async Task<PaymentStartOutcome> StartPaymentAsync(Guid bookingId, CustomerDetails details, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
@@ -182,11 +175,11 @@ public sealed class BookingService(
             .Where(p => p.BookingId == bookingId && p.Provider == gateway.Name && (p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Failed))
             .ToListAsync(ct);
         var payment = unpaid.Where(p => p.CheckoutSessionId is null).OrderByDescending(p => p.CreatedAt).FirstOrDefault();
-        foreach (var replaced in unpaid.Where(p => p.CheckoutSessionId is not null && p.FailureReason is not (ReplacedCheckout or ExpiredCheckout)))
+        foreach (var replaced in unpaid.Where(p => p.CheckoutSessionId is not null && p.FailureReason is not (Payment.ReplacedCheckout or Payment.ExpiredCheckout)))
         {
             await gateway.CancelCheckoutAsync(replaced, ct);
             // Also a declined one: its checkout stayed open for another card until now.
-            replaced.MarkFailed(ReplacedCheckout);
+            replaced.MarkFailed(Payment.ReplacedCheckout);
         }
         if (payment is null)
         {
@@ -201,9 +194,9 @@ public sealed class BookingService(
             booking.Id, payment.Id, booking.Price,
             $"{(booking.End - booking.Start).TotalMinutes:0}-minute session with {specialist.DisplayName}",
             booking.CustomerEmail,
-            urls.To($"/checkout/{booking.Id:N}/done?t={Uri.EscapeDataString(ViewToken(booking))}"),
-            urls.To($"/checkout/{booking.Id:N}?t={Uri.EscapeDataString(checkout)}"),
-            urls.To($"/checkout/{booking.Id:N}/test-card?t={Uri.EscapeDataString(checkout)}"),
+            urls.To(BookingLinks.CheckoutPath(booking.Id, ViewToken(booking), "done")),
+            urls.To(BookingLinks.CheckoutPath(booking.Id, checkout)),
+            urls.To(BookingLinks.CheckoutPath(booking.Id, checkout, "test-card")),
             booking.HoldExpiresAt,
             IdempotencyKey(payment, booking)), ct);
         payment.AttachProviderIds(start.CheckoutSessionId, start.PaymentIntentId);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
+using Consulting.Web.Scheduling;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Metadata;
 using NodaTime;
@@ -114,7 +115,7 @@ public sealed class SqliteHoldWriter : HoldWriter, IAsyncDisposable
                 for (var i = 0; i < pending.Count && failed < 0; i++)
                 {
                     // EF Core's instrumentation does not see this connection: the write is traced here.
-                    using var span = Hosting.AppTelemetry.Source.StartActivity("hold write", ActivityKind.Client, pending[i].Parent);
+                    using var span = AppTelemetry.Source.StartActivity("hold write", ActivityKind.Client, pending[i].Parent);
                     span?.SetTag("db.system", "sqlite");
                     span?.SetTag("db.operation.name", "UPDATE");
                     span?.SetTag("db.batch.size", pending.Count);

@@ -1,5 +1,6 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
+using Consulting.Web.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
+using Consulting.Web.Scheduling;
 using Coravel.Queuing.Interfaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ public sealed partial class ExternalCalendarSync(
     CalendarFetcher fetcher,
     CalendarAddresses addresses,
     GenerationJobs jobs,
-    Bookings.OfferRules offerRules,
+    OfferRules offerRules,
     IClock clock,
     IQueue queue,
     IOptions<JobsOptions> jobsOptions,

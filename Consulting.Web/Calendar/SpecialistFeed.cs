@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Consulting.Web.Accounts;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Ical.Net.CalendarComponents;
@@ -25,6 +24,9 @@ public sealed class SpecialistFeed(AppDbContext db, IClock clock)
 {
     public static readonly Duration History = Duration.FromDays(30);
 
+    /// <summary>160 random bits, hex: the secret part of a specialist's iCal feed URL.</summary>
+    public static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+
     /// <summary>Pending and expired bookings never happened as far as the specialist's calendar is concerned.</summary>
     private static readonly BookingStatus[] Shown =
         [BookingStatus.Confirmed, BookingStatus.Completed, BookingStatus.NoShow, BookingStatus.Cancelled];
@@ -44,7 +46,7 @@ public sealed class SpecialistFeed(AppDbContext db, IClock clock)
     public async Task<string> RotateSecretAsync(Guid specialistId, CancellationToken ct)
     {
         var profile = await db.Specialists.SingleAsync(p => p.Id == specialistId, ct);
-        profile.RotateFeedSecret(Registration.NewFeedSecret());
+        profile.RotateFeedSecret(NewSecret());
         await db.SaveChangesAsync(ct);
         return profile.FeedSecret;
     }

@@ -64,7 +64,6 @@ internal sealed class SlotConfiguration : IEntityTypeConfiguration<Slot>
         b.ToTable("Slots");
         b.Ignore(s => s.Price);
         b.Ignore(s => s.Length);
-        b.Ignore(s => s.IsReplaceable);
         b.Property(s => s.Currency).HasMaxLength(3);
         b.Property(s => s.BlockReason).HasMaxLength(Slot.MaxBlockReasonLength);
         // Every tracked change of a slot is written "... WHERE State = <the state we read>", so two

@@ -5,7 +5,7 @@ namespace Consulting.Web.Data;
 /// <summary>
 /// The roles as rows a migration writes, so that a database migrated by any means (start-up,
 /// <c>--migrate-only</c>, <c>dotnet ef database update</c>, a test template) has them before the first
-/// sign-up. Start-up checks them again in the background (<see cref="DemoData.EnsureRolesAsync"/>),
+/// sign-up. Start-up checks them again in the background (<c>Hosting/DemoData.cs</c>),
 /// which no longer races a sign-up that comes first.
 /// </summary>
 public static class RoleRows

@@ -106,18 +106,6 @@ public sealed class MeetingInfo
     }
 }
 
-/// <summary>The cancel/reschedule rule: the policy window before the start (24 h by default).</summary>
-public readonly record struct CancellationPolicy(Duration Window)
-{
-    public static CancellationPolicy Default => new(Duration.FromHours(24));
-
-    /// <summary>Customer at least the window before the start → full; later → none. Specialist/admin → always full.</summary>
-    public RefundDecision RefundFor(ActorRole by, Instant start, Instant now) =>
-        by == ActorRole.Customer && start - now < Window ? RefundDecision.None : RefundDecision.Full;
-
-    public bool CustomerMayReschedule(Instant start, Instant now) => start - now >= Window;
-}
-
 public sealed class Booking
 {
     public const int MaxNotesLength = 2000;
@@ -290,7 +278,7 @@ public sealed class Booking
         if (Status != BookingStatus.Confirmed)
             throw new DomainException($"This booking is {Describe(Status)}, so it can't be rescheduled.");
         if (!CanReschedule(by.Role, now, policy))
-            throw new DomainException($"Rescheduling closes {policy.Window.TotalHours:0} hours before the start.");
+            throw new DomainException(policy.RescheduleClosed);
         if (newSlot.SpecialistId != SpecialistId)
             throw new DomainException("A booking can only move to another time with the same specialist.");
         if (newSlot.Id == SlotId) throw new DomainException("That is the current time.");

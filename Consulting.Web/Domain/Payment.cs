@@ -65,6 +65,9 @@ public sealed class Payment
         _ => status.ToString(),
     };
 
+    /// <summary>Failure reasons of payments whose checkout has ended: nothing left to end at the provider.</summary>
+    public const string ReplacedCheckout = "Replaced by a new checkout", ExpiredCheckout = "Checkout expired";
+
     private readonly List<Refund> _refunds = [];
 
     public Guid Id { get; private set; }

@@ -75,19 +75,9 @@ public sealed class Slot
         };
     }
 
-    /// <summary>Whether a customer may pick this slot now: free, still part of the schedule, and within the booking rules.</summary>
-    public bool IsOfferable(Instant now, BookingRules rules, int sessionsThatDay) =>
-        State == SlotState.Available && Unavailability == SlotUnavailability.None && rules.Offers(Start, now, sessionsThatDay);
-
-    public void Hold(Guid bookingId, Instant until, Instant now)
-    {
-        if (State != SlotState.Available) throw new DomainException("This time was just taken.");
-        if (Start <= now) throw new DomainException("This time has already started.");
-        if (until <= now) throw new DomainException("A hold must end in the future.");
-        State = SlotState.Held;
-        BookingId = bookingId;
-        HeldUntil = until;
-    }
+    // Which free slots are offered, and so may be held, is one SQL condition (Scheduling/OfferRules)
+    // that the lists of open slots select with and the hold writers' conditional UPDATE decides with:
+    // a race is decided by the database, so there is no C# copy of that rule here.
 
     /// <summary>Paid: held for this booking, or (a late payment) still free.</summary>
     public void Book(Guid bookingId)
@@ -127,15 +117,5 @@ public sealed class Slot
         if (State != SlotState.Blocked) throw new DomainException("This slot isn't blocked.");
         State = SlotState.Available;
         BlockReason = null;
-    }
-
-    /// <summary>Generation may replace (overwrite) only slots nobody has touched.</summary>
-    public bool IsReplaceable => State == SlotState.Available;
-
-    public void Reprice(Money price)
-    {
-        if (!IsReplaceable) throw new DomainException("Only a free slot can be repriced.");
-        PriceMinor = price.Minor;
-        Currency = price.Currency;
     }
 }

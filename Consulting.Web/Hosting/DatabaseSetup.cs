@@ -127,7 +127,7 @@ public static class DatabaseSetup
         // Demo specialists get their slots from the same jobs a specialist's own request would use.
         if (seeded)
         {
-            var jobs = scope.ServiceProvider.GetRequiredService<Jobs.GenerationJobs>();
+            var jobs = scope.ServiceProvider.GetRequiredService<Scheduling.GenerationJobs>();
             await jobs.QueueHorizonAsync("demo", CancellationToken.None);
             jobs.Wake();
         }

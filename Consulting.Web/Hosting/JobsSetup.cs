@@ -1,4 +1,9 @@
+using Consulting.Web.Bookings;
+using Consulting.Web.Calendar;
 using Consulting.Web.Jobs;
+using Consulting.Web.Meetings;
+using Consulting.Web.Notifications;
+using Consulting.Web.Payments;
 using Consulting.Web.Scheduling;
 using Coravel;
 

@@ -16,6 +16,7 @@ public static class PaymentsSetup
             ? sp.GetRequiredService<StripePaymentGateway>()
             : sp.GetRequiredService<TestPaymentGateway>());
         builder.Services.AddScoped<StripeEventApplier>();
+        builder.Services.AddScoped<IBookingPaymentEvents, Bookings.BookingPaymentEvents>();
         return builder;
     }
 

@@ -67,6 +67,7 @@ public static class WebUi
         builder.Services.AddScoped<Accounts.SignInThrottle>();
         builder.Services.AddScoped<Specialists.SpecialistDirectory>();
         builder.Services.AddScoped<Specialists.CurrentSpecialist>();
+        builder.Services.AddScoped<Pages.BookingDoor>();
         builder.Services.AddScoped<Scheduling.AvailabilityEditor>();
         builder.Services.AddScoped<Scheduling.SpecialistCalendar>();
         return builder;
@@ -79,7 +80,7 @@ public static class WebUi
         // Framework time (cookies, Identity) from the same clock, whichever IClock is registered last.
         builder.Services.AddSingleton<TimeProvider>(sp => new ClockTimeProvider(sp.GetRequiredService<IClock>()));
 
-        builder.AddSettings<Bookings.BookingOptions>(Bookings.BookingOptions.Section);
+        builder.AddSettings<BookingOptions>(BookingOptions.Section);
         builder.AddSettings<Scheduling.SchedulingOptions>(Scheduling.SchedulingOptions.Section);
 
         builder.AddPayments();
@@ -88,8 +89,8 @@ public static class WebUi
         builder.Services.AddScoped<Notifier>();
         builder.Services.AddScoped<InAppNotifications>();
         builder.Services.AddScoped<OutboxAdmin>();
-        builder.Services.AddScoped<Bookings.BookingLinks>();
-        builder.Services.AddSingleton<Bookings.OfferRules>();
+        builder.Services.AddScoped<BookingLinks>();
+        builder.Services.AddSingleton<Scheduling.OfferRules>();
         builder.Services.AddScoped<Bookings.OpenSlots>();
         builder.Services.AddScoped<Bookings.BookingService>();
         builder.Services.AddScoped<Bookings.HoldExpiry>();

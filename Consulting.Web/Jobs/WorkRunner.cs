@@ -215,7 +215,7 @@ public sealed class WorkRunner(
 
     /// <summary>The job-failures metric, tagged with the kind of work (every queue runs through here).</summary>
     private static void CountFailure(string kind) =>
-        Hosting.AppTelemetry.JobFailures.Add(1, new KeyValuePair<string, object?>("job", kind));
+        AppTelemetry.JobFailures.Add(1, new KeyValuePair<string, object?>("job", kind));
 
     private Instant BackOff<T, TKey>(WorkTable<T, TKey> table, WorkLease<TKey> lease) where T : class where TKey : notnull =>
         clock.GetCurrentInstant() + table.Retry.DelayAfter(lease.Attempt);

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using Consulting.Web.Domain;
-using Consulting.Web.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Consulting.Web.Meetings;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Consulting.Web.Hosting;
 
 namespace Consulting.Web.Meetings;
 

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using Consulting.Web.Accounts;
-using Consulting.Web.Bookings;
 using Consulting.Web.Calendar;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
@@ -28,12 +26,12 @@ public sealed record CustomerCalendar(string? Ics, string? GoogleUrl, string? Ou
 
 public sealed class EmailComposer(
     AppDbContext db,
-    BookingService bookings,
+    BookingLinks links,
     HtmlRenderer renderer,
     IClock clock,
     IOptions<EmailOptions> emailOptions,
     IOptions<BookingOptions> bookingOptions,
-    Hosting.AbsoluteUrls urls,
+    AbsoluteUrls urls,
     UserManager<AppUser> users)
 {
     public async Task<MimeMessage> ComposeAsync(Notification notification, CancellationToken ct) =>
@@ -201,7 +199,7 @@ public sealed class EmailComposer(
                                 join u in db.Users on p.UserId equals u.Id
                                 where p.Id == booking.SpecialistId
                                 select new { Profile = p, u.Email }).SingleAsync(ct);
-        return new Facts(booking, specialist.Profile, specialist.Email ?? "", await bookings.LatestPaymentAsync(bookingId, ct));
+        return new Facts(booking, specialist.Profile, specialist.Email ?? "", await db.Payments.LatestForAsync(bookingId, ct));
     }
 
     /// <summary>Types that go to one side only say so; for the others the recipient is the specialist's account or not.</summary>
@@ -229,12 +227,11 @@ public sealed class EmailComposer(
         }
         else
         {
-            viewUrl = Url($"/bookings/{b.Id:N}?t={Uri.EscapeDataString(bookings.ViewToken(b))}");
+            viewUrl = Url(links.BookingPath(b));
             if (upcoming)
             {
-                var manage = Uri.EscapeDataString(bookings.ManageToken(b));
-                if (b.CanReschedule(ActorRole.Customer, now, policy)) rescheduleUrl = Url($"/bookings/{b.Id:N}/reschedule?t={manage}");
-                cancelUrl = Url($"/bookings/{b.Id:N}/cancel?t={manage}");
+                if (b.CanReschedule(ActorRole.Customer, now, policy)) rescheduleUrl = Url(links.ReschedulePath(b));
+                cancelUrl = Url(links.CancelPath(b));
             }
         }
 
@@ -273,11 +270,11 @@ public sealed class EmailComposer(
             Status = b.Status,
             MeetingUrl = b.Meeting?.JoinUrl,
             // Our own link, which asks the provider for a host link when clicked: the stored one expires.
-            HostUrl = toSpecialist && b.Meeting?.HostUrl is not null ? Url($"/bookings/{b.Id:N}/session?handler=Host") : null,
+            HostUrl = toSpecialist && b.Meeting?.HostUrl is not null ? Url(BookingLinks.HostPath(b.Id)) : null,
             ViewUrl = viewUrl,
             RescheduleUrl = rescheduleUrl,
             CancelUrl = cancelUrl,
-            PolicyHours = (int)policy.Window.TotalHours,
+            Policy = policy,
             CalendarUrl = calendarUrl,
             BookAgainUrl = toSpecialist ? null : Url($"/specialists/{specialist.Slug}"),
             // The customer's link writes a review; the specialist's shows the ones they have.

@@ -2,6 +2,7 @@ using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Scheduling;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Consulting.Web.Notifications;
@@ -11,7 +12,7 @@ namespace Consulting.Web.Notifications;
 /// unit of work; delivery happens later, from the stored rows. Each has a dedupe key, so an event
 /// handled twice records once.
 /// </summary>
-public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock)
+public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOptions<BookingOptions> bookingOptions)
 {
     public async Task BookingConfirmedAsync(Booking booking, CancellationToken ct)
     {
@@ -94,7 +95,7 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
         var byCustomer = booking.Cancellation?.ByRole == ActorRole.Customer;
-        if (booking.Cancellation?.ByRole == ActorRole.System && booking.Cancellation.Reason == Bookings.BookingChanges.ProviderRefundReason)
+        if (booking.Cancellation?.ByRole == ActorRole.System && booking.Cancellation.Reason == CancellationPolicy.ProviderRefundReason)
         {
             // Refunded at the payment provider (not through the app): neither of them cancelled it.
             await AddOnceAsync(NotificationType.Cancelled, CustomerOf(booking), booking.Id,
@@ -109,9 +110,7 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock)
                 $"cancelled:{booking.Id:N}:specialist", ct);
             return;
         }
-        var refundText = refund == RefundDecision.Full
-            ? $" You'll get a full refund of {Currencies.Format(booking.Price)}."
-            : " As it was cancelled less than the policy window before the start, there is no refund.";
+        var refundText = " " + bookingOptions.Value.Policy.Outcome(refund, Currencies.Format(booking.Price));
         await AddOnceAsync(NotificationType.Cancelled, CustomerOf(booking), booking.Id,
             $"Your session with {specialist.Name} is cancelled",
             $"{(byCustomer ? "You cancelled" : $"{specialist.Name} cancelled")} the session on {Describe(booking.Start, booking.CustomerTimeZoneId)}.{refundText}",

@@ -1,6 +1,5 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
-using Consulting.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 

@@ -29,7 +29,7 @@ public enum PaymentApplied
 /// </summary>
 /// <remarks>
 /// Nothing here calls an outside service: callers may hold a database transaction. Meetings and
-/// refunds are recorded as work on the booking / refund rows and done afterwards (<see cref="Jobs.FollowUps"/>).
+/// refunds are recorded as work on the booking / refund rows and done afterwards (<see cref="FollowUps"/>).
 /// </remarks>
 public sealed class PaymentOutcomes(
     AppDbContext db,

@@ -1,5 +1,4 @@
 using System.Text;
-using Consulting.Web.Bookings;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Microsoft.AspNetCore.Mvc;
@@ -120,15 +119,15 @@ public enum EventResult
 }
 
 /// <summary>
-/// Applies a verified Stripe event through <see cref="PaymentOutcomes"/> and <see cref="HoldExpiry"/>.
+/// Applies a verified Stripe event through <see cref="PaymentOutcomes"/>, and what it means for the
+/// booking through <see cref="IBookingPaymentEvents"/>.
 /// The event id is recorded in the same transaction as the effect: both are committed, or neither.
 /// </summary>
 public sealed class StripeEventApplier(
     AppDbContext db,
     PaymentOutcomes outcomes,
-    HoldExpiry holds,
-    BookingChanges changes,
-    Jobs.FollowUps followUps,
+    IBookingPaymentEvents bookings,
+    FollowUps followUps,
     IClock clock,
     ILogger<StripeEventApplier> log)
 {
@@ -136,7 +135,7 @@ public sealed class StripeEventApplier(
 
     public async Task<EventResult> ApplyOnceAsync(Event stripeEvent, CancellationToken ct)
     {
-        // PaymentOutcomes and HoldExpiry share this scoped DbContext, so their SaveChanges calls run
+        // PaymentOutcomes and the booking's side share this scoped DbContext, so their SaveChanges calls run
         // inside this transaction (EF uses Database.CurrentTransaction) and commit with the event row.
         // SQLite begins it IMMEDIATE: concurrent deliveries of one event queue here, and the second
         // finds the first one's row.
@@ -224,11 +223,11 @@ public sealed class StripeEventApplier(
         // a newer session may still be open for the same payment.
         var current = payment.CheckoutSessionId is null || payment.CheckoutSessionId == session.Id;
         if (current && payment.Status == PaymentStatus.Pending)
-            await outcomes.FailedAsync(new PaymentRef(PaymentId: payment.Id), BookingService.ExpiredCheckout, ct);
+            await outcomes.FailedAsync(new PaymentRef(PaymentId: payment.Id), Payment.ExpiredCheckout, ct);
 
-        // After the payment is marked failed, so HoldExpiry has no open checkout left to end at Stripe.
+        // After the payment is marked failed, so the hold's expiry has no open checkout left to end at Stripe.
         var booking = await db.Bookings.AsNoTracking().Where(b => b.Id == payment.BookingId).Select(b => new { b.Status }).SingleOrDefaultAsync(ct);
-        if (booking?.Status == BookingStatus.Pending) await holds.ExpireAsync(payment.BookingId, ct);
+        if (booking?.Status == BookingStatus.Pending) await bookings.CheckoutExpiredAsync(payment.BookingId, ct);
         return EventResult.Applied;
     }
 
@@ -245,7 +244,7 @@ public sealed class StripeEventApplier(
         // In full with no refund of ours in flight: someone refunded it at Stripe, and the session is off.
         var fromOutside = payment.Status == PaymentStatus.Succeeded;
         var applied = await outcomes.RefundedAsync(own, ct);
-        if (fromOutside && applied == PaymentApplied.Refunded) await changes.CancelAfterProviderRefundAsync(payment.BookingId, payment.Id, ct);
+        if (fromOutside && applied == PaymentApplied.Refunded) await bookings.RefundedAtProviderAsync(payment.BookingId, payment.Id, ct);
         return Map(charge.Id, applied);
     }
 

@@ -30,7 +30,7 @@ public sealed record GenerationResult(int Created, int Unchanged, int Removed, i
 /// <see cref="SlotUnavailability.OutsideHours"/>, so that if one is freed later (a cancellation, an
 /// expired hold) it is not offered again. Slots that start in the past are neither created nor removed.
 /// </remarks>
-public sealed class SlotGenerator(AppDbContext db, IClock clock, Bookings.OfferRules offerRules)
+public sealed class SlotGenerator(AppDbContext db, IClock clock, OfferRules offerRules)
 {
     /// <summary>
     /// Brings the specialist's free slots from now to their booking horizon in line with their

@@ -4,6 +4,7 @@ using Consulting.Web.Bookings;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Scheduling;
+using Consulting.Web.Shared;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -200,7 +201,7 @@ internal static class Bench
             };
             db.Users.Add(user);
             var profile = SpecialistProfile.Create(user.Id, $"specialist-{i}", user.DisplayName, "Benchmark", zone, "USD",
-                Consulting.Web.Accounts.Registration.NewFeedSecret(), now);
+                Consulting.Web.Calendar.SpecialistFeed.NewSecret(), now);
             db.Specialists.Add(profile);
             var today = now.InZone(TimeZones.Get(zone)).Date;
             var schedule = AvailabilitySchedule.Create(profile.Id, zone, today, 0, new Money(9000, "USD"), now);

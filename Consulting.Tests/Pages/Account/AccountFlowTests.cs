@@ -1,6 +1,7 @@
 using System.Net;
 using Consulting.Tests.Support;
 using Consulting.Web.Data;
+using Consulting.Web.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

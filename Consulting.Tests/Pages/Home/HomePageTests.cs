@@ -1,6 +1,7 @@
 using System.Net;
 using Consulting.Tests.Support;
 using Consulting.Web.Data;
+using Consulting.Web.Hosting;
 
 namespace Consulting.Tests.Pages.Home;
 

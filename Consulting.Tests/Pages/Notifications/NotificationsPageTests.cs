@@ -2,6 +2,7 @@ using System.Net;
 using Consulting.Tests.Support;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
+using Consulting.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 

@@ -4,6 +4,7 @@ using Consulting.Tests.Support;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
 using Consulting.Web.Notifications;
+using Consulting.Web.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;

@@ -130,7 +130,7 @@ public sealed class CalendarPageTests(SeededAppFactory app) : IClassFixture<Seed
         await app.WithDbAsync(async db =>
         {
             var tracked = await db.Slots.SingleAsync(s => s.Id == slot.Id);
-            tracked.Hold(Guid.NewGuid(), app.Clock.GetCurrentInstant() + Duration.FromMinutes(15), app.Clock.GetCurrentInstant());
+            tracked.MarkHeld(Guid.NewGuid(), app.Clock.GetCurrentInstant() + Duration.FromMinutes(15));
             await db.SaveChangesAsync();
         });
 

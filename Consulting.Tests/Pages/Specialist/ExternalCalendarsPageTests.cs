@@ -5,6 +5,7 @@ using Consulting.Tests.Support;
 using Consulting.Web.Calendar;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
+using Consulting.Web.Scheduling;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -51,7 +51,7 @@ public sealed record BookingEmail
     /// <summary>Null once rescheduling has closed.</summary>
     public string? RescheduleUrl { get; init; }
     public string? CancelUrl { get; init; }
-    public int PolicyHours { get; init; }
+    public CancellationPolicy Policy { get; init; } = CancellationPolicy.Default;
     /// <summary>The specialist's calendar page (specialists).</summary>
     public string? CalendarUrl { get; init; }
     /// <summary>The specialist's public page, to book again after a cancellation (customers).</summary>

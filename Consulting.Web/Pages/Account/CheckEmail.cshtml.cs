@@ -13,7 +13,7 @@ public sealed class CheckEmailModel : PageModel
     private const string NextKey = "SignUpNext";
 
     public string? Email { get; private set; }
-    public string SignInUrl { get; private set; } = Accounts.AccountLinks.SignIn;
+    public string SignInUrl { get; private set; } = AccountLinks.SignIn;
 
     /// <summary>Sends the visitor here (after a POST, so a reload doesn't sign up twice).</summary>
     public static IActionResult Show(PageModel from, string email, string? next)

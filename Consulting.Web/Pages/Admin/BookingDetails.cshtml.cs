@@ -1,4 +1,5 @@
 using Consulting.Web.Bookings;
+using Consulting.Web.Hosting;
 using Consulting.Web.Payments;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -28,8 +29,6 @@ public sealed class BookingDetailsModel(AdminBookings bookings, AdminPayments pa
             return Redirect(Url.Page("/Admin/BookingDetails", new { id })!);
         }
         Detail = detail;
-        var page = Page();
-        page.StatusCode = StatusCodes.Status409Conflict;
-        return page;
+        return this.PageWithStatus(StatusCodes.Status409Conflict);
     }
 }

@@ -1,4 +1,5 @@
 using Consulting.Web.Domain;
+using Consulting.Web.Hosting;
 using Consulting.Web.Payments;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -30,9 +31,7 @@ public sealed class PaymentsModel(AdminPayments payments) : PageModel
             return Redirect(PageUrl(PageNumber));
         }
         Result = await payments.ListAsync(Status, PageNumber, ct);
-        var page = Page();
-        page.StatusCode = StatusCodes.Status409Conflict;
-        return page;
+        return this.PageWithStatus(StatusCodes.Status409Conflict);
     }
 
     public string PageUrl(int page) => Url.Page("/Admin/Payments", new { Status, p = page })!;

@@ -1,5 +1,6 @@
 using Consulting.Web.Bookings;
 using Consulting.Web.Domain;
+using Consulting.Web.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,14 +8,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Consulting.Web.Pages.Bookings;
 
 /// <summary>Cancelling, from the signed manage link: the page states the refund before the customer confirms.</summary>
-public sealed class CancelModel(BookingService bookings, BookingChanges changes, UserManager<Data.AppUser> users) : PageModel
+public sealed class CancelModel(BookingLinks links, BookingChanges changes, BookingDoor door) : PageModel
 {
     public BookingPageData Data { get; private set; } = null!;
     public string Token { get; private set; } = "";
     public RefundDecision Refund { get; private set; }
     public string? Refusal { get; private set; }
     public bool Paid => Data.Payment?.Status == PaymentStatus.Succeeded;
-    public int PolicyHours => (int)changes.Policy.Window.TotalHours;
+    public CancellationPolicy Policy => changes.Policy;
 
     [BindProperty]
     public string? Reason { get; set; }
@@ -35,15 +36,11 @@ public sealed class CancelModel(BookingService bookings, BookingChanges changes,
         switch (await changes.CancelAsync(id, Actor.Customer(Data.Booking.CustomerUserId), Reason, ct))
         {
             case ChangeOutcome.Done done:
-                TempData["Flash"] = done.Booking.Cancellation?.Refund == RefundDecision.Full && Paid
-                    ? $"Your session is cancelled. We're refunding {Currencies.Format(done.Booking.Price)} in full."
-                    : "Your session is cancelled.";
-                return Redirect($"/bookings/{id:N}?t={Uri.EscapeDataString(bookings.ViewToken(done.Booking))}");
+                TempData["Flash"] = Policy.CancelledMessage(done.Booking.Cancellation?.Refund ?? RefundDecision.None, done.Booking.Price, Paid);
+                return Redirect(links.BookingPath(done.Booking));
             case ChangeOutcome.Refused refused:
                 Refusal = refused.Message;
-                var page = Page();
-                page.StatusCode = StatusCodes.Status409Conflict;
-                return page;
+                return this.PageWithStatus(StatusCodes.Status409Conflict);
             default:
                 return NotFound();
         }
@@ -51,9 +48,8 @@ public sealed class CancelModel(BookingService bookings, BookingChanges changes,
 
     private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
     {
-        var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Manage, users.GetUserId(User), ct);
-        if (check == LinkCheck.Expired) return StatusCode(StatusCodes.Status410Gone);
-        if (data is null) return NotFound();
+        var access = await door.OpenAsync(User, id, t, [BookingLinks.Manage], specialistToo: false, ct);
+        if (access.Data is not { } data) return access.Refusal;
         (Data, Token) = (data, t ?? "");
         Refund = changes.PreviewCancel(data.Booking, ActorRole.Customer);
         if (data.Booking.Status is not (BookingStatus.Confirmed or BookingStatus.Pending))

@@ -1,4 +1,5 @@
 using Consulting.Web.Bookings;
+using Consulting.Web.Domain;
 using Consulting.Web.Hosting;
 using Consulting.Web.Reviews;
 using Microsoft.AspNetCore.Identity;
@@ -12,7 +13,7 @@ namespace Consulting.Web.Pages.Bookings;
 /// link or by its signed-in customer.
 /// </summary>
 public sealed class DetailsModel(BookingService bookings, BookingChanges changes, Web.Notifications.EmailComposer calendar,
-    ReviewService reviews, UserManager<Data.AppUser> users, NodaTime.IClock clock) : PageModel
+    ReviewService reviews, BookingDoor door, UserManager<Data.AppUser> users, NodaTime.IClock clock) : PageModel
 {
     public sealed class ReviewInput
     {
@@ -31,7 +32,7 @@ public sealed class DetailsModel(BookingService bookings, BookingChanges changes
     /// <summary>A fresh manage token while the booking can still be changed; null otherwise.</summary>
     public string? ManageToken { get; private set; }
     public bool CanReschedule { get; private set; }
-    public int PolicyHours => (int)changes.Policy.Window.TotalHours;
+    public CancellationPolicy Policy => changes.Policy;
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct)
     {
@@ -52,7 +53,7 @@ public sealed class DetailsModel(BookingService bookings, BookingChanges changes
             return this.InvalidForm();
         }
         TempData["Flash"] = $"Thank you! Your review is on {Data.Specialist.DisplayName}'s profile.";
-        return Redirect($"/bookings/{id:N}?t={Uri.EscapeDataString(Token)}#review");
+        return Redirect(BookingLinks.BookingPath(id, Token, "review"));
     }
 
     private async Task LoadAsync(CancellationToken ct)
@@ -85,10 +86,8 @@ public sealed class DetailsModel(BookingService bookings, BookingChanges changes
     /// <summary>The page opens from the confirmation (view link), the emails' manage links, or for the signed-in customer.</summary>
     private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
     {
-        var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.View, users.GetUserId(User), ct);
-        if (check == LinkCheck.Invalid) (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Manage, users.GetUserId(User), ct);
-        if (check == LinkCheck.Expired) return StatusCode(StatusCodes.Status410Gone);
-        if (data is null) return NotFound();
+        var access = await door.OpenAsync(User, id, t, [BookingLinks.View, BookingLinks.Manage], specialistToo: false, ct);
+        if (access.Data is not { } data) return access.Refusal;
         (Data, Token) = (data, t ?? "");
         return null;
     }

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Consulting.Web.Pages.Bookings;
 
 /// <summary>The customer picks another time with the same specialist (signed manage link).</summary>
-public sealed class RescheduleModel(BookingService bookings, BookingChanges changes, WeekViews weeks, UserManager<Data.AppUser> users) : PageModel
+public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, WeekViews weeks, BookingDoor door) : PageModel
 {
     public BookingPageData Data { get; private set; } = null!;
     public string Token { get; private set; } = "";
@@ -38,7 +38,7 @@ public sealed class RescheduleModel(BookingService bookings, BookingChanges chan
         {
             case ChangeOutcome.Done done:
                 TempData["Flash"] = $"Your session is now on {ZoneDisplay.DateTime(done.Booking.Start, done.Booking.CustomerTimeZoneId)}. A new invite is on its way.";
-                return Redirect($"/bookings/{id:N}?t={Uri.EscapeDataString(bookings.ViewToken(done.Booking))}");
+                return Redirect(links.BookingPath(done.Booking));
             case ChangeOutcome.Taken taken:
                 var zone = TimeZones.Get(Grid!.Zone.Id);
                 Alternatives = taken.Alternatives.Select(s => SlotCell.For(s, zone)).ToList();
@@ -51,18 +51,12 @@ public sealed class RescheduleModel(BookingService bookings, BookingChanges chan
         }
     }
 
-    private PageResult Conflict()
-    {
-        var page = Page();
-        page.StatusCode = StatusCodes.Status409Conflict;
-        return page;
-    }
+    private PageResult Conflict() => this.PageWithStatus(StatusCodes.Status409Conflict);
 
     private async Task<IActionResult?> OpenAsync(Guid id, string? t, string? week, string? tz, CancellationToken ct)
     {
-        var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Manage, users.GetUserId(User), ct);
-        if (check == LinkCheck.Expired) return StatusCode(StatusCodes.Status410Gone);
-        if (data is null) return NotFound();
+        var access = await door.OpenAsync(User, id, t, [BookingLinks.Manage], specialistToo: false, ct);
+        if (access.Data is not { } data) return access.Refusal;
         (Data, Token) = (data, t ?? "");
         Refusal = changes.RescheduleRefusal(data.Booking, ActorRole.Customer);
         if (Refusal is null)

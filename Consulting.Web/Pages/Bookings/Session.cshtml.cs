@@ -15,7 +15,7 @@ namespace Consulting.Web.Pages.Bookings;
 /// <see cref="JoinOpensBefore"/> before the start until the end. For the customer (signed link or
 /// account) and the booking's specialist.
 /// </summary>
-public sealed class SessionModel(BookingService bookings, CurrentSpecialist current, UserManager<Data.AppUser> users, IClock clock) : PageModel
+public sealed class SessionModel(BookingService bookings, CurrentSpecialist current, BookingDoor door, IClock clock) : PageModel
 {
     public static readonly Duration JoinOpensBefore = Duration.FromMinutes(10);
 
@@ -31,16 +31,9 @@ public sealed class SessionModel(BookingService bookings, CurrentSpecialist curr
 
     public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct)
     {
-        var userId = users.GetUserId(User);
-        var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.View, userId, ct);
-        if (check == LinkCheck.Invalid) (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Manage, userId, ct);
-        // The booking's own specialist, signed in, needs no link.
-        if (data is null && await current.GetAsync(User, ct) is { } specialist
-            && await bookings.OpenForSpecialistAsync(id, specialist.Id, ct) is { } own)
-            (data, check, ForSpecialist) = (own, LinkCheck.Valid, true);
-        if (check == LinkCheck.Expired && data is null) return StatusCode(StatusCodes.Status410Gone);
-        if (data is null) return NotFound();
-        (Data, Token, Now) = (data, t ?? "", clock.GetCurrentInstant());
+        var access = await door.OpenAsync(User, id, t, [BookingLinks.View, BookingLinks.Manage], specialistToo: true, ct);
+        if (access.Data is not { } data) return access.Refusal;
+        (Data, Token, Now, ForSpecialist) = (data, t ?? "", clock.GetCurrentInstant(), access.ForSpecialist);
         Response.Headers.CacheControl = "no-store";
         if (!Request.IsHtmx()) return Page();
         Response.Headers.Vary = "HX-Request";

@@ -10,7 +10,7 @@ using NodaTime;
 namespace Consulting.Web.Pages.Checkout;
 
 /// <summary>Checkout: the customer's details, the price and the time in both zones, then payment.</summary>
-public sealed class IndexModel(BookingService bookings, IPaymentGateway gateway, UserManager<Data.AppUser> users, IClock clock) : PageModel
+public sealed class IndexModel(BookingService bookings, BookingLinks links, IPaymentGateway gateway, BookingDoor door, IClock clock) : PageModel
 {
     public sealed class InputModel
     {
@@ -60,21 +60,18 @@ public sealed class IndexModel(BookingService bookings, IPaymentGateway gateway,
             default:
                 // The hold ran out (or the booking expired) while the form was open: the page says so.
                 await OpenAsync(id, t, ct);
-                var page = Page();
-                page.StatusCode = StatusCodes.Status409Conflict;
-                return page;
+                return this.PageWithStatus(StatusCodes.Status409Conflict);
         }
     }
 
     private IActionResult RedirectToBooking() =>
-        Redirect($"/bookings/{Data.Booking.Id:N}?t={Uri.EscapeDataString(bookings.ViewToken(Data.Booking))}");
+        Redirect(links.BookingPath(Data.Booking));
 
     private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
     {
         Now = clock.GetCurrentInstant();
-        var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Checkout, users.GetUserId(User), ct);
-        if (check == LinkCheck.Expired) return StatusCode(StatusCodes.Status410Gone);
-        if (data is null) return NotFound();
+        var access = await door.OpenAsync(User, id, t, [BookingLinks.Checkout], specialistToo: false, ct);
+        if (access.Data is not { } data) return access.Refusal;
         (Data, Token) = (data, t ?? bookings.CheckoutToken(data.Booking));
         return null;
     }

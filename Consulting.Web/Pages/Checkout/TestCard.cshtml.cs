@@ -11,7 +11,7 @@ using System.Text.RegularExpressions;
 namespace Consulting.Web.Pages.Checkout;
 
 /// <summary>The built-in test provider's card page (only while Stripe isn't configured).</summary>
-public sealed partial class TestCardModel(BookingService bookings, IPaymentGateway gateway, UserManager<Data.AppUser> users) : PageModel
+public sealed partial class TestCardModel(BookingService bookings, BookingLinks links, IPaymentGateway gateway, BookingDoor door) : PageModel
 {
     public sealed class CardInput
     {
@@ -54,22 +54,19 @@ public sealed partial class TestCardModel(BookingService bookings, IPaymentGatew
                 return this.InvalidForm();
             default:
                 HoldEnded = true;
-                var page = Page();
-                page.StatusCode = StatusCodes.Status409Conflict;
-                return page;
+                return this.PageWithStatus(StatusCodes.Status409Conflict);
         }
     }
 
     private RedirectResult RedirectToBooking(Guid id) =>
-        Redirect($"/bookings/{id:N}?t={Uri.EscapeDataString(bookings.ViewToken(Data.Booking))}");
+        Redirect(links.BookingPath(Data.Booking));
 
     private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
     {
         if (gateway is not TestPaymentGateway) return NotFound();
-        var (data, check) = await bookings.OpenAsync(id, t, BookingLinks.Checkout, users.GetUserId(User), ct);
-        if (check == LinkCheck.Expired) return StatusCode(StatusCodes.Status410Gone);
-        if (data is null) return NotFound();
-        if (data.Payment is null) return Redirect($"/checkout/{id:N}?t={Uri.EscapeDataString(t ?? "")}");
+        var access = await door.OpenAsync(User, id, t, [BookingLinks.Checkout], specialistToo: false, ct);
+        if (access.Data is not { } data) return access.Refusal;
+        if (data.Payment is null) return Redirect(BookingLinks.CheckoutPath(id, t ?? ""));
         (Data, Token) = (data, t ?? "");
         HoldEnded = data.Booking.Status == BookingStatus.Expired;
         return null;

@@ -1,11 +1,10 @@
 using Consulting.Web.Domain;
-using Consulting.Web.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
-namespace Consulting.Web.Bookings;
+namespace Consulting.Web.Scheduling;
 
 /// <summary>
 /// Which free slots customers are offered, as one SQL condition: the slot is free and still part of

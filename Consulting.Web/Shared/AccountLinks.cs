@@ -1,11 +1,11 @@
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace Consulting.Web.Accounts;
+namespace Consulting.Web.Shared;
 
 /// <summary>
 /// The paths of the account pages that emails link to, with their tokens. Emails make them absolute
-/// with <see cref="Hosting.AbsoluteUrls"/> (from <c>App:BaseUrl</c>); pages link to the same paths.
+/// with <see cref="AbsoluteUrls"/> (from <c>App:BaseUrl</c>); pages link to the same paths.
 /// </summary>
 public static class AccountLinks
 {

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Consulting.Web.Domain;
 using NodaTime;
 
-namespace Consulting.Web.Bookings;
+namespace Consulting.Web.Shared;
 
 /// <summary>The "Booking" settings section.</summary>
 public sealed class BookingOptions

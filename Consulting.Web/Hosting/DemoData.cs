@@ -1,10 +1,11 @@
+using Consulting.Web.Data;
 using Consulting.Web.Accounts;
 using Consulting.Web.Domain;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
-namespace Consulting.Web.Data;
+namespace Consulting.Web.Hosting;
 
 /// <summary>Roles for every database, and demo people for an empty one (README lists the sign-ins).</summary>
 public sealed class DemoData(

@@ -1,7 +1,8 @@
 using Consulting.Web.Meetings;
-using Consulting.Web.Payments;
+using Consulting.Web.Jobs;
+using Consulting.Web.Notifications;
 
-namespace Consulting.Web.Jobs;
+namespace Consulting.Web.Payments;
 
 /// <summary>
 /// What a request may do once its change to a booking is committed: finish that booking's own

@@ -1,12 +1,12 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
-using Consulting.Web.Scheduling;
+using Consulting.Web.Jobs;
 using Coravel.Queuing.Interfaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
-namespace Consulting.Web.Jobs;
+namespace Consulting.Web.Scheduling;
 
 /// <summary>Where a specialist's latest availability change stands, for the editor to show.</summary>
 /// <param name="Pending">A reconcile is queued or running: the change isn't applied yet.</param>
@@ -27,7 +27,7 @@ public sealed class GenerationJobs(
     SlotGenerator generator,
     IQueue queue,
     IClock clock,
-    Bookings.OfferRules offerRules,
+    OfferRules offerRules,
     IOptions<SchedulingOptions> options,
     IOptions<JobsOptions> jobsOptions,
     ILogger<GenerationJobs> log) : IWorkKind<GenerationJob, Guid>

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Options;
 
-namespace Consulting.Web.Hosting;
+namespace Consulting.Web.Shared;
 
 /// <summary>The "App" settings section.</summary>
 public sealed class AppOptions : IValidatableObject
@@ -60,14 +60,4 @@ public sealed class AbsoluteUrls(IOptions<AppOptions> options)
 
     /// <summary>The absolute address of one of our paths ("/bookings/…?t=…").</summary>
     public Uri To(string pathAndQuery) => new(Base, pathAndQuery.TrimStart('/'));
-}
-
-public static class AbsoluteUrlsSetup
-{
-    public static WebApplicationBuilder AddAbsoluteUrls(this WebApplicationBuilder builder)
-    {
-        builder.AddSettings<AppOptions>(AppOptions.Section);
-        builder.Services.AddSingleton<AbsoluteUrls>();
-        return builder;
-    }
 }

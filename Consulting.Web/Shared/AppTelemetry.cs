@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Consulting.Web.Hosting;
+namespace Consulting.Web.Shared;
 
 /// <summary>
 /// The app's own traces and metrics, exported with ASP.NET Core's, HttpClient's, EF Core's and the
-/// runtime's when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (<see cref="ObservabilitySetup"/>).
+/// runtime's when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (<c>Hosting/ObservabilitySetup.cs</c>).
 /// Without a listener every call here costs next to nothing.
 /// </summary>
 public static class AppTelemetry

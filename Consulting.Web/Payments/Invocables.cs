@@ -1,0 +1,14 @@
+using Coravel.Invocable;
+
+namespace Consulting.Web.Payments;
+
+// Coravel runs these on every instance: each sweep (every 15 seconds, or woken through the queue)
+// claims what the database says is due, so every row and every scheduled turn is done by one instance.
+
+/// <summary>Refunds that are due (new, or retrying after a failure).</summary>
+public sealed class RunRefunds(RefundJobs refunds) : IInvocable, ICancellableInvocable
+{
+    public CancellationToken CancellationToken { get; set; }
+
+    public Task Invoke() => refunds.RunDueAsync(CancellationToken);
+}
