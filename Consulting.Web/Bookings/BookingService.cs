@@ -111,8 +111,9 @@ public sealed class BookingService(
         var slot = await SlotById(db, slotId, ct);
         if (slot is null) return await NextOpenAsync(specialistId, ct);
         if (slot.SpecialistId != specialistId) return null;
-        if (slot.State == SlotState.Available && slot.Unavailability == SlotUnavailability.None && slot.Start > clock.GetCurrentInstant()) return null;
-        return await openSlots.NearestAsync(specialistId, slot.Start, 6, ct);
+        // Open means offered: the booking rules (notice, horizon, daily cap) refuse holds on some free slots too.
+        var nearest = await openSlots.NearestAsync(specialistId, slot.Start, 7, ct);
+        return nearest.Any(o => o.Id == slotId) ? null : nearest.Take(6).ToList();
     }
 
     private static readonly Func<AppDbContext, Guid, CancellationToken, Task<Slot?>> SlotById =

@@ -25,7 +25,7 @@ public sealed class AccountDataTests : MailingAppTests
         var future = await App.ConfirmedBookingAsync(specialist.Slots[^1], customer: ana);
         past = await App.CompleteAsync(specialist, past);
         await using (var scope = App.Services.CreateAsyncScope())
-            Assert.Null(await scope.ServiceProvider.GetRequiredService<ReviewService>()
+            Assert.Empty(await scope.ServiceProvider.GetRequiredService<ReviewService>()
                 .SubmitAsync(past.Id, ana.UserId, 5, "Clear, practical advice.", CancellationToken.None));
         return (specialist, ana, past, future);
     }

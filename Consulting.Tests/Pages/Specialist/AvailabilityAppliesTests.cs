@@ -105,8 +105,8 @@ public sealed class AvailabilityAppliesTests : IDisposable
 
         // A customer still looking at the old page (it may even be cached a moment) loses the hold.
         var stale = await customer.SubmitAsync(before, "form.week-grid", new Dictionary<string, string> { ["slotId"] = free.Id.ToString() });
-        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
-        var taken = await Html.ParseAsync(stale);
+        Assert.Equal(HttpStatusCode.SeeOther, stale.StatusCode);
+        var taken = await customer.GetPageAsync(stale.Headers.Location!.OriginalString);
         Assert.Equal("This time was just taken", taken.QuerySelector("#taken-heading").Text());
         Assert.NotEmpty(taken.QuerySelectorAll(".notice .slot-button"));
 
@@ -263,8 +263,8 @@ public sealed class AvailabilityAppliesTests : IDisposable
 
         // The rules decide at once, even before the reconcile has run: the hold's write reads them.
         var tooSoon = await customer.SubmitAsync(week, "form.week-grid", new Dictionary<string, string> { ["slotId"] = tomorrow.Id.ToString() });
-        Assert.Equal(HttpStatusCode.Conflict, tooSoon.StatusCode);
-        var alternatives = (await Html.ParseAsync(tooSoon)).QuerySelectorAll(".notice .slot-button").Select(b => Guid.Parse(b.GetAttribute("value")!)).ToList();
+        Assert.Equal(HttpStatusCode.SeeOther, tooSoon.StatusCode);
+        var alternatives = (await customer.GetPageAsync(tooSoon.Headers.Location!.OriginalString)).QuerySelectorAll(".notice .slot-button").Select(b => Guid.Parse(b.GetAttribute("value")!)).ToList();
         var slots = (await SlotsAsync(s.Me.Id)).ToDictionary(x => x.Id);
         Assert.NotEmpty(alternatives);
         Assert.All(alternatives, id => Assert.True(slots[id].Start >= _app.Clock.GetCurrentInstant() + Duration.FromHours(48)));
