@@ -1,6 +1,7 @@
 using System.Net;
 using AngleSharp.Html.Dom;
 using Consulting.Tests.Support;
+using Consulting.Web.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Consulting.Tests.Pages;
@@ -93,6 +94,33 @@ public sealed class EveryErrorAtOnceTests(SeededAppFactory app) : IClassFixture<
         Assert.Equal("\u201CMars/Olympus_Mons\u201D is not a time zone we know. Pick one from the list, e.g. Europe/Berlin.", messages["Profile_TimeZoneId"]);
         // One summary: the page's other forms and its top say nothing.
         Assert.Single(refused.QuerySelectorAll("[data-error-summary]"));
+    }
+
+    [Fact]
+    public async Task Password_and_email_changes_report_a_wrong_current_password_beside_the_other_fields()
+    {
+        var customer = await app.CreateCustomerAsync("Ana Díaz");
+        var page = await customer.Client.GetPageAsync("/account");
+
+        var password = await customer.Client.SubmitAsync(page, "form[action*='handler=Password']", new Dictionary<string, string>
+        {
+            ["ChangePassword.CurrentPassword"] = "not my password", ["ChangePassword.NewPassword"] = "short", ["ChangePassword.ConfirmPassword"] = "shorter",
+        });
+        var email = await customer.Client.SubmitAsync(page, "form[action*='handler=Email']", new Dictionary<string, string>
+        {
+            ["ChangeEmail.NewEmail"] = "not an address", ["ChangeEmail.CurrentPassword"] = "not my password",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, password.StatusCode);
+        var passwordMessages = AssertSummary(await Html.ParseAsync(password), "#password",
+            "ChangePassword_CurrentPassword", "ChangePassword_NewPassword", "ChangePassword_ConfirmPassword");
+        Assert.Equal(AccountSecurity.WrongPassword, passwordMessages["ChangePassword_CurrentPassword"]);
+        Assert.Contains("at least", passwordMessages["ChangePassword_NewPassword"]);
+        Assert.Equal(HttpStatusCode.BadRequest, email.StatusCode);
+        var emailMessages = AssertSummary(await Html.ParseAsync(email), "#email", "ChangeEmail_NewEmail", "ChangeEmail_CurrentPassword");
+        Assert.Equal(AccountSecurity.WrongPassword, emailMessages["ChangeEmail_CurrentPassword"]);
+        // Nothing changed.
+        Assert.Equal(HttpStatusCode.Redirect, (await app.CreateBrowserLikeClient().SignInAsync(customer.Email, CustomerAccounts.Password)).StatusCode);
     }
 
     [Fact]

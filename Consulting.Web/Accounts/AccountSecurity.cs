@@ -113,6 +113,20 @@ public sealed class AccountSecurity(
     }
 
     /// <returns>Errors keyed by field; empty when changed.</returns>
+    /// <summary>
+    /// What is wrong with the passwords of an email or password change, asked beside the form's other
+    /// checks so that it says everything at once: a wrong current password, the new one's rules.
+    /// A missing field is the form's own message.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Field, string Message)>> PasswordProblemsAsync(AppUser user, string? currentPassword, string? newPassword = null)
+    {
+        var errors = new List<(string, string)>();
+        if (!string.IsNullOrEmpty(currentPassword) && !await users.CheckPasswordAsync(user, currentPassword)) errors.Add(("CurrentPassword", WrongPassword));
+        if (!string.IsNullOrEmpty(newPassword))
+            errors.AddRange((await PasswordRules.ProblemsAsync(users, user, newPassword)).Select(m => ("NewPassword", m)));
+        return errors;
+    }
+
     public async Task<IReadOnlyList<(string Field, string Message)>> ChangePasswordAsync(AppUser user, string currentPassword,
         string newPassword, CancellationToken ct)
     {

@@ -75,11 +75,7 @@ public sealed class Registration(AppDbContext db, UserManager<AppUser> users, IC
             if (account.TimeZoneId != specialist.TimeZoneId) Check(() => TimeZones.Require(specialist.TimeZoneId, "TimeZoneId"));
             if (NameError(account) is null) Check(() => _ = SpecialistProfile.NormalizeSlug(account.DisplayName));
         }
-        foreach (var validator in users.PasswordValidators)
-        {
-            var result = await validator.ValidateAsync(users, new AppUser(), account.Password ?? "");
-            errors.AddRange(result.Errors.Select(MapError));
-        }
+        errors.AddRange((await PasswordRules.ProblemsAsync(users, new AppUser(), account.Password)).Select(m => ("Password", m)));
         return errors;
     }
 

@@ -88,7 +88,11 @@ public sealed class IndexModel(
     {
         if (await LoadAsync() is { } gone) return gone;
         ChangeEmail = new EmailInput { NewEmail = input.NewEmail };
-        if (!ModelState.IsValid) return this.InvalidForm();
+        if (!ModelState.IsValid)
+        {
+            ModelState.AddErrorsToValidFields(await security.PasswordProblemsAsync(Account, input.CurrentPassword), nameof(ChangeEmail));
+            return this.InvalidForm();
+        }
         var errors = await security.RequestEmailChangeAsync(Account, input.NewEmail, input.CurrentPassword, ct);
         if (errors.Count > 0)
         {
@@ -101,6 +105,7 @@ public sealed class IndexModel(
     public async Task<IActionResult> OnPostPasswordAsync([FromForm(Name = nameof(ChangePassword))] PasswordInput input, CancellationToken ct)
     {
         if (await LoadAsync() is { } gone) return gone;
+        ModelState.AddErrorsToValidFields(await security.PasswordProblemsAsync(Account, input.CurrentPassword, input.NewPassword), nameof(ChangePassword));
         if (!ModelState.IsValid) return this.InvalidForm();
         var errors = await security.ChangePasswordAsync(Account, input.CurrentPassword, input.NewPassword, ct);
         if (errors.Count > 0)
