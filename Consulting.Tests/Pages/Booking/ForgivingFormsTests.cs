@@ -102,6 +102,8 @@ public sealed class ForgivingFormsTests(SeededAppFactory app) : IClassFixture<Se
         Assert.Equal("9 Nov – 15 Nov 2026", page.GetElementById("week-title").Text());
         Assert.NotEmpty(page.QuerySelectorAll(".notice .slot-button"));
         Assert.DoesNotContain(taken.Id.ToString(), page.QuerySelectorAll(".notice .slot-button").Select(b => b.GetAttribute("value")));
+        // Choosing one of the nearest times keeps the week too, should that one be gone as well.
+        Assert.Equal("2026-11-09", page.QuerySelector(".notice form input[name='week']")?.GetAttribute("value"));
 
         // The flag names a time, it doesn't assert anything: for a time that is open the page has nothing to apologise for.
         var open = specialist.Slots.Last();
