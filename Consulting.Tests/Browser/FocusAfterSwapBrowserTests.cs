@@ -112,6 +112,21 @@ public sealed class FocusAfterSwapBrowserTests(BrowserFixture browser)
         await FocusedAsync(page, ".pager a[rel=next], #results-heading");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("p=2"));
         await Assertions.Expect(page.Locator("#Length")).ToHaveValueAsync("0");
+
+        // A wrong price is marked on its field, and the mark goes once it is put right.
+        var price = page.Locator("#MaxPrice");
+        await page.Locator("#Currency").SelectOptionAsync("EUR");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("Currency=EUR"));
+        await price.FillAsync("lots");
+        await price.PressAsync("Tab");
+        await Assertions.Expect(page.Locator("#MaxPrice-error")).Not.ToBeEmptyAsync();
+        await Assertions.Expect(price).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(price).ToHaveAttributeAsync("aria-describedby", new System.Text.RegularExpressions.Regex("MaxPrice-error"));
+        await price.FillAsync("500");
+        await price.PressAsync("Tab");
+        await Assertions.Expect(page.Locator("#MaxPrice-error")).ToBeEmptyAsync();
+        await Assertions.Expect(price).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(price).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("input-validation-error"));
         await page.Context.CloseAsync();
     }
 

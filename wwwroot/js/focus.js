@@ -68,6 +68,22 @@
         if (target && target.contains(document.activeElement)) lost.set(target, describe(document.activeElement));
     });
 
+    // A field's message swapped in out of band (the /find filters keep what is typed in them, so the
+    // fields themselves aren't re-rendered): the field's invalid state follows its "<id>-error" message.
+    document.addEventListener("htmx:afterSettle", function (evt) {
+        var message = evt.target;
+        if (!message.id || !/-error$/.test(message.id) || !message.classList.contains("field-error")) return;
+        var field = document.getElementById(message.id.slice(0, -"-error".length));
+        if (!field || !field.matches("input, select, textarea")) return;
+        var invalid = text(message) !== "";
+        field.classList.toggle("input-validation-error", invalid);
+        var described = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) { return id && id !== message.id; });
+        if (invalid) { field.setAttribute("aria-invalid", "true"); described.push(message.id); }
+        else field.removeAttribute("aria-invalid");
+        if (described.length) field.setAttribute("aria-describedby", described.join(" "));
+        else field.removeAttribute("aria-describedby");
+    });
+
     document.addEventListener("htmx:afterSettle", function (evt) {
         // htmx settles each new element: the target's new content (under the target's id when swapped
         // outerHTML) and any out-of-band pieces. Only the target's content moves the focus or speaks.
