@@ -39,18 +39,25 @@ public sealed class BookingLinks(IDataProtectionProvider protection, IClock cloc
     /// <summary>Token for the booking's own page (confirmation): valid until a month after the session.</summary>
     public string ViewToken(Booking booking) => Token(booking.Id, View, booking.End + Duration.FromDays(30));
 
-    // The booking's pages as paths, each with the token that opens it without signing in: pages
-    // redirect to them, emails and the payment provider get them through AbsoluteUrls.
+    // The booking's pages as paths, with the token that opens each without signing in (pages
+    // redirect to them, emails and the payment provider get them through AbsoluteUrls), or without
+    // one for the signed-in lists.
+
+    private static string WithToken(string path, string? token) => token is null ? path : $"{path}?t={Uri.EscapeDataString(token)}";
 
     /// <summary>The booking's own page (<c>/bookings/{id}</c>), opened by <paramref name="token"/>; <paramref name="fragment"/> without '#'.</summary>
-    public static string BookingPath(Guid bookingId, string token, string? fragment = null) =>
-        $"/bookings/{bookingId:N}?t={Uri.EscapeDataString(token)}{(fragment is null ? "" : "#" + fragment)}";
+    public static string BookingPath(Guid bookingId, string? token = null, string? fragment = null) =>
+        WithToken($"/bookings/{bookingId:N}", token) + (fragment is null ? "" : "#" + fragment);
+
+    /// <summary>The booking's .ics download from its own page.</summary>
+    public static string InvitePath(Guid bookingId, string token) =>
+        $"/bookings/{bookingId:N}?handler=Invite&t={Uri.EscapeDataString(token)}";
 
     public string BookingPath(Booking booking) => BookingPath(booking.Id, ViewToken(booking));
 
     /// <summary>One of the booking's own pages (<c>session</c>, <c>reschedule</c>, <c>cancel</c>), opened by <paramref name="token"/>.</summary>
-    public static string BookingPagePath(Guid bookingId, string page, string token) =>
-        $"/bookings/{bookingId:N}/{page}?t={Uri.EscapeDataString(token)}";
+    public static string BookingPagePath(Guid bookingId, string page, string? token = null) =>
+        WithToken($"/bookings/{bookingId:N}/{page}", token);
 
     public string ReschedulePath(Booking booking) => BookingPagePath(booking.Id, "reschedule", ManageToken(booking));
 
@@ -60,8 +67,8 @@ public sealed class BookingLinks(IDataProtectionProvider protection, IClock cloc
     public static string HostPath(Guid bookingId) => $"/bookings/{bookingId:N}/session?handler=Host";
 
     /// <summary>A checkout page (<c>/checkout/{id}</c>, <c>…/done</c>, <c>…/test-card</c>), opened by <paramref name="token"/>.</summary>
-    public static string CheckoutPath(Guid bookingId, string token, string? step = null) =>
-        $"/checkout/{bookingId:N}{(step is null ? "" : "/" + step)}?t={Uri.EscapeDataString(token)}";
+    public static string CheckoutPath(Guid bookingId, string? token = null, string? step = null) =>
+        WithToken($"/checkout/{bookingId:N}{(step is null ? "" : "/" + step)}", token);
 
     public string CheckoutPath(Booking booking) => CheckoutPath(booking.Id, CheckoutToken(booking));
 

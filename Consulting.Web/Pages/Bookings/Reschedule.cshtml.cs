@@ -66,7 +66,7 @@ public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, 
                 : new ViewerZone(data.Booking.CustomerTimeZoneId, ZoneSource.Account, string.IsNullOrWhiteSpace(tz) ? null : tz.Trim());
             ViewData["ViewerZone"] = zone;
             var view = await weeks.WeekAsync(data.Specialist.Id, zone.Id, TimeInput.Date(week), ct);
-            var path = $"/bookings/{id:N}/reschedule";
+            var path = BookingLinks.BookingPagePath(id, "reschedule");
             Grid = new WeekGrid(view, zone, path, new Dictionary<string, string?> { ["t"] = t },
                 $"{path}?t={Uri.EscapeDataString(t ?? "")}&tz={Uri.EscapeDataString(zone.Id)}", "Move to");
         }

@@ -56,7 +56,7 @@ public sealed class ProfileModel(
         var zoneId = ZoneLookup.TryFind(tz, out var picked) ? picked : ViewerZones.Resolve(HttpContext, null, null).Id;
         var outcome = await booking.HoldAsync(slotId, users.GetUserId(User), zoneId, ct);
         if (outcome is HoldOutcome.Held held)
-            return Redirect($"/checkout/{held.Booking.Id:N}?t={Uri.EscapeDataString(booking.CheckoutToken(held.Booking))}");
+            return Redirect(BookingLinks.CheckoutPath(held.Booking.Id, booking.CheckoutToken(held.Booking)));
         // The refusal shows the week the visitor was looking at, under that week's own address.
         if (!await LoadAsync(slug, week, tz, ct)) return NotFound();
         if (outcome is HoldOutcome.OwnSlot && Specialist.Profile.UserId == users.GetUserId(User))
