@@ -66,7 +66,7 @@ public sealed class SpecialistFeedTests(FeedAppFactory app) : IClassFixture<Feed
             }
             else if (outcome != BookingStatus.Pending)
             {
-                booking.Confirm(placedAt + Duration.FromMinutes(2));
+                booking.ConfirmPaid(placedAt + Duration.FromMinutes(2));
                 slot.Book(id);
                 booking.AttachMeeting(new MeetingInfo("jitsi", null, MeetingUrl, null));
                 var ended = booking.End + Duration.FromMinutes(5);

@@ -1,3 +1,4 @@
+using Consulting.Tests.Support;
 using Consulting.Web.Domain;
 using NodaTime;
 
@@ -28,7 +29,7 @@ public class BookingTests
     private static Booking Confirmed(Slot? slot = null)
     {
         var booking = Pending(slot);
-        booking.Confirm(Created + Duration.FromMinutes(5));
+        booking.ConfirmPaid(Created + Duration.FromMinutes(5));
         return booking;
     }
 
@@ -107,7 +108,7 @@ public class BookingTests
         var booking = Pending();
         var paidAt = Created + Duration.FromMinutes(5);
 
-        booking.Confirm(paidAt);
+        booking.ConfirmPaid(paidAt);
 
         Assert.Equal(BookingStatus.Confirmed, booking.Status);
         var entry = booking.StatusHistory[^1];
@@ -123,7 +124,7 @@ public class BookingTests
     {
         var booking = Confirmed();
 
-        Assert.Throws<DomainException>(() => booking.Confirm(Created + Duration.FromMinutes(6)));
+        Assert.Throws<DomainException>(() => booking.ConfirmPaid(Created + Duration.FromMinutes(6)));
     }
 
     [Fact]
@@ -131,7 +132,7 @@ public class BookingTests
     {
         var booking = Cancelled();
 
-        Assert.Throws<DomainException>(() => booking.Confirm(SessionStart - Duration.FromDays(2)));
+        Assert.Throws<DomainException>(() => booking.ConfirmPaid(SessionStart - Duration.FromDays(2)));
     }
 
     [Fact]
@@ -139,7 +140,7 @@ public class BookingTests
     {
         var booking = Completed();
 
-        Assert.Throws<DomainException>(() => booking.Confirm(booking.End + Duration.FromHours(1)));
+        Assert.Throws<DomainException>(() => booking.ConfirmPaid(booking.End + Duration.FromHours(1)));
     }
 
     [Fact]
@@ -193,13 +194,13 @@ public class BookingTests
         var booking = Expired();
         var paidAt = HoldEnd + Duration.FromMinutes(3);
 
-        booking.Confirm(paidAt, "Late payment received");
+        booking.ConfirmPaid(paidAt);
 
         Assert.Equal(BookingStatus.Confirmed, booking.Status);
         Assert.Equal(
             [BookingStatus.Pending, BookingStatus.Expired, BookingStatus.Confirmed],
             booking.StatusHistory.Select(h => h.Status));
-        Assert.Equal("Late payment received", booking.StatusHistory[^1].Reason);
+        Assert.Equal("Payment received after the hold expired; the time was still free", booking.StatusHistory[^1].Reason);
     }
 
     // --- Cancel ---
@@ -680,7 +681,7 @@ public class BookingTests
     public void Status_history_lists_every_transition_in_order_with_role_and_reason()
     {
         var booking = Pending();
-        booking.Confirm(Created + Duration.FromMinutes(5));
+        booking.ConfirmPaid(Created + Duration.FromMinutes(5));
         booking.MarkCompleted(Specialist, booking.End);
 
         Assert.Collection(booking.StatusHistory,

@@ -22,6 +22,8 @@ public sealed class CancellationPolicyTests
             TwoDays.OutcomeNoted(RefundDecision.None),
             TwoDays.ManageNote(mayReschedule: true),
             TwoDays.ManageNote(mayReschedule: false),
+            TwoDays.ToCancelNote(RefundDecision.None, Price, paid: true),
+            TwoDays.CancelledWithAccount("your session", RefundDecision.None, Price, paid: true),
         ];
         Assert.All(sentences, s => Assert.Contains("48 hours", s));
         Assert.All(sentences, s => Assert.DoesNotContain("24", s));
@@ -49,5 +51,16 @@ public sealed class CancellationPolicyTests
         Assert.Equal(RefundDecision.Full, TwoDays.RefundFor(ActorRole.Customer, start, start - Duration.FromHours(48)));
         Assert.Equal(RefundDecision.None, TwoDays.RefundFor(ActorRole.Customer, start, start - Duration.FromHours(48) + Duration.FromSeconds(1)));
         Assert.Equal(RefundDecision.Full, TwoDays.RefundFor(ActorRole.Specialist, start, start - Duration.FromHours(1)));
+    }
+
+    [Fact]
+    public void Deleting_an_account_words_each_cancelled_booking_as_the_policy_does()
+    {
+        Assert.Equal("full refund of €50.00.", TwoDays.ToCancelNote(RefundDecision.Full, Price, paid: true));
+        Assert.Equal("nothing has been charged.", TwoDays.ToCancelNote(RefundDecision.Full, Price, paid: false));
+        Assert.Equal("We cancelled your session and are refunding €50.00 in full; it reaches your card within a few days.",
+            TwoDays.CancelledWithAccount("your session", RefundDecision.Full, Price, paid: true));
+        Assert.Equal("We cancelled your session; nothing had been charged.",
+            TwoDays.CancelledWithAccount("your session", RefundDecision.None, Price, paid: false));
     }
 }

@@ -1,3 +1,4 @@
+using Consulting.Tests.Support;
 using Consulting.Web.Domain;
 using NodaTime;
 
@@ -226,7 +227,7 @@ public class ReviewTests
     private static Booking CompletedBooking(string? customerUserId = "customer-1")
     {
         var booking = BookingFor(customerUserId);
-        booking.Confirm(Created + Duration.FromMinutes(1));
+        booking.ConfirmPaid(Created + Duration.FromMinutes(1));
         booking.MarkCompleted(Actor.Specialist("specialist-1"), booking.End);
         return booking;
     }
@@ -255,7 +256,7 @@ public class ReviewTests
     public void Write_for_a_confirmed_booking_throws()
     {
         var booking = BookingFor("customer-1");
-        booking.Confirm(Created + Duration.FromMinutes(1));
+        booking.ConfirmPaid(Created + Duration.FromMinutes(1));
 
         Assert.Throws<DomainException>(() => Review.Write(booking, "specialist-1", "customer-1", 5, "Great", WrittenAt));
     }
@@ -264,7 +265,7 @@ public class ReviewTests
     public void Write_for_a_no_show_booking_throws()
     {
         var booking = BookingFor("customer-1");
-        booking.Confirm(Created + Duration.FromMinutes(1));
+        booking.ConfirmPaid(Created + Duration.FromMinutes(1));
         booking.MarkNoShow(Actor.Specialist("specialist-1"), booking.End);
 
         Assert.Throws<DomainException>(() => Review.Write(booking, "specialist-1", "customer-1", 5, "Great", WrittenAt));

@@ -6,6 +6,15 @@ namespace Consulting.Tests.Support;
 
 public static class SlotFixtures
 {
+    /// <summary>Confirms a booking with a payment that succeeded at <paramref name="at"/>, as a payment's outcome does.</summary>
+    public static Payment ConfirmPaid(this Booking booking, Instant at)
+    {
+        var payment = Payment.Start(booking.Id, booking.Price, "test", at);
+        payment.MarkSucceeded(null, at);
+        booking.Confirm(payment, at);
+        return payment;
+    }
+
     /// <summary>
     /// Puts a slot into the state the hold writers' conditional UPDATE leaves it in (held for a
     /// booking until a time), for tests that need a held slot without going through a hold. The rule

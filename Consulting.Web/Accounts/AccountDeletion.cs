@@ -42,7 +42,7 @@ public sealed class AccountDeletion(
 {
     public const string CancelReason = "The customer deleted their account.";
 
-    public int PolicyHours => (int)changes.Policy.Window.TotalHours;
+    public CancellationPolicy Policy => changes.Policy;
 
     public async Task<DeletionPreview> PreviewAsync(AppUser user, CancellationToken ct)
     {
@@ -72,9 +72,7 @@ public sealed class AccountDeletion(
         {
             if (await changes.CancelAsync(item.Booking.Id, Actor.Customer(user.Id), CancelReason, ct) is not ChangeOutcome.Done) continue;
             var when = $"your session with {item.SpecialistName} on {ZoneDisplay.DateTime(item.Booking.Start, item.Booking.CustomerTimeZoneId)}";
-            summary.Add(!item.Paid ? $"We cancelled {when}; nothing had been charged."
-                : item.Refund == RefundDecision.Full ? $"We cancelled {when} and are refunding {Currencies.Format(item.Booking.Price)} in full; it reaches your card within a few days."
-                : $"We cancelled {when}; as it was less than {changes.Policy.Window.TotalHours:0} hours away, it isn't refunded.");
+            summary.Add(changes.Policy.CancelledWithAccount(when, item.Refund, item.Booking.Price, item.Paid));
         }
         // A booking that changed while it was being cancelled (e.g. paid that moment) keeps the account for now.
         if ((await PreviewAsync(user, ct)).ToCancel.Count > 0)
@@ -121,7 +119,7 @@ public sealed class AccountDeletion(
                               select b.Id).CountAsync(ct);
         return upcoming == 0 ? null
             : $"You have {upcoming} upcoming {(upcoming == 1 ? "booking" : "bookings")} with customers. Cancel {(upcoming == 1 ? "it" : "them")} " +
-              "on your Bookings page first (each customer gets a full refund), then delete your account.";
+              $"on your Bookings page first ({CancellationPolicy.SpecialistCancelsFirst}), then delete your account.";
     }
 
     /// <summary>Their bookings, reviews and messages stay for the other side, without them.</summary>

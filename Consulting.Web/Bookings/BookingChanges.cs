@@ -1,6 +1,5 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
-using Consulting.Web.Notifications;
 using Consulting.Web.Payments;
 using Consulting.Web.Scheduling;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +21,6 @@ public abstract record ChangeOutcome
 public sealed class BookingChanges(
     AppDbContext db,
     OpenSlots openSlots,
-    Notifier notifier,
     FollowUps followUps,
     OfferRules offerRules,
     IClock clock,
@@ -69,45 +67,19 @@ public sealed class BookingChanges(
     }
 
     /// <summary>
-    /// The booking's payment was refunded in full at the provider, not by the app (a refund in
-    /// Stripe's dashboard): the session is cancelled as a specialist's cancellation would be (slot
-    /// free, meeting deleted, both told, cancel invites), with nothing more to refund. Runs inside
-    /// the caller's transaction; the caller runs the follow-ups after committing.
+    /// Cancels a booking whose row the caller has locked; returns why not, or null once it is saved.
+    /// The slot, the refund and the messages follow from the booking's event, in the same save.
     /// </summary>
-    public async Task CancelAfterProviderRefundAsync(Guid bookingId, Guid refundedPaymentId, CancellationToken ct)
-    {
-        await db.LockRowAsync<Booking>(bookingId, ct);
-        var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
-        if (booking.Status != BookingStatus.Confirmed) return;
-        // Another payment still pays for it (the refunded one was a duplicate): the session stands.
-        if (await db.Payments.AnyAsync(p => p.BookingId == bookingId && p.Id != refundedPaymentId && p.Status == PaymentStatus.Succeeded, ct)) return;
-        // A session that has ended can't be cancelled; the refund stays recorded on its payment.
-        await CancelLockedAsync(booking, Actor.System, CancellationPolicy.ProviderRefundReason, clock.GetCurrentInstant(), ct);
-    }
-
-
-    /// <summary>Cancels a booking whose row the caller has locked; returns why not, or null once it is saved.</summary>
     private async Task<string?> CancelLockedAsync(Booking booking, Actor by, string? reason, Instant now, CancellationToken ct)
     {
-        RefundDecision refund;
         try
         {
-            refund = booking.Cancel(by, reason, now, Policy);
+            booking.Cancel(by, reason, now, Policy);
         }
         catch (DomainException e)
         {
             return e.Message;
         }
-        var slot = await db.Slots.SingleOrDefaultAsync(s => s.Id == booking.SlotId, ct);
-        if (slot is not null && slot.BookingId == booking.Id && slot.State is SlotState.Held or SlotState.Booked)
-            slot.Release(booking.Id);
-        if (refund == RefundDecision.Full)
-        {
-            var paid = await db.Payments.Where(p => p.BookingId == booking.Id && p.Status == PaymentStatus.Succeeded).ToListAsync(ct);
-            foreach (var payment in paid)
-                payment.RequestRefund(CancellationPolicy.RefundReason(by.Role), now);
-        }
-        await notifier.CancelledAsync(booking, refund, ct);
         await db.SaveChangesAsync(ct);
         return null;
     }
@@ -143,9 +115,7 @@ public sealed class BookingChanges(
             if (won == 1)
             {
                 var newSlot = await db.Slots.AsNoTracking().SingleAsync(s => s.Id == newSlotId, ct);
-                var previousStart = booking.Start;
                 booking.Reschedule(newSlot, by, null, now, Policy);
-                await notifier.RescheduledAsync(booking, previousStart, ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             }

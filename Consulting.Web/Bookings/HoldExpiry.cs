@@ -28,8 +28,7 @@ public sealed class HoldExpiry(AppDbContext db, IPaymentGateway gateway, IClock 
         var now = clock.GetCurrentInstant();
         var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
         if (!booking.IsHoldExpired(now)) return false;
-        var slot = await db.Slots.SingleAsync(s => s.Id == booking.SlotId, ct);
-        if (slot.State == SlotState.Held && slot.BookingId == booking.Id) slot.Release(booking.Id);
+        // Its slot is released with it (BookingConsequences).
         booking.Expire(now);
         var open = await db.Payments.Where(p => p.BookingId == bookingId && p.Status == PaymentStatus.Pending).ToListAsync(ct);
         try

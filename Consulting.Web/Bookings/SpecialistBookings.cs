@@ -1,6 +1,5 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
-using Consulting.Web.Notifications;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -9,7 +8,7 @@ namespace Consulting.Web.Bookings;
 public sealed record SpecialistBookingRow(Booking Booking, PaymentStatus? Payment);
 
 /// <summary>A specialist's own bookings (never anyone else's) and what they can do with them after the session.</summary>
-public sealed class SpecialistBookings(AppDbContext db, Notifier notifier, IClock clock)
+public sealed class SpecialistBookings(AppDbContext db, IClock clock)
 {
     public const int PageSize = 20;
 
@@ -26,32 +25,24 @@ public sealed class SpecialistBookings(AppDbContext db, Notifier notifier, ICloc
 
     /// <summary>Null when done; otherwise why not (the booking isn't theirs: "not found").</summary>
     public Task<string?> MarkCompletedAsync(Guid specialistId, string userId, Guid bookingId, CancellationToken ct) =>
-        ChangeAsync(specialistId, bookingId, async (b, now) =>
-        {
-            b.MarkCompleted(Actor.Specialist(userId), now);
-            await notifier.SessionCompletedAsync(b, ct);
-        }, ct);
+        ChangeAsync(specialistId, bookingId, (b, now) => b.MarkCompleted(Actor.Specialist(userId), now), ct);
 
     public Task<string?> MarkNoShowAsync(Guid specialistId, string userId, Guid bookingId, CancellationToken ct) =>
-        ChangeAsync(specialistId, bookingId, (b, now) => { b.MarkNoShow(Actor.Specialist(userId), now); return Task.CompletedTask; }, ct);
+        ChangeAsync(specialistId, bookingId, (b, now) => b.MarkNoShow(Actor.Specialist(userId), now), ct);
 
     public Task<string?> AddRecordingAsync(Guid specialistId, Guid bookingId, string? url, CancellationToken ct) =>
-        ChangeAsync(specialistId, bookingId, async (b, _) =>
-        {
-            b.AddRecording(url ?? "");
-            await notifier.RecordingReadyAsync(b, ct);
-        }, ct);
+        ChangeAsync(specialistId, bookingId, (b, _) => b.AddRecording(url ?? ""), ct);
 
     public Task<bool> OwnsAsync(Guid specialistId, Guid bookingId, CancellationToken ct) =>
         db.Bookings.AnyAsync(b => b.Id == bookingId && b.SpecialistId == specialistId, ct);
 
-    private async Task<string?> ChangeAsync(Guid specialistId, Guid bookingId, Func<Booking, Instant, Task> change, CancellationToken ct)
+    private async Task<string?> ChangeAsync(Guid specialistId, Guid bookingId, Action<Booking, Instant> change, CancellationToken ct)
     {
         var booking = await db.Bookings.SingleOrDefaultAsync(b => b.Id == bookingId && b.SpecialistId == specialistId, ct);
         if (booking is null) return NotFound;
         try
         {
-            await change(booking, clock.GetCurrentInstant());
+            change(booking, clock.GetCurrentInstant());
             await db.SaveChangesAsync(ct);
             return null;
         }

@@ -18,6 +18,26 @@ public class AppDbContext : IdentityDbContext<AppUser>, IDataProtectionKeyContex
     /// <summary>For the provider subtypes, whose options are typed to themselves.</summary>
     protected AppDbContext(DbContextOptions options) : base(options) { }
 
+    /// <summary>
+    /// The request's (or job's) services, set when the context is handed out (<see cref="Hosting"/>'s
+    /// database setup): the <see cref="IConsequence"/>s of a save come from there. Null for a context
+    /// built by hand, which then can't save a change that raised events.
+    /// </summary>
+    public IServiceProvider? Services { get; set; }
+
+    /// <summary>Records the consequences of the events the tracked entities raised, then saves them with the change (one transaction).</summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        await DomainEventDispatch.RecordConsequencesAsync(this, cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        DomainEventDispatch.RefuseUnrecorded(this);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
     public DbSet<SpecialistProfile> Specialists => Set<SpecialistProfile>();
     public DbSet<AvailabilitySchedule> Schedules => Set<AvailabilitySchedule>();
     public DbSet<Slot> Slots => Set<Slot>();

@@ -106,7 +106,7 @@ public sealed class MeetingInfo
     }
 }
 
-public sealed class Booking
+public sealed class Booking : EventSource
 {
     public const int MaxNotesLength = 2000;
 
@@ -228,14 +228,19 @@ public sealed class Booking
     }
 
     /// <summary>Paid. A payment may land after the hold expired; the caller confirms only if the slot is still free.</summary>
-    public void Confirm(Instant now, string reason = "Payment received")
+    public void Confirm(Payment payment, Instant now)
     {
         if (Status is not (BookingStatus.Pending or BookingStatus.Expired))
             throw new DomainException($"This booking is {Describe(Status)}, so it can't be confirmed.");
         if (!HasCustomerDetails) throw new DomainException("The customer's name and email are missing.");
+        if (payment.BookingId != Id || payment.Status != PaymentStatus.Succeeded)
+            throw new DomainException("Only a completed payment for this booking confirms it.");
+        var reason = Status == BookingStatus.Expired
+            ? "Payment received after the hold expired; the time was still free" : "Payment received";
         Status = BookingStatus.Confirmed;
         Record(BookingStatus.Confirmed, now, Actor.System, reason);
         RequestMeetingSync(Meeting is null ? MeetingSync.Create : MeetingSync.Update, now);
+        Raise(new BookingConfirmed(this, payment));
     }
 
     public bool IsHoldExpired(Instant now) => Status == BookingStatus.Pending && now >= HoldExpiresAt;
@@ -246,6 +251,7 @@ public sealed class Booking
         if (now < HoldExpiresAt) throw new DomainException("The hold hasn't run out yet.");
         Status = BookingStatus.Expired;
         Record(BookingStatus.Expired, now, Actor.System, "Hold expired before payment");
+        Raise(new HoldExpired(this));
     }
 
     /// <summary>What cancelling now would refund, for the page to say before the customer confirms.</summary>
@@ -265,6 +271,7 @@ public sealed class Booking
         Sequence++;
         Record(BookingStatus.Cancelled, now, by, Clean(reason));
         RequestMeetingSync(Meeting is null ? MeetingSync.None : MeetingSync.Delete, now);
+        Raise(new BookingCancelled(this));
         return refund;
     }
 
@@ -284,9 +291,11 @@ public sealed class Booking
         if (newSlot.Id == SlotId) throw new DomainException("That is the current time.");
         if (newSlot.Start <= now) throw new DomainException("The new time has already started.");
         _rescheduleHistory.Add(new RescheduleRecord(SlotId, Start, newSlot.Id, newSlot.Start, now, by, Clean(reason)));
+        var previousStart = Start;
         (SlotId, Start, End) = (newSlot.Id, newSlot.Start, newSlot.End);
         Sequence++;
         RequestMeetingSync(Meeting is null ? MeetingSync.Create : MeetingSync.Update, now);
+        Raise(new BookingRescheduled(this, previousStart));
     }
 
     public void AttachMeeting(MeetingInfo meeting)
@@ -317,7 +326,11 @@ public sealed class Booking
         (MeetingSync, MeetingSyncAttempts, MeetingSyncDueAt, MeetingSyncError) = (sync, 0, sync == MeetingSync.None ? null : now, null);
     }
 
-    public void MarkCompleted(Actor by, Instant now) => Finish(BookingStatus.Completed, by, now);
+    public void MarkCompleted(Actor by, Instant now)
+    {
+        Finish(BookingStatus.Completed, by, now);
+        Raise(new SessionCompleted(this));
+    }
 
     public void MarkNoShow(Actor by, Instant now) => Finish(BookingStatus.NoShow, by, now);
 
@@ -327,6 +340,7 @@ public sealed class Booking
         if (!Uri.TryCreate((url ?? "").Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
             throw new DomainException("The recording link must be an http(s) address.", "RecordingUrl");
         RecordingUrl = uri.ToString();
+        Raise(new RecordingShared(this));
     }
 
     private void Finish(BookingStatus outcome, Actor by, Instant now)

@@ -56,7 +56,7 @@ public sealed class Refund
 }
 
 /// <summary>The payment for a booking, with the provider's ids and any refunds.</summary>
-public sealed class Payment
+public sealed class Payment : EventSource
 {
     /// <summary>A status as people read it ("Refund pending", never the enum's "RefundPending").</summary>
     public static string Describe(PaymentStatus status) => status switch
@@ -175,6 +175,7 @@ public sealed class Payment
         if (refund.Status != RefundStatus.Pending) throw new DomainException("That refund failed and was not retried under its key.");
         refund.Succeed(providerRefundId, now);
         Status = PaymentStatus.Refunded;
+        Raise(new RefundCompleted(this, refund));
         return true;
     }
 
@@ -184,9 +185,10 @@ public sealed class Payment
         if (Status == PaymentStatus.Refunded) return false;
         if (Status is not (PaymentStatus.Succeeded or PaymentStatus.RefundPending))
             throw new DomainException("Only a completed payment can be refunded.");
-        var pending = _refunds.FirstOrDefault(r => r.Status == RefundStatus.Pending)
-            ?? AddExternalRefund(now);
-        pending.Succeed(null, now);
+        var pending = _refunds.FirstOrDefault(r => r.Status == RefundStatus.Pending);
+        // With none of our refunds in flight, somebody refunded it at the provider: the session is off.
+        if (pending is null) Raise(new PaymentRefundedAtProvider(this));
+        (pending ?? AddExternalRefund(now)).Succeed(null, now);
         Status = PaymentStatus.Refunded;
         return true;
     }

@@ -59,6 +59,7 @@ public static class DatabaseSetup
             builder.Services.AddSingleton<HoldWriter, TransactionalHoldWriter>();
             builder.Services.AddSingleton(new DatabaseProbe(() => new NpgsqlConnection(configured), typeof(PostgresAppDbContext)));
         }
+        HandServicesToContexts(builder.Services);
         builder.Services.AddSingleton<DatabaseWarmUp>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
@@ -68,6 +69,24 @@ public static class DatabaseSetup
             .SetApplicationName("Consulting")
             .PersistKeysToDbContext<AppDbContext>();
         return builder;
+    }
+
+    /// <summary>
+    /// A pooled context is built once and lent to many scopes, so it can't take the scope's services
+    /// in its constructor: each lending sets them instead, for the consequences of its saves
+    /// (<see cref="DomainEventDispatch"/>) to be the scope's own, sharing its context.
+    /// </summary>
+    private static void HandServicesToContexts(IServiceCollection services)
+    {
+        var pooled = services.Last(d => d.ServiceType == typeof(AppDbContext));
+        var lend = pooled.ImplementationFactory ?? throw new InvalidOperationException("The pooled AppDbContext is expected to be registered by a factory.");
+        services.Remove(pooled);
+        services.Add(new ServiceDescriptor(typeof(AppDbContext), sp =>
+        {
+            var db = (AppDbContext)lend(sp);
+            db.Services = sp;
+            return db;
+        }, pooled.Lifetime));
     }
 
     private static Microsoft.EntityFrameworkCore.Metadata.IModel ModelOf(IServiceProvider services)

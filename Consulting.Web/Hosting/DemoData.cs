@@ -118,8 +118,10 @@ public sealed class DemoData(
             var booking = Booking.Place(Guid.NewGuid(), slot, details, isCarla ? customer.Id : null, bookedAt + Duration.FromMinutes(15), bookedAt);
             var payment = Payment.Start(booking.Id, booking.Price, "test", bookedAt);
             payment.MarkSucceeded(null, bookedAt + Duration.FromMinutes(2));
-            booking.Confirm(bookedAt + Duration.FromMinutes(2));
+            booking.Confirm(payment, bookedAt + Duration.FromMinutes(2));
             booking.MarkCompleted(Actor.Specialist(profile.UserId), booking.End + Duration.FromMinutes(10));
+            // Made-up history: nobody is told about it.
+            booking.TakeEvents();
             db.AddRange(booking, payment);
             if (text is not null)
                 db.Reviews.Add(Review.Write(booking, profile.UserId, null, stars, text, booking.End + Duration.FromHours(20)));

@@ -87,6 +87,10 @@ public static class WebUi
         builder.Services.AddScoped<PaymentOutcomes>();
         builder.Services.AddScoped<AdminPayments>();
         builder.Services.AddScoped<Notifier>();
+        // What must follow a change, recorded with it (Data/DomainEventDispatch.cs): one per feature folder.
+        builder.Services.AddScoped<Domain.IConsequence, Bookings.BookingConsequences>();
+        builder.Services.AddScoped<Domain.IConsequence, PaymentConsequences>();
+        builder.Services.AddScoped<Domain.IConsequence>(sp => sp.GetRequiredService<Notifier>());
         builder.Services.AddScoped<InAppNotifications>();
         builder.Services.AddScoped<OutboxAdmin>();
         builder.Services.AddScoped<BookingLinks>();

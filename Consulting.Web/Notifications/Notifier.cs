@@ -12,9 +12,36 @@ namespace Consulting.Web.Notifications;
 /// unit of work; delivery happens later, from the stored rows. Each has a dedupe key, so an event
 /// handled twice records once.
 /// </summary>
-public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOptions<BookingOptions> bookingOptions)
+public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOptions<BookingOptions> bookingOptions) : IConsequence
 {
-    public async Task BookingConfirmedAsync(Booking booking, CancellationToken ct)
+    /// <summary>Who is told what after a change to a booking or its payment.</summary>
+    public async Task RecordAsync(IDomainEvent e, CancellationToken ct)
+    {
+        switch (e)
+        {
+            case BookingConfirmed c:
+                await BookingConfirmedAsync(c.Booking, ct);
+                await PaymentReceivedAsync(c.Booking, c.Payment, ct);
+                break;
+            case BookingCancelled c:
+                await CancelledAsync(c.Booking, c.Booking.Cancellation?.Refund ?? RefundDecision.None, ct);
+                break;
+            case BookingRescheduled r:
+                await RescheduledAsync(r.Booking, r.PreviousStart, ct);
+                break;
+            case SessionCompleted c:
+                await SessionCompletedAsync(c.Booking, ct);
+                break;
+            case RecordingShared r:
+                await RecordingReadyAsync(r.Booking, ct);
+                break;
+            case RefundCompleted r:
+                await RefundProcessedAsync(await db.Bookings.SingleAsync(b => b.Id == r.Payment.BookingId, ct), r.Payment, r.Refund, ct);
+                break;
+        }
+    }
+
+    private async Task BookingConfirmedAsync(Booking booking, CancellationToken ct)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
         var customerTime = Describe(booking.Start, booking.CustomerTimeZoneId);
@@ -28,7 +55,7 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOpt
             $"{booking.CustomerName} booked {specialistTime}.", $"new-booking:{booking.Id:N}", ct);
     }
 
-    public async Task SessionCompletedAsync(Booking booking, CancellationToken ct)
+    private async Task SessionCompletedAsync(Booking booking, CancellationToken ct)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
         await AddOnceAsync(NotificationType.SessionCompleted, CustomerOf(booking), booking.Id,
@@ -37,7 +64,7 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOpt
             $"completed:{booking.Id:N}", ct);
     }
 
-    public async Task RecordingReadyAsync(Booking booking, CancellationToken ct)
+    private async Task RecordingReadyAsync(Booking booking, CancellationToken ct)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
         await AddOnceAsync(NotificationType.RecordingReady, CustomerOf(booking), booking.Id,
@@ -56,7 +83,7 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOpt
     }
 
     /// <summary>The customer's receipt, beside the confirmation.</summary>
-    public async Task PaymentReceivedAsync(Booking booking, Payment payment, CancellationToken ct)
+    private async Task PaymentReceivedAsync(Booking booking, Payment payment, CancellationToken ct)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
         await AddOnceAsync(NotificationType.PaymentReceived, CustomerOf(booking), booking.Id,
@@ -66,18 +93,18 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOpt
             $"paid:{payment.Id:N}", ct);
     }
 
-    public async Task RefundProcessedAsync(Booking booking, Payment payment, Refund refund, CancellationToken ct)
+    private async Task RefundProcessedAsync(Booking booking, Payment payment, Refund refund, CancellationToken ct)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
         var amount = Currencies.Format(new Money(refund.AmountMinor, payment.Currency));
         await AddOnceAsync(NotificationType.RefundProcessed, CustomerOf(booking), booking.Id,
             $"We refunded {amount}",
-            $"{refund.Reason}. We refunded {amount} for your session with {specialist.Name} on " +
-            $"{Describe(booking.Start, booking.CustomerTimeZoneId)}; it reaches your card within a few days.",
+            CancellationPolicy.RefundMade(refund.Reason, amount,
+                $"your session with {specialist.Name} on {Describe(booking.Start, booking.CustomerTimeZoneId)}"),
             $"refunded:{refund.Id:N}", ct);
     }
 
-    public async Task RescheduledAsync(Booking booking, Instant previousStart, CancellationToken ct)
+    private async Task RescheduledAsync(Booking booking, Instant previousStart, CancellationToken ct)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
         var key = $"rescheduled:{booking.Id:N}:{booking.Sequence}";
@@ -91,7 +118,7 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOpt
             key + ":specialist", ct);
     }
 
-    public async Task CancelledAsync(Booking booking, RefundDecision refund, CancellationToken ct)
+    private async Task CancelledAsync(Booking booking, RefundDecision refund, CancellationToken ct)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
         var byCustomer = booking.Cancellation?.ByRole == ActorRole.Customer;
@@ -100,8 +127,7 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOpt
             // Refunded at the payment provider (not through the app): neither of them cancelled it.
             await AddOnceAsync(NotificationType.Cancelled, CustomerOf(booking), booking.Id,
                 $"Your session with {specialist.Name} is cancelled",
-                $"Your payment of {Currencies.Format(booking.Price)} was refunded in full, so the session on " +
-                $"{Describe(booking.Start, booking.CustomerTimeZoneId)} is cancelled. The refund reaches your card within a few days.",
+                CancellationPolicy.RefundedAtProvider(Currencies.Format(booking.Price), Describe(booking.Start, booking.CustomerTimeZoneId)),
                 $"cancelled:{booking.Id:N}:customer", ct);
             await AddOnceAsync(NotificationType.Cancelled, specialist.Recipient, booking.Id,
                 $"Cancelled: {booking.CustomerName}",

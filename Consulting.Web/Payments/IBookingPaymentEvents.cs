@@ -8,7 +8,4 @@ public interface IBookingPaymentEvents
 {
     /// <summary>The booking's checkout ended unpaid while the booking was still pending: its hold ends.</summary>
     Task CheckoutExpiredAsync(Guid bookingId, CancellationToken ct);
-
-    /// <summary>The payment was refunded in full at the provider, not by us: the session is off.</summary>
-    Task RefundedAtProviderAsync(Guid bookingId, Guid refundedPaymentId, CancellationToken ct);
 }

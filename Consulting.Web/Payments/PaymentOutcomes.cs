@@ -1,6 +1,5 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
-using Consulting.Web.Notifications;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -31,10 +30,7 @@ public enum PaymentApplied
 /// Nothing here calls an outside service: callers may hold a database transaction. Meetings and
 /// refunds are recorded as work on the booking / refund rows and done afterwards (<see cref="FollowUps"/>).
 /// </remarks>
-public sealed class PaymentOutcomes(
-    AppDbContext db,
-    Notifier notifier,
-    IClock clock)
+public sealed class PaymentOutcomes(AppDbContext db, IClock clock)
 {
     private const int Attempts = 3;
 
@@ -133,9 +129,8 @@ public sealed class PaymentOutcomes(
         if (booking.Status is (BookingStatus.Pending or BookingStatus.Expired) && stillOurs)
         {
             slot.Book(booking.Id);
-            booking.Confirm(now, booking.Status == BookingStatus.Expired ? "Payment received after the hold expired; the time was still free" : "Payment received");
-            await notifier.BookingConfirmedAsync(booking, ct);
-            await notifier.PaymentReceivedAsync(booking, payment, ct);
+            // The confirmation and the receipt are recorded with it (Notifier, as a consequence).
+            booking.Confirm(payment, now);
             await db.SaveChangesAsync(ct);
             return PaymentApplied.Confirmed;
         }

@@ -1,7 +1,6 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
-using Consulting.Web.Notifications;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -16,7 +15,6 @@ public sealed class RefundJobs(
     AppDbContext db,
     WorkRunner runner,
     IPaymentGateway gateway,
-    Notifier notifier,
     IClock clock,
     ILogger<RefundJobs> log) : IWorkKind<Refund, Guid>
 {
@@ -56,11 +54,10 @@ public sealed class RefundJobs(
             outcome = new RefundOutcome(false, null, e.Message);
         }
 
-        var booking = await db.Bookings.AsNoTracking().SingleAsync(b => b.Id == payment.BookingId, CancellationToken.None);
         if (outcome.Succeeded)
         {
+            // The customer's "we refunded" message is recorded with it (Notifier, as a consequence).
             payment.CompleteRefund(refund.Id, outcome.ProviderRefundId, clock.GetCurrentInstant());
-            await notifier.RefundProcessedAsync(booking, payment, refund, CancellationToken.None);
         }
         else
         {

@@ -241,11 +241,9 @@ public sealed class StripeEventApplier(
         var own = new PaymentRef(PaymentId: payment.Id);
         // charge.refunded also reports partial refunds (made in Stripe's dashboard): recorded, the booking stands.
         if (!charge.Refunded) return Map(charge.Id, await outcomes.PartlyRefundedAsync(own, charge.AmountRefunded, ct));
-        // In full with no refund of ours in flight: someone refunded it at Stripe, and the session is off.
-        var fromOutside = payment.Status == PaymentStatus.Succeeded;
-        var applied = await outcomes.RefundedAsync(own, ct);
-        if (fromOutside && applied == PaymentApplied.Refunded) await bookings.RefundedAtProviderAsync(payment.BookingId, payment.Id, ct);
-        return Map(charge.Id, applied);
+        // In full: with no refund of ours in flight someone refunded it at Stripe, and the session is
+        // cancelled with it (Payment raises PaymentRefundedAtProvider; BookingConsequences cancels).
+        return Map(charge.Id, await outcomes.RefundedAsync(own, ct));
     }
 
     private EventResult Unknown(string stripeId)

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Consulting.Web.Accounts;
 using Consulting.Web.Data;
+using Consulting.Web.Domain;
 using Consulting.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -29,7 +30,7 @@ public sealed class DeleteModel(UserManager<AppUser> users, SignInManager<AppUse
     public InputModel Input { get; set; } = new();
 
     public DeletionPreview Preview { get; private set; } = null!;
-    public int PolicyHours { get; private set; }
+    public CancellationPolicy Policy { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
 
@@ -67,7 +68,7 @@ public sealed class DeleteModel(UserManager<AppUser> users, SignInManager<AppUse
             return Redirect(AccountLinks.SignIn);
         }
         Preview = await deletion.PreviewAsync(user, ct);
-        PolicyHours = deletion.PolicyHours;
+        Policy = deletion.Policy;
         return null;
     }
 }

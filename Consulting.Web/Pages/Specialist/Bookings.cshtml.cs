@@ -60,7 +60,7 @@ public sealed class BookingsModel(CurrentSpecialist current, SpecialistBookings 
                 ChangeOutcome.Refused r => r.Message,
                 _ => null,
             };
-        }, "Cancelled; the customer gets a full refund.", ct);
+        }, CancellationPolicy.SpecialistCancelled, ct);
 
     public string ListUrl(int page) => Url.Page("/Specialist/Bookings", new { Past, Status, From, To, p = page })!;
 
