@@ -68,7 +68,7 @@ public sealed class SpecialistFeedTests(FeedAppFactory app) : IClassFixture<Feed
             {
                 booking.ConfirmPaid(placedAt + Duration.FromMinutes(2));
                 slot.Book(id);
-                booking.AttachMeeting(new MeetingInfo("jitsi", null, MeetingUrl, null));
+                booking.MeetingSynced(MeetingSync.Create, new MeetingInfo("jitsi", null, MeetingUrl, null));
                 var ended = booking.End + Duration.FromMinutes(5);
                 switch (outcome)
                 {

@@ -716,22 +716,45 @@ public class BookingTests
     }
 
     [Fact]
-    public void AttachMeeting_to_confirmed_booking_stores_it()
+    public void A_confirmed_booking_asks_for_its_meeting_and_keeps_it_once_made()
     {
         var booking = Confirmed();
+        Assert.Equal(MeetingSync.Create, booking.MeetingSync);
 
-        booking.AttachMeeting(new MeetingInfo("jitsi", null, "https://meet.jit.si/consulting-abc", null));
+        booking.MeetingSynced(MeetingSync.Create, new MeetingInfo("jitsi", null, "https://meet.jit.si/consulting-abc", null));
 
         Assert.Equal("https://meet.jit.si/consulting-abc", booking.Meeting!.JoinUrl);
+        Assert.Equal(MeetingSync.None, booking.MeetingSync);
+        Assert.Null(booking.MeetingSyncDueAt);
     }
 
     [Fact]
-    public void AttachMeeting_to_cancelled_booking_throws()
+    public void Meeting_work_done_for_an_older_request_is_refused()
     {
-        var booking = Cancelled();
+        var booking = Confirmed();
+        booking.MeetingSynced(MeetingSync.Create, new MeetingInfo("jitsi", null, "https://meet.jit.si/consulting-abc", null));
+        booking.Cancel(Customer, null, SessionStart - Duration.FromDays(3), Policy);
+        Assert.Equal(MeetingSync.Delete, booking.MeetingSync);
 
         Assert.Throws<DomainException>(() =>
-            booking.AttachMeeting(new MeetingInfo("jitsi", null, "https://meet.jit.si/consulting-abc", null)));
+            booking.MeetingSynced(MeetingSync.Update, new MeetingInfo("jitsi", null, "https://meet.jit.si/consulting-abc", null)));
+
+        booking.MeetingSynced(MeetingSync.Delete, null);
+        Assert.Null(booking.Meeting);
+    }
+
+    [Fact]
+    public void A_failed_meeting_call_is_retried_later_and_the_booking_stands()
+    {
+        var booking = Confirmed();
+        var now = Created + Duration.FromMinutes(6);
+
+        booking.MeetingSyncFailed(new string('x', 600), now, new RetryPolicy(Duration.FromMinutes(1), Duration.FromHours(1)));
+
+        Assert.Equal(BookingStatus.Confirmed, booking.Status);
+        Assert.Equal(MeetingSync.Create, booking.MeetingSync);
+        Assert.Equal(now + Duration.FromMinutes(1), booking.MeetingSyncDueAt);
+        Assert.Equal(500, booking.MeetingSyncError!.Length);
     }
 
     [Fact]

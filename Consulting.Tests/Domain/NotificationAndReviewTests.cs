@@ -84,18 +84,6 @@ public class NotificationTests
         Assert.Equal("TimeZone", ex.Field);
     }
 
-    [Fact]
-    public void MarkRead_keeps_the_first_read_time()
-    {
-        var notification = Create(new Recipient("user-1", "ana@example.com", null, "UTC"));
-
-        notification.MarkRead(Now + Duration.FromMinutes(1));
-        notification.MarkRead(Now + Duration.FromMinutes(2));
-
-        Assert.True(notification.IsRead);
-        Assert.Equal(Now + Duration.FromMinutes(1), notification.ReadAt);
-    }
-
     // --- Delivery (claiming it is the job runner's: Jobs/WorkRunnerTests) ---
 
     private static readonly RetryPolicy Retry = new(BaseDelay, Duration.FromHours(1), MaxAttempts: 6);

@@ -298,13 +298,6 @@ public sealed class Booking : EventSource
         Raise(new BookingRescheduled(this, previousStart));
     }
 
-    public void AttachMeeting(MeetingInfo meeting)
-    {
-        if (Status is not (BookingStatus.Confirmed or BookingStatus.Pending))
-            throw new DomainException($"This booking is {Describe(Status)}, so it doesn't need a meeting.");
-        Meeting = meeting;
-    }
-
     /// <summary>The provider did what <see cref="MeetingSync"/> asked: the meeting as it now is (null once deleted).</summary>
     public void MeetingSynced(MeetingSync done, MeetingInfo? meeting)
     {

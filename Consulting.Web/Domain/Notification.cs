@@ -164,8 +164,6 @@ public sealed class Notification
         return notification;
     }
 
-    public void MarkRead(Instant now) => ReadAt ??= now;
-
     public bool IsSettled => _deliveries.All(d => d.State is DeliveryState.Sent or DeliveryState.Failed);
 
     /// <summary>
