@@ -137,4 +137,16 @@ public sealed class DomainEventTests
         ours.ReconcileRefunded(SessionStart - Duration.FromDays(1));
         Assert.Empty(ours.TakeEvents());
     }
+
+    [Fact]
+    public void A_new_review_is_news_for_the_specialist_an_edit_is_not()
+    {
+        var booking = Confirmed(out _);
+        booking.MarkCompleted(Actor.Specialist("specialist-1"), booking.End);
+        var review = Review.Write(booking, "specialist-1", "customer-1", 5, "Very helpful", booking.End + Duration.FromHours(1));
+
+        Assert.Same(review, Assert.IsType<ReviewWritten>(Assert.Single(review.TakeEvents())).Review);
+        review.Edit(4, "Helpful", booking.End + Duration.FromHours(2));
+        Assert.Empty(review.TakeEvents());
+    }
 }

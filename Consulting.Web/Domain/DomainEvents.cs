@@ -50,6 +50,9 @@ public sealed record SessionCompleted(Booking Booking) : IDomainEvent;
 
 public sealed record RecordingShared(Booking Booking) : IDomainEvent;
 
+/// <summary>The customer reviewed their session (an edit is not news).</summary>
+public sealed record ReviewWritten(Booking Booking, Review Review) : IDomainEvent;
+
 /// <summary>The provider refunded what we asked it to.</summary>
 public sealed record RefundCompleted(Payment Payment, Refund Refund) : IDomainEvent;
 

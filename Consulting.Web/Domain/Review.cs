@@ -3,7 +3,7 @@ using NodaTime;
 namespace Consulting.Web.Domain;
 
 /// <summary>One review per completed booking, by that booking's customer.</summary>
-public sealed class Review
+public sealed class Review : EventSource
 {
     public const int MaxTextLength = 2000;
     public const int MaxReportLength = 500;
@@ -46,6 +46,7 @@ public sealed class Review
             CreatedAt = now,
         };
         review.SetContent(rating, text);
+        review.Raise(new ReviewWritten(booking, review));
         return review;
     }
 

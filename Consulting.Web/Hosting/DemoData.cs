@@ -124,7 +124,11 @@ public sealed class DemoData(
             booking.TakeEvents();
             db.AddRange(booking, payment);
             if (text is not null)
-                db.Reviews.Add(Review.Write(booking, profile.UserId, null, stars, text, booking.End + Duration.FromHours(20)));
+            {
+                var review = Review.Write(booking, profile.UserId, null, stars, text, booking.End + Duration.FromHours(20));
+                review.TakeEvents();
+                db.Reviews.Add(review);
+            }
         }
         await db.SaveChangesAsync();
     }

@@ -35,6 +35,9 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOpt
             case RecordingShared r:
                 await RecordingReadyAsync(r.Booking, ct);
                 break;
+            case ReviewWritten r:
+                await ReviewReceivedAsync(r.Booking, r.Review, ct);
+                break;
             case RefundCompleted r:
                 await RefundProcessedAsync(await db.Bookings.SingleAsync(b => b.Id == r.Payment.BookingId, ct), r.Payment, r.Refund, ct);
                 break;
@@ -73,7 +76,7 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOpt
             $"recording:{booking.Id:N}:{booking.RecordingUrl}", ct);
     }
 
-    public async Task ReviewReceivedAsync(Booking booking, Review review, CancellationToken ct)
+    private async Task ReviewReceivedAsync(Booking booking, Review review, CancellationToken ct)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
         await AddOnceAsync(NotificationType.ReviewReceived, specialist.Recipient, booking.Id,

@@ -1,6 +1,5 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
-using Consulting.Web.Notifications;
 using Consulting.Web.Specialists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -31,7 +30,7 @@ public sealed record ModerationRow(Review Review, string SpecialistName, string 
 public sealed record ReviewProblem(string Message, string? Field);
 
 /// <summary>Writing, editing, reporting and moderating reviews, and the public lists on a specialist's pages.</summary>
-public sealed class ReviewService(AppDbContext db, SpecialistDirectory directory, Notifier notifier, IMemoryCache cache, IClock clock)
+public sealed class ReviewService(AppDbContext db, SpecialistDirectory directory, IMemoryCache cache, IClock clock)
 {
     public const int PageSize = 10;
     public const int LatestCount = 5;
@@ -55,9 +54,8 @@ public sealed class ReviewService(AppDbContext db, SpecialistDirectory directory
         {
             if (review is null)
             {
-                var written = Review.Write(booking, specialist.UserId, authorUserId, rating ?? 0, text, now);
-                db.Reviews.Add(written);
-                await notifier.ReviewReceivedAsync(booking, written, ct);
+                // The specialist is told with it (Notifications/Notifier, as a consequence).
+                db.Reviews.Add(Review.Write(booking, specialist.UserId, authorUserId, rating ?? 0, text, now));
             }
             else if (authorUserId is not null && authorUserId == specialist.UserId)
                 return [new ReviewProblem("Specialists can't review their own sessions.", null)];
