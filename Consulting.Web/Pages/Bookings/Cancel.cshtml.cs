@@ -8,10 +8,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Consulting.Web.Pages.Bookings;
 
 /// <summary>Cancelling, from the signed manage link: the page states the refund before the customer confirms.</summary>
-public sealed class CancelModel(BookingLinks links, BookingChanges changes, BookingDoor door) : PageModel
+[BookingAccess(BookingLinks.Manage)]
+public sealed class CancelModel(BookingLinks links, BookingChanges changes) : BookingPageModel
 {
-    public BookingPageData Data { get; private set; } = null!;
-    public string Token { get; private set; } = "";
     public RefundDecision Refund { get; private set; }
     public string? Refusal { get; private set; }
     public bool Paid => Data.Payment?.Status == PaymentStatus.Succeeded;
@@ -20,12 +19,10 @@ public sealed class CancelModel(BookingLinks links, BookingChanges changes, Book
     [BindProperty]
     public string? Reason { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct) =>
-        await OpenAsync(id, t, ct) ?? Page();
+    public IActionResult OnGet() => Page();
 
-    public async Task<IActionResult> OnPostAsync(Guid id, string? t, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
-        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
         if (Reason is { Length: > 500 } || !PlainText.IsMultiLine(Reason))
         {
             ModelState.AddModelError(nameof(Reason), Reason is { Length: > 500 } ? "Keep the reason under 500 characters." : PlainText.MultiLineMessage);
@@ -46,14 +43,11 @@ public sealed class CancelModel(BookingLinks links, BookingChanges changes, Book
         }
     }
 
-    private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
+    protected internal override Task<IActionResult?> OpenedAsync(CancellationToken ct)
     {
-        var access = await door.OpenAsync(User, id, t, [BookingLinks.Manage], specialistToo: false, ct);
-        if (access.Data is not { } data) return access.Refusal;
-        (Data, Token) = (data, t ?? "");
-        Refund = changes.PreviewCancel(data.Booking, ActorRole.Customer);
-        if (data.Booking.Status is not (BookingStatus.Confirmed or BookingStatus.Pending))
-            Refusal = $"This booking is already {Booking.Describe(data.Booking.Status)}.";
-        return null;
+        Refund = changes.PreviewCancel(Data.Booking, ActorRole.Customer);
+        if (Data.Booking.Status is not (BookingStatus.Confirmed or BookingStatus.Pending))
+            Refusal = $"This booking is already {Booking.Describe(Data.Booking.Status)}.";
+        return Task.FromResult<IActionResult?>(null);
     }
 }

@@ -12,8 +12,9 @@ namespace Consulting.Web.Pages.Bookings;
 /// A booking's own page (the confirmation, and after the session its review): reached by its signed
 /// link or by its signed-in customer.
 /// </summary>
+[BookingAccess(BookingLinks.View, BookingLinks.Manage)]
 public sealed class DetailsModel(BookingService bookings, BookingChanges changes, Web.Notifications.EmailComposer calendar,
-    ReviewService reviews, BookingDoor door, UserManager<Data.AppUser> users, NodaTime.IClock clock) : PageModel
+    ReviewService reviews, UserManager<Data.AppUser> users, NodaTime.IClock clock) : BookingPageModel
 {
     public sealed class ReviewInput
     {
@@ -27,24 +28,20 @@ public sealed class DetailsModel(BookingService bookings, BookingChanges changes
     public bool CanReview { get; private set; }
 
     public Web.Notifications.CustomerCalendar? Calendar { get; private set; }
-    public BookingPageData Data { get; private set; } = null!;
-    public string Token { get; private set; } = "";
     /// <summary>A fresh manage token while the booking can still be changed; null otherwise.</summary>
     public string? ManageToken { get; private set; }
     public bool CanReschedule { get; private set; }
     public CancellationPolicy Policy => changes.Policy;
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
         await LoadAsync(ct);
         if (Review is { } review) Input = new ReviewInput { Rating = review.Rating, Text = review.Text };
         return Page();
     }
 
-    public async Task<IActionResult> OnPostReviewAsync(Guid id, string? t, CancellationToken ct)
+    public async Task<IActionResult> OnPostReviewAsync(Guid id, CancellationToken ct)
     {
-        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
         if (await reviews.SubmitAsync(id, users.GetUserId(User), Input.Rating, Input.Text, ct) is { Count: > 0 } problems)
         {
             ModelState.Clear();
@@ -75,20 +72,10 @@ public sealed class DetailsModel(BookingService bookings, BookingChanges changes
     }
 
     /// <summary>The booking's .ics (the same one its emails carry), from the same signed link.</summary>
-    public async Task<IActionResult> OnGetInviteAsync(Guid id, string? t, CancellationToken ct)
+    public async Task<IActionResult> OnGetInviteAsync(Guid id, CancellationToken ct)
     {
-        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
         if (await calendar.CustomerCalendarAsync(id, ct) is not { Ics: { } ics }) return NotFound();
         Response.Headers.CacheControl = "no-store";
         return File(System.Text.Encoding.UTF8.GetBytes(ics), "text/calendar; charset=utf-8", "consulting-session.ics");
-    }
-
-    /// <summary>The page opens from the confirmation (view link), the emails' manage links, or for the signed-in customer.</summary>
-    private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
-    {
-        var access = await door.OpenAsync(User, id, t, [BookingLinks.View, BookingLinks.Manage], specialistToo: false, ct);
-        if (access.Data is not { } data) return access.Refusal;
-        (Data, Token) = (data, t ?? "");
-        return null;
     }
 }

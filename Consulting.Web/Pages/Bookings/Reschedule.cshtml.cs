@@ -11,17 +11,16 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Consulting.Web.Pages.Bookings;
 
 /// <summary>The customer picks another time with the same specialist (signed manage link).</summary>
-public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, WeekViews weeks, BookingDoor door) : PageModel
+[BookingAccess(BookingLinks.Manage)]
+public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, WeekViews weeks) : BookingPageModel
 {
-    public BookingPageData Data { get; private set; } = null!;
-    public string Token { get; private set; } = "";
     public string? Refusal { get; private set; }
     public IReadOnlyList<SlotCell>? Alternatives { get; private set; }
     public WeekGrid? Grid { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? t, string? week, string? tz, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(Guid id, string? week, string? tz, CancellationToken ct)
     {
-        if (await OpenAsync(id, t, week, tz, ct) is { } refusal) return refusal;
+        await ShowWeekAsync(id, week, tz, ct);
         if (Request.IsHtmx() && Grid is not null)
         {
             Response.Headers.Vary = "HX-Request";
@@ -31,9 +30,9 @@ public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, 
     }
 
     [EnableRateLimiting(WebUi.BookingRateLimit)]
-    public async Task<IActionResult> OnPostAsync(Guid id, string? t, string? tz, Guid slotId, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(Guid id, string? tz, Guid slotId, CancellationToken ct)
     {
-        if (await OpenAsync(id, t, null, tz, ct) is { } refusal) return refusal;
+        await ShowWeekAsync(id, null, tz, ct);
         switch (await changes.RescheduleAsync(id, slotId, Actor.Customer(Data.Booking.CustomerUserId), ct))
         {
             case ChangeOutcome.Done done:
@@ -53,11 +52,10 @@ public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, 
 
     private PageResult Conflict() => this.PageWithStatus(StatusCodes.Status409Conflict);
 
-    private async Task<IActionResult?> OpenAsync(Guid id, string? t, string? week, string? tz, CancellationToken ct)
+    /// <summary>The week of the specialist's open times to move to, unless the booking can't move.</summary>
+    private async Task ShowWeekAsync(Guid id, string? week, string? tz, CancellationToken ct)
     {
-        var access = await door.OpenAsync(User, id, t, [BookingLinks.Manage], specialistToo: false, ct);
-        if (access.Data is not { } data) return access.Refusal;
-        (Data, Token) = (data, t ?? "");
+        var data = Data;
         Refusal = changes.RescheduleRefusal(data.Booking, ActorRole.Customer);
         if (Refusal is null)
         {
@@ -67,9 +65,8 @@ public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, 
             ViewData["ViewerZone"] = zone;
             var view = await weeks.WeekAsync(data.Specialist.Id, zone.Id, TimeInput.Date(week), ct);
             var path = BookingLinks.BookingPagePath(id, "reschedule");
-            Grid = new WeekGrid(view, zone, path, new Dictionary<string, string?> { ["t"] = t },
-                $"{path}?t={Uri.EscapeDataString(t ?? "")}&tz={Uri.EscapeDataString(zone.Id)}", "Move to");
+            Grid = new WeekGrid(view, zone, path, new Dictionary<string, string?> { ["t"] = Token },
+                $"{path}?t={Uri.EscapeDataString(Token)}&tz={Uri.EscapeDataString(zone.Id)}", "Move to");
         }
-        return null;
     }
 }

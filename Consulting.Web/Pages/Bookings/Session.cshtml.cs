@@ -15,25 +15,21 @@ namespace Consulting.Web.Pages.Bookings;
 /// <see cref="JoinOpensBefore"/> before the start until the end. For the customer (signed link or
 /// account) and the booking's specialist.
 /// </summary>
-public sealed class SessionModel(BookingService bookings, CurrentSpecialist current, BookingDoor door, IClock clock) : PageModel
+[BookingAccess(BookingLinks.View, BookingLinks.Manage, SpecialistToo = true)]
+public sealed class SessionModel(BookingService bookings, CurrentSpecialist current, IClock clock) : BookingPageModel
 {
     public static readonly Duration JoinOpensBefore = Duration.FromMinutes(10);
 
-    public BookingPageData Data { get; private set; } = null!;
-    public string Token { get; private set; } = "";
     public Instant Now { get; private set; }
-    public bool ForSpecialist { get; private set; }
 
     public string ViewerZone => ForSpecialist ? Data.Specialist.TimeZoneId : Data.Booking.CustomerTimeZoneId;
     public Instant JoinOpensAt => Data.Booking.Start - JoinOpensBefore;
     public bool CanJoin => Data.Booking.Status == BookingStatus.Confirmed && Now >= JoinOpensAt && Now < Data.Booking.End && Data.Booking.Meeting is not null;
     public bool Ended => Now >= Data.Booking.End;
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct)
+    public IActionResult OnGet()
     {
-        var access = await door.OpenAsync(User, id, t, [BookingLinks.View, BookingLinks.Manage], specialistToo: true, ct);
-        if (access.Data is not { } data) return access.Refusal;
-        (Data, Token, Now, ForSpecialist) = (data, t ?? "", clock.GetCurrentInstant(), access.ForSpecialist);
+        Now = clock.GetCurrentInstant();
         Response.Headers.CacheControl = "no-store";
         if (!Request.IsHtmx()) return Page();
         Response.Headers.Vary = "HX-Request";
@@ -44,6 +40,7 @@ public sealed class SessionModel(BookingService bookings, CurrentSpecialist curr
     /// The specialist's "Start the meeting" (on this page and in their emails): a host link asked of
     /// the provider at the moment of the click, as Zoom's expire two hours after they are issued.
     /// </summary>
+    [OwnAccessRule]
     public async Task<IActionResult> OnGetHostAsync(Guid id, [FromServices] IMeetingProvider provider,
         [FromServices] ILogger<SessionModel> log, CancellationToken ct)
     {

@@ -10,7 +10,8 @@ using NodaTime;
 namespace Consulting.Web.Pages.Checkout;
 
 /// <summary>Checkout: the customer's details, the price and the time in both zones, then payment.</summary>
-public sealed class IndexModel(BookingService bookings, BookingLinks links, IPaymentGateway gateway, BookingDoor door, IClock clock) : PageModel
+[BookingAccess(BookingLinks.Checkout)]
+public sealed class IndexModel(BookingService bookings, BookingLinks links, IPaymentGateway gateway, IClock clock) : BookingPageModel
 {
     public sealed class InputModel
     {
@@ -20,8 +21,6 @@ public sealed class IndexModel(BookingService bookings, BookingLinks links, IPay
         public string? Notes { get; set; }
     }
 
-    public BookingPageData Data { get; private set; } = null!;
-    public string Token { get; private set; } = "";
     public bool IsTestMode => gateway.IsTestMode;
     public Instant Now { get; private set; }
     public bool HoldEnded => Data.Booking.Status == BookingStatus.Expired || Data.Booking.IsHoldExpired(Now);
@@ -29,18 +28,16 @@ public sealed class IndexModel(BookingService bookings, BookingLinks links, IPay
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct)
+    public IActionResult OnGet()
     {
-        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
         if (Data.Booking.Status == BookingStatus.Confirmed) return RedirectToBooking();
         var b = Data.Booking;
         Input = new InputModel { Name = b.CustomerName, Email = b.CustomerEmail, Phone = b.CustomerPhone, Notes = b.Notes };
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(Guid id, string? t, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
-        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
         var problems = CustomerDetails.Problems(Input.Name, Input.Email, Input.Phone, Data.Booking.CustomerTimeZoneId, Input.Notes);
         if (problems.Count > 0)
         {
@@ -59,7 +56,8 @@ public sealed class IndexModel(BookingService bookings, BookingLinks links, IPay
                 return RedirectToBooking();
             default:
                 // The hold ran out (or the booking expired) while the form was open: the page says so.
-                await OpenAsync(id, t, ct);
+                await ReopenAsync(ct);
+                Now = clock.GetCurrentInstant();
                 return this.PageWithStatus(StatusCodes.Status409Conflict);
         }
     }
@@ -67,12 +65,11 @@ public sealed class IndexModel(BookingService bookings, BookingLinks links, IPay
     private IActionResult RedirectToBooking() =>
         Redirect(links.BookingPath(Data.Booking));
 
-    private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
+    protected internal override Task<IActionResult?> OpenedAsync(CancellationToken ct)
     {
         Now = clock.GetCurrentInstant();
-        var access = await door.OpenAsync(User, id, t, [BookingLinks.Checkout], specialistToo: false, ct);
-        if (access.Data is not { } data) return access.Refusal;
-        (Data, Token) = (data, t ?? bookings.CheckoutToken(data.Booking));
-        return null;
+        // Opened by the customer's account: the page's forms still carry a checkout link.
+        if (Token.Length == 0) Token = bookings.CheckoutToken(Data.Booking);
+        return Task.FromResult<IActionResult?>(null);
     }
 }

@@ -11,7 +11,8 @@ using System.Text.RegularExpressions;
 namespace Consulting.Web.Pages.Checkout;
 
 /// <summary>The built-in test provider's card page (only while Stripe isn't configured).</summary>
-public sealed partial class TestCardModel(BookingService bookings, BookingLinks links, IPaymentGateway gateway, BookingDoor door) : PageModel
+[BookingAccess(BookingLinks.Checkout)]
+public sealed partial class TestCardModel(BookingService bookings, BookingLinks links, IPaymentGateway gateway) : BookingPageModel
 {
     public sealed class CardInput
     {
@@ -20,24 +21,20 @@ public sealed partial class TestCardModel(BookingService bookings, BookingLinks 
         public string? Cvc { get; set; }
     }
 
-    public BookingPageData Data { get; private set; } = null!;
-    public string Token { get; private set; } = "";
     public bool HoldEnded { get; private set; }
 
     [BindProperty]
     public CardInput Card { get; set; } = new();
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? t, CancellationToken ct)
+    public IActionResult OnGet(Guid id)
     {
-        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
         // Back from the booking page, or a second tab: a paid booking has nothing left to pay.
         return Data.Booking.Status == BookingStatus.Confirmed ? RedirectToBooking(id) : Page();
     }
 
     [EnableRateLimiting(WebUi.BookingRateLimit)]
-    public async Task<IActionResult> OnPostAsync(Guid id, string? t, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
-        if (await OpenAsync(id, t, ct) is { } refusal) return refusal;
         // Every problem at once: the number, the expiry and the code are checked before answering.
         if (string.IsNullOrWhiteSpace(Card.Number)) ModelState.AddModelError("Card.Number", "Enter the card number.");
         if (!ExpiryFormat().IsMatch(Card.Expiry ?? "")) ModelState.AddModelError("Card.Expiry", "Enter the expiry as MM/YY, e.g. 12/34.");
@@ -61,15 +58,13 @@ public sealed partial class TestCardModel(BookingService bookings, BookingLinks 
     private RedirectResult RedirectToBooking(Guid id) =>
         Redirect(links.BookingPath(Data.Booking));
 
-    private async Task<IActionResult?> OpenAsync(Guid id, string? t, CancellationToken ct)
+    protected internal override Task<IActionResult?> OpenedAsync(CancellationToken ct)
     {
-        if (gateway is not TestPaymentGateway) return NotFound();
-        var access = await door.OpenAsync(User, id, t, [BookingLinks.Checkout], specialistToo: false, ct);
-        if (access.Data is not { } data) return access.Refusal;
-        if (data.Payment is null) return Redirect(BookingLinks.CheckoutPath(id, t ?? ""));
-        (Data, Token) = (data, t ?? "");
-        HoldEnded = data.Booking.Status == BookingStatus.Expired;
-        return null;
+        IActionResult? answer = gateway is not TestPaymentGateway ? NotFound()
+            : Data.Payment is null ? Redirect(BookingLinks.CheckoutPath(Data.Booking.Id, Token))
+            : null;
+        HoldEnded = Data.Booking.Status == BookingStatus.Expired;
+        return Task.FromResult(answer);
     }
 
     [GeneratedRegex(@"^\s*(0[1-9]|1[0-2])\s*/\s*\d{2}\s*$")]
