@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using NodaTime;
 
 namespace Consulting.Web.Pages.Bookings;
 
@@ -19,7 +20,7 @@ public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, 
     public IReadOnlyList<SlotCell>? Alternatives { get; private set; }
     public WeekGrid? Grid { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? t, string? week, string? tz, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(Guid id, string? t, LocalDate? week, string? tz, CancellationToken ct)
     {
         if (await OpenAsync(id, t, week, tz, ct) is { } refusal) return refusal;
         if (Request.IsHtmx() && Grid is not null)
@@ -53,7 +54,7 @@ public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, 
 
     private PageResult Conflict() => this.PageWithStatus(StatusCodes.Status409Conflict);
 
-    private async Task<IActionResult?> OpenAsync(Guid id, string? t, string? week, string? tz, CancellationToken ct)
+    private async Task<IActionResult?> OpenAsync(Guid id, string? t, LocalDate? week, string? tz, CancellationToken ct)
     {
         var access = await door.OpenAsync(User, id, t, [BookingLinks.Manage], specialistToo: false, ct);
         if (access.Data is not { } data) return access.Refusal;
@@ -65,7 +66,7 @@ public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, 
             var zone = ZoneLookup.TryFind(tz, out var picked) ? new ViewerZone(picked, ZoneSource.Picked)
                 : new ViewerZone(data.Booking.CustomerTimeZoneId, ZoneSource.Account, string.IsNullOrWhiteSpace(tz) ? null : tz.Trim());
             ViewData["ViewerZone"] = zone;
-            var view = await weeks.WeekAsync(data.Specialist.Id, zone.Id, TimeInput.Date(week), ct);
+            var view = await weeks.WeekAsync(data.Specialist.Id, zone.Id, week, ct);
             var path = BookingLinks.BookingPagePath(id, "reschedule");
             Grid = new WeekGrid(view, zone, path, new Dictionary<string, string?> { ["t"] = t },
                 $"{path}?t={Uri.EscapeDataString(t ?? "")}&tz={Uri.EscapeDataString(zone.Id)}", "Move to");
