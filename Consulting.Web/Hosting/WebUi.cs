@@ -124,6 +124,7 @@ public static class WebUi
         builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
         builder.Services.AddPlainTextValidation();
         builder.Services.AddHostileInputGuards();
+        builder.Services.AddInputBinders();
 
         builder.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         builder.Services.AddRateLimiter(o =>

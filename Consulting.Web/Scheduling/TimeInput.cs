@@ -25,7 +25,7 @@ public static class TimeInput
         error = null;
         if (value.Length == 0)
         {
-            error = isEnd ? "Enter an end time." : "Enter a start time.";
+            error = Missing(isEnd);
             return false;
         }
         if (value is Midnight or "24:00:00")
@@ -59,6 +59,9 @@ public static class TimeInput
         return false;
     }
 
+    /// <summary>What an empty start or end of a window says.</summary>
+    public static string Missing(bool isEnd) => isEnd ? "Enter an end time." : "Enter a start time.";
+
     /// <summary>
     /// A date of the years people book in, else null: NodaTime parses -9998 to 9999, but a week or
     /// range computed from an edge date (plus a week, in a zone, as an instant) overflows.
@@ -72,6 +75,9 @@ public static class TimeInput
     public const int MinYear = 1900, MaxYear = 2200;
 
     public static string Format(LocalDate date) => LocalDatePattern.Iso.Format(date);
+
+    /// <summary>For a link's query or an optional field: no date, no text.</summary>
+    public static string? Format(LocalDate? date) => date is { } d ? Format(d) : null;
 
     public static string Format(LocalTime time) => HourMinute.Format(time);
 

@@ -50,10 +50,12 @@ public static class ZoneLookup
         "UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu", "Z", "Etc/GMT", "GMT0", "Etc/GMT0", "Greenwich", "Etc/Greenwich",
     };
 
+    public const string MissingMessage = "Enter a time zone: your city, e.g. Berlin, or its IANA name like Europe/Berlin.";
+
     public static ZoneMatch Find(string? typed)
     {
         var text = (typed ?? "").Trim();
-        if (text.Length == 0) return Refused("Enter a time zone: your city, e.g. Berlin, or its IANA name like Europe/Berlin.");
+        if (text.Length == 0) return Refused(MissingMessage);
         if (UtcNames.Contains(text)) return Match("UTC");
         if (ById.TryGetValue(text, out var id)) return Match(id);
         if (Abbreviations.TryGetValue(text, out var meant))

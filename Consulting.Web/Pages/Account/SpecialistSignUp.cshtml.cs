@@ -6,6 +6,7 @@ using Consulting.Web.Scheduling;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using NodaTime;
 
 namespace Consulting.Web.Pages.Account;
 
@@ -30,13 +31,13 @@ public sealed class SpecialistSignUpModel(SignUps signUps) : PageModel
         public string? Headline { get; set; }
 
         [Required(ErrorMessage = "Choose your time zone.")]
-        public string TimeZoneId { get; set; } = "";
+        public DateTimeZone? TimeZoneId { get; set; }
 
-        [Required(ErrorMessage = "Choose a currency.")]
+        [Required(ErrorMessage = "Choose a currency."), ListedCurrency]
         public string Currency { get; set; } = "USD";
 
-        [Required(ErrorMessage = "Enter a price, e.g. 100.00.")]
-        public string Price { get; set; } = "";
+        [CurrencyFrom(nameof(Currency), Missing = InputMessages.PriceMissing)]
+        public Money? Price { get; set; }
     }
 
     [BindProperty]
@@ -49,18 +50,10 @@ public sealed class SpecialistSignUpModel(SignUps signUps) : PageModel
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         // Every field checked, whatever the others hold: the form reports all its problems at once.
-        var zone = ZoneLookup.Find(Input.TimeZoneId);
-        if (zone.Found) Input.TimeZoneId = zone.ZoneId!;
-        else if (!string.IsNullOrWhiteSpace(Input.TimeZoneId)) ModelState.AddModelError("Input.TimeZoneId", zone.Error!);
-        var currency = (Input.Currency ?? "").Trim().ToUpperInvariant();
-        long priceMinor = 0;
-        if (!Currencies.Common.Contains(currency))
-            ModelState.AddModelError("Input.Currency", "Choose one of the listed currencies.");
-        else if (!string.IsNullOrWhiteSpace(Input.Price) && (!Currencies.TryParseMajor(Input.Price, currency, out priceMinor) || priceMinor < 0))
-            ModelState.AddModelError("Input.Price", "Enter a price of zero or more, e.g. 100.00.");
-        var zoneId = zone.ZoneId ?? Input.TimeZoneId ?? "";
+        var zoneId = Input.TimeZoneId?.Id ?? "";
+        var price = Input.Price ?? Money.Zero("USD");
         var details = new NewSpecialist(new NewAccount(Input.Email ?? "", Input.DisplayName ?? "", Input.Password ?? "", zoneId),
-            Input.Headline ?? "", zoneId, Currencies.Common.Contains(currency) ? currency : "USD", Math.Max(0, priceMinor));
+            Input.Headline ?? "", zoneId, price.Currency, price.Minor);
         if (!ModelState.IsValid)
         {
             ModelState.AddErrorsToValidFields(await signUps.CheckAsync(details.Account, details));

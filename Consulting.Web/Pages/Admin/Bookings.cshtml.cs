@@ -4,6 +4,7 @@ using Consulting.Web.Domain;
 using Consulting.Web.Scheduling;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using NodaTime;
 
 namespace Consulting.Web.Pages.Admin;
 
@@ -12,8 +13,8 @@ public sealed class BookingsModel(AdminBookings bookings) : PageModel
 {
     [BindProperty(SupportsGet = true)] public BookingStatus? Status { get; set; }
     [BindProperty(SupportsGet = true)] public Guid? Specialist { get; set; }
-    [BindProperty(SupportsGet = true)] public string? From { get; set; }
-    [BindProperty(SupportsGet = true)] public string? To { get; set; }
+    [BindProperty(SupportsGet = true)] public LocalDate? From { get; set; }
+    [BindProperty(SupportsGet = true)] public LocalDate? To { get; set; }
     [BindProperty(SupportsGet = true)] public string? Customer { get; set; }
     [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
@@ -23,20 +24,20 @@ public sealed class BookingsModel(AdminBookings bookings) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!ModelState.IsValid || (From is not null && TimeInput.Date(From) is null) || (To is not null && TimeInput.Date(To) is null)
-            || Customer is { Length: > 200 })
+        if (!ModelState.IsValid || Customer is { Length: > 200 })
         {
             Error = "Use dates like 2026-11-30, a status and a specialist from the lists, and a shorter customer search.";
             ModelState.Clear();
             (Status, Specialist, From, To, Customer) = (null, null, null, null, null);
         }
         Specialists = await bookings.SpecialistsAsync(ct);
-        Result = await bookings.ListAsync(new BookingFilter(null, Status, TimeInput.Date(From), TimeInput.Date(To), PageNumber),
+        Result = await bookings.ListAsync(new BookingFilter(null, Status, From, To, PageNumber),
             Specialist, Customer, ct);
         var page = Page();
         if (Error is not null) page.StatusCode = StatusCodes.Status400BadRequest;
         return page;
     }
 
-    public string PageUrl(int page) => Url.Page("/Admin/Bookings", new { Status, Specialist, From, To, Customer, p = page })!;
+    public string PageUrl(int page) => Url.Page("/Admin/Bookings",
+        new { Status, Specialist, From = TimeInput.Format(From), To = TimeInput.Format(To), Customer, p = page })!;
 }

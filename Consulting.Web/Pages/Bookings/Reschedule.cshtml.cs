@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using NodaTime;
 
 namespace Consulting.Web.Pages.Bookings;
 
@@ -18,7 +19,7 @@ public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, 
     public IReadOnlyList<SlotCell>? Alternatives { get; private set; }
     public WeekGrid? Grid { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? week, string? tz, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(Guid id, LocalDate? week, string? tz, CancellationToken ct)
     {
         await ShowWeekAsync(id, week, tz, ct);
         if (Request.IsHtmx() && Grid is not null)
@@ -53,7 +54,7 @@ public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, 
     private PageResult Conflict() => this.PageWithStatus(StatusCodes.Status409Conflict);
 
     /// <summary>The week of the specialist's open times to move to, unless the booking can't move.</summary>
-    private async Task ShowWeekAsync(Guid id, string? week, string? tz, CancellationToken ct)
+    private async Task ShowWeekAsync(Guid id, LocalDate? week, string? tz, CancellationToken ct)
     {
         var data = Data;
         Refusal = changes.RescheduleRefusal(data.Booking, ActorRole.Customer);
@@ -63,7 +64,7 @@ public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, 
             var zone = ZoneLookup.TryFind(tz, out var picked) ? new ViewerZone(picked, ZoneSource.Picked)
                 : new ViewerZone(data.Booking.CustomerTimeZoneId, ZoneSource.Account, string.IsNullOrWhiteSpace(tz) ? null : tz.Trim());
             ViewData["ViewerZone"] = zone;
-            var view = await weeks.WeekAsync(data.Specialist.Id, zone.Id, TimeInput.Date(week), ct);
+            var view = await weeks.WeekAsync(data.Specialist.Id, zone.Id, week, ct);
             var path = BookingLinks.BookingPagePath(id, "reschedule");
             Grid = new WeekGrid(view, zone, path, new Dictionary<string, string?> { ["t"] = Token },
                 $"{path}?t={Uri.EscapeDataString(Token)}&tz={Uri.EscapeDataString(zone.Id)}", "Move to");

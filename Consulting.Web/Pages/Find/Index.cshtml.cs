@@ -4,6 +4,7 @@ using Consulting.Web.Hosting;
 using Consulting.Web.Scheduling;
 using Htmx;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NodaTime;
 
@@ -14,10 +15,12 @@ public sealed class IndexModel(SlotSearch search, IClock clock) : PageModel
 {
     public static readonly int[] Lengths = [15, 30, 45, 60, 90, 120];
 
-    [BindProperty(SupportsGet = true)] public string? From { get; set; }
-    [BindProperty(SupportsGet = true)] public string? To { get; set; }
+    [BindProperty(SupportsGet = true)] public LocalDate? From { get; set; }
+    [BindProperty(SupportsGet = true)] public LocalDate? To { get; set; }
     [BindProperty(SupportsGet = true)] public int? Length { get; set; }
-    [BindProperty(SupportsGet = true)] public string? MaxPrice { get; set; }
+    [BindProperty(SupportsGet = true)]
+    [CurrencyFrom(nameof(Currency), AmountMessage = InputMessages.Amount, CurrencyMessage = InputMessages.AmountCurrency)]
+    public Money? MaxPrice { get; set; }
     [BindProperty(SupportsGet = true)] public string? Currency { get; set; }
     [BindProperty(SupportsGet = true, Name = "p")] public int? PageNumber { get; set; }
     [BindProperty(SupportsGet = true)] public string? Tz { get; set; }
@@ -49,10 +52,9 @@ public sealed class IndexModel(SlotSearch search, IClock clock) : PageModel
     /// <summary>The query-string filters, or null (with messages beside the fields) when they don't make sense.</summary>
     private SearchFilters? ReadFilters(LocalDate today)
     {
-        var from = string.IsNullOrWhiteSpace(From) ? today : TimeInput.Date(From);
-        var to = string.IsNullOrWhiteSpace(To) ? today.PlusDays(13) : TimeInput.Date(To);
-        if (from is null) ModelState.AddModelError(nameof(From), "Enter a date like 2026-11-30.");
-        if (to is null) ModelState.AddModelError(nameof(To), "Enter a date like 2026-11-30.");
+        // A refused date has its message already; an empty one is the default.
+        LocalDate? from = Refused(nameof(From)) ? null : From ?? today;
+        LocalDate? to = Refused(nameof(To)) ? null : To ?? today.PlusDays(13);
         if (from is { } f && to is { } t)
         {
             if (t < f) ModelState.AddModelError(nameof(To), "The last day must be on or after the first.");
@@ -60,24 +62,16 @@ public sealed class IndexModel(SlotSearch search, IClock clock) : PageModel
                 ModelState.AddModelError(nameof(To), $"Search at most {SlotSearch.MaxRangeDays} days at a time.");
         }
         if (Length is { } l && l != 0 && !Lengths.Contains(l)) ModelState.AddModelError(nameof(Length), "Choose a session length from the list.");
-
-        Money? max = null;
-        if (!string.IsNullOrWhiteSpace(MaxPrice))
-        {
-            var currency = (Currency ?? "").Trim().ToUpperInvariant();
-            if (!Currencies.Common.Contains(currency)) ModelState.AddModelError(nameof(Currency), "Choose the currency of the maximum price.");
-            else if (!Currencies.TryParseMajor(MaxPrice, currency, out var minor))
-                ModelState.AddModelError(nameof(MaxPrice), "Enter an amount like 100 or 99.50.");
-            else max = new Money(minor, currency);
-        }
         if (!ModelState.IsValid) return null;
-        (From, To) = (TimeInput.Format(from!.Value), TimeInput.Format(to!.Value));
-        return new SearchFilters(from.Value, to.Value, Length ?? 0, max, Math.Max(1, PageNumber ?? 1));
+        (From, To) = (from, to);
+        return new SearchFilters(from!.Value, to!.Value, Length ?? 0, MaxPrice, Math.Max(1, PageNumber ?? 1));
     }
+
+    private bool Refused(string field) => ModelState.GetFieldValidationState(field) == ModelValidationState.Invalid;
 
     public string PageUrl(int page) => Url.Page("/Find/Index", new
     {
-        From, To, Length = Length is > 0 ? Length : null, MaxPrice = string.IsNullOrWhiteSpace(MaxPrice) ? null : MaxPrice,
-        Currency = string.IsNullOrWhiteSpace(Currency) ? null : Currency, p = page, tz = Zone.Source == ZoneSource.Picked ? Zone.Id : null,
+        From = TimeInput.Format(From), To = TimeInput.Format(To), Length = Length is > 0 ? Length : null,
+        MaxPrice = MaxPrice is { } max ? Currencies.FormatMajor(max) : null, Currency = string.IsNullOrWhiteSpace(Currency) ? null : Currency, p = page, tz = Zone.Source == ZoneSource.Picked ? Zone.Id : null,
     })!;
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Consulting.Web.Bookings;
 using Consulting.Web.Calendar;
@@ -8,6 +9,7 @@ using Consulting.Web.Scheduling;
 using Consulting.Web.Specialists;
 using Htmx;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NodaTime;
 
@@ -34,10 +36,14 @@ public sealed class AvailabilityModel(
 
     public sealed class SettingsInput
     {
-        public string? TimeZoneId { get; set; }
-        public string? ActiveFrom { get; set; }
+        [Required(ErrorMessage = ZoneLookup.MissingMessage)]
+        public ZoneMatch? TimeZoneId { get; set; }
+        [Required(ErrorMessage = InputMessages.DateMissing)]
+        public LocalDate? ActiveFrom { get; set; }
         public string? BufferMinutes { get; set; }
-        public string? Price { get; set; }
+        [CurrencyFrom(nameof(Currency), Missing = InputMessages.PriceMissing)]
+        public Money? Price { get; set; }
+        [Required(ErrorMessage = InputMessages.Currency), ListedCurrency]
         public string? Currency { get; set; }
     }
 
@@ -51,16 +57,21 @@ public sealed class AvailabilityModel(
 
     public sealed class WindowInput
     {
-        public string? Start { get; set; }
-        public string? End { get; set; }
+        public LocalTime? Start { get; set; }
+        [EndOfDay]
+        public LocalTime? End { get; set; }
         public string? SlotMinutes { get; set; } = "60";
-        /// <summary>Empty: the schedule's default price.</summary>
+        /// <summary>
+        /// Empty: the schedule's default price. Read by the page, not a binder: its currency is the
+        /// schedule's, which the form doesn't carry.
+        /// </summary>
         public string? Price { get; set; }
     }
 
     public sealed class ExceptionInput
     {
-        public string? Date { get; set; }
+        [Required(ErrorMessage = InputMessages.DateMissing)]
+        public LocalDate? Date { get; set; }
         public string Kind { get; set; } = "off";
         public string? Note { get; set; }
         public List<WindowInput> Windows { get; set; } = [new(), new() { SlotMinutes = "" }];
@@ -143,22 +154,14 @@ public sealed class AvailabilityModel(
     {
         if (!await LoadAsync(ct)) return NotFound();
         Settings = settings;
-        var activeFrom = TimeInput.Date(settings.ActiveFrom);
-        if (activeFrom is null) ModelState.AddModelError("Settings.ActiveFrom", "Enter a date.");
         if (!int.TryParse(settings.BufferMinutes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var buffer))
             ModelState.AddModelError("Settings.BufferMinutes", "Enter the buffer in whole minutes.");
-        var currency = (settings.Currency ?? "").Trim().ToUpperInvariant();
-        if (!Currencies.Common.Contains(currency)) ModelState.AddModelError("Settings.Currency", "Choose one of the listed currencies.");
-        else if (!Currencies.TryParseMajor(settings.Price, currency, out _))
-            ModelState.AddModelError("Settings.Price", "Enter a price of zero or more, e.g. 100.00 (no negative amounts).");
-        var zone = ZoneLookup.Find(settings.TimeZoneId);
-        if (!zone.Found) ModelState.AddModelError("Settings.TimeZoneId", zone.Error!);
         if (!ModelState.IsValid) return Invalid("_Settings");
 
-        Currencies.TryParseMajor(settings.Price, currency, out var minor);
+        var (zone, activeFrom, price) = (settings.TimeZoneId!, settings.ActiveFrom!.Value, settings.Price!.Value);
         var clearedPrices = false;
         var result = await editor.EditAsync(Specialist.Id,
-            (s, now) => clearedPrices = s.UpdateSettings(zone.ZoneId!, activeFrom!.Value, buffer, new Money(minor, currency), now), ct);
+            (s, now) => clearedPrices = s.UpdateSettings(zone.ZoneId!, activeFrom, buffer, price, now), ct);
         if (result.Succeeded)
         {
             var notes = new[] { zone.Note, clearedPrices ? "Window prices were in your old currency, so those windows now charge your default price." : null };
@@ -225,17 +228,20 @@ public sealed class AvailabilityModel(
         if (!await LoadAsync(ct)) return NotFound();
         NewException = input;
         while (input.Windows.Count < 2) input.Windows.Add(new WindowInput { SlotMinutes = "" });
-        var date = TimeInput.Date(input.Date);
-        if (date is null) ModelState.AddModelError("NewException.Date", "Enter a date.");
-        else if (date < Today) ModelState.AddModelError("NewException.Date", "Choose today or a later date.");
+        var date = input.Date;
+        if (date < Today) ModelState.AddModelError("NewException.Date", "Choose today or a later date.");
         var available = input.Kind == "hours";
         var windows = new List<TimeWindow>();
+        // A day off ignores its windows' fields, whatever they hold.
+        if (!available)
+            foreach (var key in ModelState.Keys.Where(k => k.StartsWith("NewException.Windows", StringComparison.Ordinal)).ToList())
+                ModelState.Remove(key);
         if (available)
         {
             for (var i = 0; i < input.Windows.Count; i++)
             {
                 var w = input.Windows[i];
-                var blank = string.IsNullOrWhiteSpace(w.Start) && string.IsNullOrWhiteSpace(w.End);
+                var blank = w.Start is null && w.End is null;
                 if (blank && i > 0) continue;
                 if (TryReadWindow(w, $"NewException.Windows[{i}]", out var parsed)) windows.Add(parsed);
             }
@@ -246,9 +252,9 @@ public sealed class AvailabilityModel(
         return await AfterEditAsync(result, "NewException", "_Exceptions", "exceptions", ct);
     }
 
-    public async Task<IActionResult> OnPostRemoveExceptionAsync(string date, CancellationToken ct)
+    public async Task<IActionResult> OnPostRemoveExceptionAsync(LocalDate? date, CancellationToken ct)
     {
-        if (!await LoadAsync(ct) || TimeInput.Date(date) is not { } day || Schedule.Exceptions.All(e => e.Date != day)) return NotFound();
+        if (!await LoadAsync(ct) || date is not { } day || Schedule.Exceptions.All(e => e.Date != day)) return NotFound();
         var result = await editor.EditAsync(Specialist.Id, (s, now) => s.RemoveException(day, now), ct);
         return await AfterEditAsync(result, "NewException", "_Exceptions", "exceptions", ct);
     }
@@ -319,10 +325,10 @@ public sealed class AvailabilityModel(
         Calendars = await calendars.ListAsync(profile.Id, ct);
         Settings = new SettingsInput
         {
-            TimeZoneId = Schedule.TimeZoneId,
-            ActiveFrom = TimeInput.Format(Schedule.ActiveFrom),
+            TimeZoneId = new ZoneMatch(Schedule.TimeZoneId, null, null),
+            ActiveFrom = Schedule.ActiveFrom,
             BufferMinutes = Schedule.BufferMinutes.ToString(CultureInfo.InvariantCulture),
-            Price = Currencies.FormatMajor(Schedule.DefaultPrice),
+            Price = Schedule.DefaultPrice,
             Currency = Schedule.Currency,
         };
         RulesForm = new RulesInput
@@ -337,20 +343,20 @@ public sealed class AvailabilityModel(
     private bool TryReadWindow(WindowInput input, string prefix, out TimeWindow window)
     {
         window = default;
-        if (!TimeInput.TryTime(input.Start, isEnd: false, out var start, out var startError))
-            ModelState.AddModelError(prefix + ".Start", startError!);
-        if (!TimeInput.TryTime(input.End, isEnd: true, out var end, out var endError))
-            ModelState.AddModelError(prefix + ".End", endError!);
+        // Empty is a message here, since a blank second window of an exception is no window at all.
+        foreach (var (time, field, isEnd) in new[] { (input.Start, ".Start", false), (input.End, ".End", true) })
+            if (time is null && ModelState.GetFieldValidationState(prefix + field) != ModelValidationState.Invalid)
+                ModelState.AddModelError(prefix + field, TimeInput.Missing(isEnd));
         if (!int.TryParse(input.SlotMinutes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes))
             ModelState.AddModelError(prefix + ".SlotMinutes", "Enter the slot length in minutes.");
         long? price = null;
         if (!string.IsNullOrWhiteSpace(input.Price))
         {
             if (Currencies.TryParseMajor(input.Price, Schedule.Currency, out var minor)) price = minor;
-            else ModelState.AddModelError(prefix + ".Price", $"Enter a price in {Schedule.Currency} like {Currencies.FormatMajor(Schedule.DefaultPrice)}, or leave it empty for your default price.");
+            else ModelState.AddModelError(prefix + ".Price", InputMessages.WindowPrice(Schedule.DefaultPrice));
         }
         if (!ModelState.IsValid) return false;
-        window = new TimeWindow(start, end, minutes, price);
+        window = new TimeWindow(input.Start!.Value, input.End!.Value, minutes, price);
         foreach (var (field, message) in window.Problems()) ModelState.AddModelError($"{prefix}.{field}", message);
         return ModelState.IsValid;
     }

@@ -5,6 +5,7 @@ using Consulting.Web.Specialists;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using NodaTime;
 
 namespace Consulting.Web.Pages.Specialist;
 
@@ -14,8 +15,8 @@ public sealed class BookingsModel(CurrentSpecialist current, SpecialistBookings 
 {
     [BindProperty(SupportsGet = true)] public bool Past { get; set; }
     [BindProperty(SupportsGet = true)] public BookingStatus? Status { get; set; }
-    [BindProperty(SupportsGet = true)] public string? From { get; set; }
-    [BindProperty(SupportsGet = true)] public string? To { get; set; }
+    [BindProperty(SupportsGet = true)] public LocalDate? From { get; set; }
+    [BindProperty(SupportsGet = true)] public LocalDate? To { get; set; }
     [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
     public SpecialistProfile Specialist { get; private set; } = null!;
@@ -26,7 +27,7 @@ public sealed class BookingsModel(CurrentSpecialist current, SpecialistBookings 
     public async Task<IActionResult> OnGetAsync([FromServices] NodaTime.IClock clock, CancellationToken ct)
     {
         if (await current.GetAsync(User, ct) is not { } profile) return NotFound();
-        if (!ModelState.IsValid || (From is not null && TimeInput.Date(From) is null) || (To is not null && TimeInput.Date(To) is null))
+        if (!ModelState.IsValid)
         {
             Error = "Use dates like 2026-11-30 and a status from the list.";
             ModelState.Clear();
@@ -35,7 +36,7 @@ public sealed class BookingsModel(CurrentSpecialist current, SpecialistBookings 
         Specialist = profile;
         Now = clock.GetCurrentInstant();
         Result = await bookings.ListAsync(profile.Id, profile.TimeZoneId,
-            new BookingFilter(Past, Status, TimeInput.Date(From), TimeInput.Date(To), PageNumber), ct);
+            new BookingFilter(Past, Status, From, To, PageNumber), ct);
         if (Error is null) return Page();
         var page = Page();
         page.StatusCode = StatusCodes.Status400BadRequest;
@@ -62,13 +63,13 @@ public sealed class BookingsModel(CurrentSpecialist current, SpecialistBookings 
             };
         }, CancellationPolicy.SpecialistCancelled, ct);
 
-    public string ListUrl(int page) => Url.Page("/Specialist/Bookings", new { Past, Status, From, To, p = page })!;
+    public string ListUrl(int page) => Url.Page("/Specialist/Bookings", new { Past, Status, From = TimeInput.Format(From), To = TimeInput.Format(To), p = page })!;
 
     /// <summary>An action form's route: the booking, and the list's filters so the specialist lands back on the same list.</summary>
     public Dictionary<string, string> ActionRoute(Guid bookingId) => new[]
         {
-            ("bookingId", bookingId.ToString()), ("Past", Past ? "true" : null), ("Status", Status?.ToString()), ("From", From),
-            ("To", To), ("p", PageNumber > 1 ? PageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) : null),
+            ("bookingId", bookingId.ToString()), ("Past", Past ? "true" : null), ("Status", Status?.ToString()), ("From", TimeInput.Format(From)),
+            ("To", TimeInput.Format(To)), ("p", PageNumber > 1 ? PageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) : null),
         }
         .Where(x => x.Item2 is not null).ToDictionary(x => x.Item1, x => x.Item2!);
 

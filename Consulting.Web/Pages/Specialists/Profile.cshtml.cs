@@ -30,7 +30,7 @@ public sealed class ProfileModel(
     public bool OwnSlotRefused { get; private set; }
 
     /// <param name="taken">The slot a hold just lost (post/redirect/get from <see cref="OnPostHoldAsync"/>): the page says so and offers the nearest times.</param>
-    public async Task<IActionResult> OnGetAsync(string slug, string? week, string? tz, Guid? taken, [FromServices] BookingService booking, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string slug, LocalDate? week, string? tz, Guid? taken, [FromServices] BookingService booking, CancellationToken ct)
     {
         if (!await LoadAsync(slug, week, tz, ct)) return NotFound();
         if (!Request.IsHtmx())
@@ -49,7 +49,7 @@ public sealed class ProfileModel(
     }
 
     [EnableRateLimiting(WebUi.BookingRateLimit)]
-    public async Task<IActionResult> OnPostHoldAsync(string slug, Guid slotId, string? tz, string? week, [FromServices] BookingService booking,
+    public async Task<IActionResult> OnPostHoldAsync(string slug, Guid slotId, string? tz, LocalDate? week, [FromServices] BookingService booking,
         [FromServices] UserManager<AppUser> users, CancellationToken ct)
     {
         // Hold first: the winner goes straight to checkout; only a loser needs the page (and its queries).
@@ -79,14 +79,14 @@ public sealed class ProfileModel(
     public WeekGrid Grid => new(Week, Zone, $"/specialists/{Specialist.Profile.Slug}", new Dictionary<string, string?>(),
         Url.Page("/Specialists/Profile", "Hold", new { slug = Specialist.Profile.Slug, tz = Zone.Id })!, "Book");
 
-    private async Task<bool> LoadAsync(string slug, string? week, string? tz, CancellationToken ct)
+    private async Task<bool> LoadAsync(string slug, LocalDate? week, string? tz, CancellationToken ct)
     {
         if (await directory.ProfileAsync(slug, ct) is not { } profile) return false;
         Specialist = profile;
         Zone = await ViewerZones.ResolveAsync(HttpContext, tz);
         ViewerZones.Remember(HttpContext, Zone);
         ViewData["ViewerZone"] = Zone;
-        Week = await weeks.WeekAsync(profile.Profile.Id, Zone.Id, TimeInput.Date(week), ct);
+        Week = await weeks.WeekAsync(profile.Profile.Id, Zone.Id, week, ct);
         return true;
     }
 }
