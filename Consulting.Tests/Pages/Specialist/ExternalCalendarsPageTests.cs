@@ -2,6 +2,7 @@ using System.Net;
 using AngleSharp.Html.Dom;
 using Consulting.Tests.Calendar;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Calendar;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
@@ -81,9 +82,9 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
     /// <summary>The starts (Madrid hours on <paramref name="date"/>) a customer is offered on the public week page.</summary>
     private async Task<List<int>> OfferedHoursAsync(Specialist s, LocalDate date)
     {
-        var zone = Uri.EscapeDataString(ViewerZones[_looks++ % ViewerZones.Length]);
-        var page = await _app.CreateBrowserLikeClient().GetPageAsync($"/specialists/{s.Slug}?tz={zone}&week=2026-11-09");
-        var offered = page.QuerySelectorAll("form.week-grid button[name=slotId]").Select(b => Guid.Parse(b.GetAttribute("value")!)).ToHashSet();
+        var zone = ViewerZones[_looks++ % ViewerZones.Length];
+        var page = await OpenTimesPage.OpenAsync(_app.CreateBrowserLikeClient(), s.Slug, "2026-11-09", zone);
+        var offered = page.OfferedSlotIds.ToHashSet();
         return (await SlotsAsync(s.Me.Id)).Where(x => offered.Contains(x.Id) && x.Start.InZone(Madrid).Date == date)
             .Select(x => x.Start.InZone(Madrid).Hour).ToList();
     }

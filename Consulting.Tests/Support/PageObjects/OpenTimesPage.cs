@@ -48,8 +48,8 @@ public sealed class OpenTimesPage(HttpClient client, IHtmlDocument document) : H
     public IReadOnlyList<Guid> OfferedSlotIds =>
         Document.QuerySelectorAll($"{WeekForm} button[name=slotId]").Select(b => Guid.Parse(b.GetAttribute("value")!)).ToList();
 
-    /// <summary>Every time button on the page, the week's and the notice's.</summary>
-    public int SlotButtonCount => Document.QuerySelectorAll(".slot-button").Length;
+    /// <summary>The slot id of every time button on the page, the week's and the notice's.</summary>
+    public IReadOnlyList<string> SlotButtonIds => Document.QuerySelectorAll(".slot-button").Select(b => b.GetAttribute("value") ?? "").ToList();
 
     /// <summary>Every time shown on the page, as the visitor reads it ("23:00 JST").</summary>
     public IReadOnlyList<string> SlotTimes => Document.QuerySelectorAll(".slot-time").Select(e => e.Text()).ToList();
