@@ -1,5 +1,6 @@
 using Consulting.Tests.Calendar;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
@@ -68,14 +69,14 @@ public sealed class ExternalCalendarBrowserTests(BrowserFixture browser) : IAsyn
 
         // The reconcile the sync queued runs in the background; the customer's page follows it.
         var customer = await browser.NewPageAsync(javaScript);
-        var wednesday = customer.Locator(".week-day").Nth(2).Locator(".slot-button");
+        var week = new OpenTimesBrowserPage(customer);
         for (var attempt = 0; attempt < 80; attempt++)
         {
-            await customer.GotoAsync($"/specialists/{slug}?week=2026-11-09&tz=Europe%2FMadrid");
-            if (await wednesday.CountAsync() == 0) break;
+            await OpenTimesBrowserPage.OpenAsync(customer, slug, "2026-11-09", "Europe/Madrid");
+            if (await week.SlotsOn(2).CountAsync() == 0) break;
             await Task.Delay(250);
         }
-        await Assertions.Expect(wednesday).ToHaveCountAsync(0);
-        await Assertions.Expect(customer.Locator(".week-day").Nth(3).Locator(".slot-button")).ToHaveCountAsync(4);
+        await Assertions.Expect(week.SlotsOn(2)).ToHaveCountAsync(0);
+        await Assertions.Expect(week.SlotsOn(3)).ToHaveCountAsync(4);
     }
 }

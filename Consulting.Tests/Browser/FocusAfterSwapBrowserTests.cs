@@ -1,4 +1,5 @@
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Microsoft.Playwright;
@@ -35,28 +36,22 @@ public sealed class FocusAfterSwapBrowserTests(BrowserFixture browser)
         var me = await browser.App.CreateSignedInAsync();
         var page = await browser.NewPageAsync();
         await BrowserFixture.SignInAsync(page, me.Email, SpecialistAccounts.Password);
-        await page.GotoAsync("/specialist/availability");
+        var availability = await AvailabilityBrowserPage.OpenAsync(page);
 
-        var monday = page.Locator("#day-monday");
-        await monday.GetByLabel("From").FillAsync("09:00");
-        await monday.GetByLabel("To").FillAsync("12:00");
-        await monday.GetByLabel("Slot (min)").FillAsync("60");
-        await monday.GetByRole(AriaRole.Button, new() { Name = "Add window on Monday" }).ClickAsync();
+        await availability.AddWindowAsync(IsoDayOfWeek.Monday, "09:00", "12:00", "60");
 
-        await Assertions.Expect(page.Locator("#day-monday .window-time")).ToHaveTextAsync("09:00–12:00");
+        await Assertions.Expect(availability.WindowTimes(IsoDayOfWeek.Monday)).ToHaveTextAsync("09:00–12:00");
         await FocusedAsync(page, "#day-monday form.add-window button[type=submit]");
         await Announcer(page).ToHaveTextAsync("Monday: 09:00–12:00");
 
         // The Remove button goes with its window: the day's heading takes the focus, not another window's Remove.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Remove 09:00–12:00 on Monday" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#day-monday .window-time")).ToHaveCountAsync(0);
+        await availability.RemoveWindowAsync(IsoDayOfWeek.Monday, "09:00–12:00");
+        await Assertions.Expect(availability.WindowTimes(IsoDayOfWeek.Monday)).ToHaveCountAsync(0);
         await FocusedAsync(page, "#day-monday h3");
         await Announcer(page).ToHaveTextAsync("Monday: no hours");
 
         // A refused window: the first invalid field.
-        await monday.GetByLabel("From").FillAsync("15:00");
-        await monday.GetByLabel("To").FillAsync("15:00");
-        await monday.GetByRole(AriaRole.Button, new() { Name = "Add window on Monday" }).ClickAsync();
+        await availability.AddWindowAsync(IsoDayOfWeek.Monday, "15:00", "15:00");
         await FocusedAsync(page, "#day-monday-end");
         await page.Context.CloseAsync();
     }
