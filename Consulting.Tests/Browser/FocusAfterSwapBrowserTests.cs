@@ -87,39 +87,39 @@ public sealed class FocusAfterSwapBrowserTests(BrowserFixture browser)
     {
         await browser.App.RunDueGenerationAsync();
         var page = await browser.NewPageAsync();
-        await page.GotoAsync("/find");
-        var heading = page.Locator("#results-heading");
+        var find = await FindBrowserPage.OpenAsync(page);
+        var heading = find.ResultsHeading;
         var before = await heading.InnerTextAsync();
 
-        await page.Locator("#Length").FocusAsync();
-        await page.Locator("#Length").SelectOptionAsync("60");
+        await find.LengthFilter.FocusAsync();
+        await find.LengthFilter.SelectOptionAsync("60");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("Length=60"));
         await FocusedAsync(page, "#Length");
         var after = await heading.InnerTextAsync();
         await Announcer(page).ToHaveTextAsync(after);
 
         // The pager swaps the results only: the filter keeps its value, the focus comes back to "Next".
-        await page.Locator("#Length").SelectOptionAsync("0");
+        await find.LengthFilter.SelectOptionAsync("0");
         await Assertions.Expect(heading).ToHaveTextAsync(before);
-        await page.Locator(".pager a[rel=next]").FocusAsync();
+        await find.NextPageLink.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.Locator(".pager span")).ToContainTextAsync("Page 2 of");
+        await Assertions.Expect(find.PagerText).ToContainTextAsync("Page 2 of");
         await FocusedAsync(page, ".pager a[rel=next], #results-heading");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("p=2"));
-        await Assertions.Expect(page.Locator("#Length")).ToHaveValueAsync("0");
+        await Assertions.Expect(find.LengthFilter).ToHaveValueAsync("0");
 
         // A wrong price is marked on its field, and the mark goes once it is put right.
-        var price = page.Locator("#MaxPrice");
-        await page.Locator("#Currency").SelectOptionAsync("EUR");
+        var price = find.MaxPriceFilter;
+        await find.CurrencyFilter.SelectOptionAsync("EUR");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("Currency=EUR"));
         await price.FillAsync("lots");
         await price.PressAsync("Tab");
-        await Assertions.Expect(page.Locator("#MaxPrice-error")).Not.ToBeEmptyAsync();
+        await Assertions.Expect(find.MaxPriceError).Not.ToBeEmptyAsync();
         await Assertions.Expect(price).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(price).ToHaveAttributeAsync("aria-describedby", new System.Text.RegularExpressions.Regex("MaxPrice-error"));
         await price.FillAsync("500");
         await price.PressAsync("Tab");
-        await Assertions.Expect(page.Locator("#MaxPrice-error")).ToBeEmptyAsync();
+        await Assertions.Expect(find.MaxPriceError).ToBeEmptyAsync();
         await Assertions.Expect(price).Not.ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(price).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("input-validation-error"));
         await page.Context.CloseAsync();

@@ -81,10 +81,10 @@ public sealed class ManageBookingTests : IDisposable
     {
         var (_, booking, token) = await ConfirmedAsync();
         var client = _app.CreateBrowserLikeClient();
-        var page = await client.GetPageAsync($"/bookings/{booking.Id:N}/cancel?t={Q(token)}");
-        Assert.Contains("You'll get a full refund of €50.00", page.QuerySelector(".refund-preview").Text());
+        var page = await CancelBookingPage.OpenAsync(client, booking.Id, token);
+        Assert.Contains("You'll get a full refund of €50.00", page.RefundPreview);
 
-        var response = await client.SubmitAsync(page, "main form", new Dictionary<string, string> { ["Reason"] = "Conflict at work" });
+        var response = await page.CancelAsync("Conflict at work");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var (cancelled, payment, slots, notifications) = await StateAsync(booking.Id);
@@ -96,12 +96,12 @@ public sealed class ManageBookingTests : IDisposable
         Assert.Equal(1, cancelled.Sequence);
         Assert.Equal(2, notifications.Count(n => n.Type == NotificationType.Cancelled));
         Assert.Single(notifications, n => n.Type == NotificationType.RefundProcessed);
-        var details = await client.GetPageAsync(response.Headers.Location!.OriginalString);
-        Assert.Contains("We're refunding €50.00 in full", details.QuerySelector(".flash").Text());
-        Assert.Contains("€50.00 refunded", details.QuerySelector(".cancel-note").Text());
+        var details = await BookingStatusPage.OpenAtAsync(client, response.Headers.Location!.OriginalString);
+        Assert.Contains("We're refunding €50.00 in full", details.Flash);
+        Assert.Contains("€50.00 refunded", details.CancelNote);
 
         // Cancelling again: a clear message and nothing changes.
-        var again = await client.SubmitAsync(page, "main form");
+        var again = await page.CancelAsync();
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("already cancelled", (await Html.ParseAsync(again)).QuerySelector(".notice").Text());
         var (after, afterPayment, _, afterNotifications) = await StateAsync(booking.Id);
@@ -116,10 +116,10 @@ public sealed class ManageBookingTests : IDisposable
         var (_, booking, token) = await ConfirmedAsync();
         _app.Clock.Reset(booking.Start - Duration.FromHours(24) - Duration.FromSeconds(seconds));
         var client = _app.CreateBrowserLikeClient();
-        var page = await client.GetPageAsync($"/bookings/{booking.Id:N}/cancel?t={Q(token)}");
-        Assert.Contains(refunded ? "full refund" : "No refund", page.QuerySelector(".refund-preview").Text());
+        var page = await CancelBookingPage.OpenAsync(client, booking.Id, token);
+        Assert.Contains(refunded ? "full refund" : "No refund", page.RefundPreview);
 
-        await client.SubmitAsync(page, "main form");
+        await page.CancelAsync();
 
         var (cancelled, payment, _, _) = await StateAsync(booking.Id);
         Assert.Equal(BookingStatus.Cancelled, cancelled.Status);
@@ -192,8 +192,7 @@ public sealed class ManageBookingTests : IDisposable
         }
 
         _app.Clock.Reset(Instant.FromUtc(2026, 11, 2, 12, 0));
-        var cancelPage = await client.GetPageAsync($"/bookings/{booking.Id:N}/cancel?t={Q(token)}");
-        await client.SubmitAsync(cancelPage, "main form");
+        await (await CancelBookingPage.OpenAsync(client, booking.Id, token)).CancelAsync();
         var afterCancel = await client.GetPageAsync($"/bookings/{booking.Id:N}/reschedule?t={Q(token)}");
         Assert.Contains("This booking is cancelled, so it can't be rescheduled.", afterCancel.QuerySelector(".notice").Text());
         Assert.Equal(SlotState.Available, (await StateAsync(booking.Id)).Slots.Single(s => s.Id == target.Id).State);
@@ -259,8 +258,7 @@ public sealed class ManageBookingTests : IDisposable
         var moved = Assert.Single((await InviteAsync()).Events);
         Assert.Equal((uid, 1), (moved.Uid, moved.Sequence));
 
-        var cancel = await client.GetPageAsync($"/bookings/{booking.Id:N}/cancel?t={Q(token)}");
-        await client.SubmitAsync(cancel, "main form");
+        await (await CancelBookingPage.OpenAsync(client, booking.Id, token)).CancelAsync();
         var cancelled = await InviteAsync();
         Assert.Equal("CANCEL", cancelled.Method);
         Assert.Equal((uid, 2, "CANCELLED"), (cancelled.Events[0].Uid, cancelled.Events[0].Sequence, cancelled.Events[0].Status));

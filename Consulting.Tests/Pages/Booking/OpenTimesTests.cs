@@ -89,7 +89,7 @@ public sealed class OpenTimesTests : IDisposable
         Assert.Equal([shown], week.SlotTimes);
         Assert.Null(week.Document.QuerySelector("#tz")!.GetAttribute("aria-invalid"));
 
-        var find = await _app.CreateClient().GetPageAsync($"/find?From=2026-11-04&To=2026-11-04&tz={Uri.EscapeDataString(typed)}");
-        Assert.Equal([shown], find.QuerySelectorAll(".result .slot-time").Select(e => e.Text()));
+        var find = await FindPage.SearchAsync(_app.CreateClient(), $"From=2026-11-04&To=2026-11-04&tz={Uri.EscapeDataString(typed)}");
+        Assert.Equal([shown], find.Results.Select(r => r.Time));
     }
 }

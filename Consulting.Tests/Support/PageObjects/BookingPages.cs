@@ -89,4 +89,27 @@ public sealed class BookingStatusPage(HttpClient client, IHtmlDocument document)
 
     /// <summary>Where the meeting link points, or null when the page has none.</summary>
     public string? MeetingLink => Document.QuerySelector(".meeting-link")?.GetAttribute("href");
+
+    /// <summary>The one-time message after a change ("We're refunding …"), and a cancelled booking's note.</summary>
+    public string Flash => Document.QuerySelector(".flash").Text();
+
+    public string CancelNote => Document.QuerySelector(".cancel-note").Text();
+}
+
+/// <summary>Cancelling a booking through its signed manage link: the refund it will get, an optional reason, the button.</summary>
+public sealed class CancelBookingPage(HttpClient client, IHtmlDocument document) : HttpPage(client, document)
+{
+    private const string CancelForm = "main form";
+
+    public static string Address(Guid bookingId, string manageToken) => $"/bookings/{bookingId:N}/cancel?t={Uri.EscapeDataString(manageToken)}";
+
+    public static async Task<CancelBookingPage> OpenAsync(HttpClient client, Guid bookingId, string manageToken) =>
+        new(client, await client.GetPageAsync(Address(bookingId, manageToken)));
+
+    /// <summary>What the customer will get back if they cancel now.</summary>
+    public string RefundPreview => Document.QuerySelector(".refund-preview").Text();
+
+    /// <summary>Presses "Cancel booking", with a reason when given.</summary>
+    public Task<HttpResponseMessage> CancelAsync(string? reason = null) =>
+        SubmitAsync(CancelForm, reason is null ? null : new Dictionary<string, string> { ["Reason"] = reason });
 }
