@@ -164,6 +164,9 @@ public sealed class AvailabilityPage(HttpClient client, IHtmlDocument document) 
     /// <summary>"Applying…", "Applied — …", and what was left out.</summary>
     public string ApplyStatus => Document.GetElementById("apply-status").Text();
 
+    /// <summary>Presses "Try again" on a change that couldn't be applied.</summary>
+    public Task<HttpResponseMessage> RetryApplyAsync() => SubmitAsync("#apply-status form");
+
     /// <summary>Taken times that no longer fit the hours (booked, held, blocked), one item each.</summary>
     public IReadOnlyList<IElement> Conflicts => Document.QuerySelectorAll("#conflicts .conflicts li").ToList();
 
