@@ -37,19 +37,12 @@ public sealed class ExternalCalendarBrowserTests(BrowserFixture browser) : IAsyn
         var slug = await app.WithDbAsync(db => db.Specialists.Where(p => p.Id == me.Id).Select(p => p.Slug).SingleAsync());
 
         var page = await browser.NewPageAsync(javaScript);
-        await page.GotoAsync("/account/sign-in");
-        await page.GetByLabel("Email").FillAsync(me.Email);
-        await page.GetByLabel("Password").FillAsync(SpecialistAccounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".nav-user")).ToBeVisibleAsync();
+        await BrowserFixture.SignInAsync(page, me.Email, SpecialistAccounts.Password);
 
-        await page.GotoAsync("/specialist/availability");
-        var section = page.Locator("#external-calendars");
-        await section.GetByLabel("Name").FillAsync("Personal");
-        await section.GetByLabel("Calendar address (.ics)").FillAsync(_server.Url("all-day.ics"));
-        await section.GetByRole(AriaRole.Button, new() { Name = "Add calendar" }).ClickAsync();
+        var availability = await AvailabilityBrowserPage.OpenAsync(page);
+        await availability.AddCalendarAsync("Personal", _server.Url("all-day.ics"));
         // A worker fetches it: with JavaScript the list polls itself until then; without, the specialist reloads.
-        var item = page.Locator("#external-calendars li.external-calendar");
+        var item = availability.Calendars;
         if (javaScript) await Assertions.Expect(item).ToContainTextAsync("Last synced", new() { Timeout = 20_000 });
         else
         {
@@ -60,7 +53,7 @@ public sealed class ExternalCalendarBrowserTests(BrowserFixture browser) : IAsyn
             }
             await Assertions.Expect(item).ToContainTextAsync("Last synced");
         }
-        await Assertions.Expect(page.Locator("#external-calendars li.external-calendar")).ToContainTextAsync("http://127.0.0.1/••••••");
+        await Assertions.Expect(availability.Calendars).ToContainTextAsync("http://127.0.0.1/••••••");
         await BrowserFixture.ScreenshotAsync(page, $"external-calendars-js-{javaScript}");
 
         await page.GotoAsync("/specialist/calendar?year=2026&month=11");

@@ -82,9 +82,7 @@ public sealed class ExternalCalendarOffersTests
         await app.ApplyScheduleAsync(me.Id);
         var slug = await app.WithDbAsync(db => db.Specialists.Where(p => p.Id == me.Id).Select(p => p.Slug).SingleAsync());
 
-        var page = await me.Client.GetPageAsync("/specialist/availability");
-        await me.Client.SubmitAsync(page, "#external-calendars form[action*=AddCalendar]",
-            new Dictionary<string, string> { ["CalendarForm.Name"] = "Mine", ["CalendarForm.Address"] = server.Url(c.File) });
+        await (await AvailabilityPage.OpenAsync(me.Client)).AddCalendarAsync("Mine", server.Url(c.File));
         await app.RunCalendarWorkAsync();
         Assert.Null(await app.WithDbAsync(db => db.ExternalCalendars.Select(x => x.LastError).SingleAsync()));
 

@@ -6,7 +6,8 @@ namespace Consulting.Tests.Support.PageObjects;
 
 /// <summary>
 /// The specialist's availability page over HTTP: weekly windows per day, the settings (zone, price,
-/// currency, buffer, start date), the booking rules (notice, horizon, cap) and date exceptions. Each
+/// currency, buffer, start date), the booking rules (notice, horizon, cap), date exceptions and the
+/// specialist's own calendars whose busy times are kept free. Each
 /// action returns the response, so a test can check the redirect, or the fragment htmx gets.
 /// </summary>
 public sealed class AvailabilityPage(HttpClient client, IHtmlDocument document) : HttpPage(client, document)
@@ -35,6 +36,9 @@ public sealed class AvailabilityPage(HttpClient client, IHtmlDocument document) 
     private const string ExceptionWindowStart = "NewException.Windows[0].Start";
     private const string ExceptionWindowSlotMinutes = "NewException.Windows[0].SlotMinutes";
     private const string ExceptionWindowPrice = "NewException.Windows[0].Price";
+
+    public const string CalendarName = "CalendarForm.Name";
+    public const string CalendarAddress = "CalendarForm.Address";
 
     private const string SettingsForm = "#settings form";
     private const string RulesForm = "#rules form";
@@ -158,6 +162,26 @@ public sealed class AvailabilityPage(HttpClient client, IHtmlDocument document) 
     public string ExceptionsText => Document.QuerySelector(".exception-list").Text();
 
     public int ExceptionCount => Document.QuerySelectorAll(".exception-list li").Length;
+
+    // The specialist's own calendars
+
+    /// <summary>Adds a calendar by its .ics address.</summary>
+    public Task<HttpResponseMessage> AddCalendarAsync(string name, string address, bool htmx = false) =>
+        SubmitAsync(CalendarForm("AddCalendar"), new Dictionary<string, string> { [CalendarName] = name, [CalendarAddress] = address }, htmx);
+
+    /// <summary>Presses "Sync now" on the first calendar.</summary>
+    public Task<HttpResponseMessage> SyncFirstCalendarAsync(bool htmx = false) => SubmitAsync(CalendarForm("SyncCalendar"), htmx: htmx);
+
+    /// <summary>Presses Remove on the first calendar.</summary>
+    public Task<HttpResponseMessage> RemoveFirstCalendarAsync(bool htmx = false) => SubmitAsync(CalendarForm("RemoveCalendar"), htmx: htmx);
+
+    /// <summary>Each listed calendar: name, masked address, last sync or problem, busy times ahead.</summary>
+    public IReadOnlyList<IElement> CalendarItems => Document.QuerySelectorAll("li.external-calendar").ToList();
+
+    /// <summary>The text of each listed calendar.</summary>
+    public IReadOnlyList<string> Calendars => CalendarItems.Select(e => e.TextContent).ToList();
+
+    private static string CalendarForm(string handler) => $"#external-calendars form[action*={handler}]";
 
     // What applying the changes did
 

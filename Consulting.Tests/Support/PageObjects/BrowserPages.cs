@@ -158,6 +158,18 @@ public sealed class AvailabilityBrowserPage(IPage page)
 
     public ILocator Exceptions => Page.Locator("#exceptions .exception-list");
 
+    /// <summary>Adds one of the specialist's own calendars by its .ics address.</summary>
+    public async Task AddCalendarAsync(string name, string address)
+    {
+        var section = Page.Locator("#external-calendars");
+        await section.GetByLabel("Name").FillAsync(name);
+        await section.GetByLabel("Calendar address (.ics)").FillAsync(address);
+        await section.GetByRole(AriaRole.Button, new() { Name = "Add calendar" }).ClickAsync();
+    }
+
+    /// <summary>The listed calendars.</summary>
+    public ILocator Calendars => Page.Locator("#external-calendars li.external-calendar");
+
     /// <summary>The zone field of the settings.</summary>
     public ILocator TimeZoneField => Page.Locator("#Settings_TimeZoneId");
 
