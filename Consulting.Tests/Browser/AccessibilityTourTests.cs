@@ -173,11 +173,11 @@ public sealed class AccessibilityTourTests(BrowserFixture browser)
     {
         await browser.App.RunDueGenerationAsync();
         var page = await browser.NewPageAsync();
-        await page.GotoAsync($"/specialists/{Slug}");
+        var week = await OpenTimesBrowserPage.OpenAsync(page, Slug);
 
         await BrowserFixture.TabToAsync(page, OpenTimesBrowserPage.NextWeekLink);
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.Locator("#week-title")).ToHaveTextAsync("9 Nov – 15 Nov 2026");
+        await Assertions.Expect(week.WeekTitle).ToHaveTextAsync("9 Nov – 15 Nov 2026");
         // htmx swapped the week: the link used keeps the focus (wwwroot/js/focus.js) and the new week is read out.
         await page.WaitForFunctionAsync("s => document.activeElement.matches(s)", OpenTimesBrowserPage.NextWeekLink, new() { Timeout = 5000 });
         await Assertions.Expect(page.Locator("#live-announcer")).ToHaveTextAsync("9 Nov – 15 Nov 2026");
@@ -202,8 +202,9 @@ public sealed class AccessibilityTourTests(BrowserFixture browser)
         await page.Keyboard.TypeAsync("123");
         await page.Keyboard.PressAsync("Enter");
 
-        await Assertions.Expect(page.Locator("#status-heading")).ToHaveTextAsync("You're booked with Maya Thompson");
-        Assert.Contains(chosenTime, await page.Locator(".time-customer").InnerTextAsync());
+        var booked = new CheckoutBrowserPage(page);
+        await Assertions.Expect(booked.StatusHeading).ToHaveTextAsync("You're booked with Maya Thompson");
+        Assert.Contains(chosenTime, await booked.CustomerTime.InnerTextAsync());
         await BrowserFixture.ScreenshotAsync(page, "a11y-keyboard-booked");
     }
 }

@@ -97,9 +97,9 @@ public sealed class GenerationJobTests
         Assert.Contains("Applied", polled.Body.Text());
 
         // The same address without htmx is the whole page (a reload without JavaScript).
-        var full = await me.Client.GetPageAsync("/specialist/availability?handler=Status");
-        Assert.NotNull(full.QuerySelector("header.site-header"));
-        Assert.Contains("Applied", full.QuerySelector("#apply-status").Text());
+        var full = new AvailabilityPage(me.Client, await me.Client.GetPageAsync("/specialist/availability?handler=Status"));
+        Assert.NotNull(full.Document.QuerySelector("header.site-header"));
+        Assert.Contains("Applied", full.ApplyStatus);
     }
 
     [Fact]
