@@ -11,8 +11,6 @@ namespace Consulting.Tests.Pages.Booking;
 /// <summary>The customer's path through real HTTP: week view → hold → checkout → test card → confirmation.</summary>
 public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixture<SeededAppFactory>
 {
-    private static readonly Dictionary<string, string> Htmx = new() { ["HX-Request"] = "true" };
-
     private static HttpRequestMessage GetWithZoneCookie(string url, string zone)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, url);
