@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Consulting.Tests.Authorization;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Hosting;
@@ -172,20 +173,20 @@ public sealed class AccessibilityTourTests(BrowserFixture browser)
     {
         await browser.App.RunDueGenerationAsync();
         var page = await browser.NewPageAsync();
-        await page.GotoAsync($"/specialists/{Slug}");
+        var week = await OpenTimesBrowserPage.OpenAsync(page, Slug);
 
-        await BrowserFixture.TabToAsync(page, "a[rel=next]");
+        await BrowserFixture.TabToAsync(page, OpenTimesBrowserPage.NextWeekLink);
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.Locator("#week-title")).ToHaveTextAsync("9 Nov – 15 Nov 2026");
+        await Assertions.Expect(week.WeekTitle).ToHaveTextAsync("9 Nov – 15 Nov 2026");
         // htmx swapped the week: the link used keeps the focus (wwwroot/js/focus.js) and the new week is read out.
-        await page.WaitForFunctionAsync("() => document.activeElement.matches('a[rel=next]')", null, new() { Timeout = 5000 });
+        await page.WaitForFunctionAsync("s => document.activeElement.matches(s)", OpenTimesBrowserPage.NextWeekLink, new() { Timeout = 5000 });
         await Assertions.Expect(page.Locator("#live-announcer")).ToHaveTextAsync("9 Nov – 15 Nov 2026");
-        await BrowserFixture.TabToAsync(page, "button.slot-button");
+        await BrowserFixture.TabToAsync(page, OpenTimesBrowserPage.SlotButton);
         var chosenTime = await page.EvaluateAsync<string>("() => document.activeElement.querySelector('.slot-time').textContent.trim().split(' ')[0]");
         await page.Keyboard.PressAsync("Enter");
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/checkout/[0-9a-f]{32}"));
-        await BrowserFixture.TabToAsync(page, "input[name='Input.Name']");
+        await BrowserFixture.TabToAsync(page, CheckoutBrowserPage.NameField);
         await page.Keyboard.TypeAsync("Kim Keys");
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(AccountPages.UniqueEmail("keys"));
@@ -193,7 +194,7 @@ public sealed class AccessibilityTourTests(BrowserFixture browser)
         await page.Keyboard.PressAsync("Enter");
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/test-card"));
-        await BrowserFixture.TabToAsync(page, "input[name='Card.Number']");
+        await BrowserFixture.TabToAsync(page, CheckoutBrowserPage.CardNumberField);
         await page.Keyboard.TypeAsync("4242424242424242");
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync("12/34");
@@ -201,8 +202,9 @@ public sealed class AccessibilityTourTests(BrowserFixture browser)
         await page.Keyboard.TypeAsync("123");
         await page.Keyboard.PressAsync("Enter");
 
-        await Assertions.Expect(page.Locator("#status-heading")).ToHaveTextAsync("You're booked with Maya Thompson");
-        Assert.Contains(chosenTime, await page.Locator(".time-customer").InnerTextAsync());
+        var booked = new CheckoutBrowserPage(page);
+        await Assertions.Expect(booked.StatusHeading).ToHaveTextAsync("You're booked with Maya Thompson");
+        Assert.Contains(chosenTime, await booked.CustomerTime.InnerTextAsync());
         await BrowserFixture.ScreenshotAsync(page, "a11y-keyboard-booked");
     }
 }

@@ -1,8 +1,10 @@
 using System.Text.RegularExpressions;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using NodaTime;
 
 namespace Consulting.Tests.Browser;
 
@@ -14,26 +16,6 @@ namespace Consulting.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class AvailabilityBrowserTests(BrowserFixture browser)
 {
-    private static readonly LocatorAssertionsToContainTextOptions Soon = new() { Timeout = 20_000 };
-
-    /// <summary>
-    /// "Applied" in the status: with JavaScript the status polls itself; without it the specialist
-    /// reloads, as the page tells them to, until the background job has run.
-    /// </summary>
-    private static async Task AppliedAsync(IPage page, bool javaScript)
-    {
-        var status = page.Locator("#apply-status");
-        if (!javaScript)
-        {
-            for (var attempt = 0; attempt < 80 && !(await status.InnerTextAsync()).Contains("Applied"); attempt++)
-            {
-                await Task.Delay(250);
-                await page.ReloadAsync();
-            }
-        }
-        await Assertions.Expect(status).ToContainTextAsync("Applied — customers see your hours as they are now.", Soon);
-    }
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -58,33 +40,23 @@ public sealed class AvailabilityBrowserTests(BrowserFixture browser)
         await page.GetByLabel("Password").FillAsync("a long enough password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/specialist/availability"));
-        await Assertions.Expect(page.Locator("#Settings_TimeZoneId")).ToHaveValueAsync("Europe/Madrid");
+        var availability = new AvailabilityBrowserPage(page);
+        await Assertions.Expect(availability.TimeZoneField).ToHaveValueAsync("Europe/Madrid");
         if (javaScript) await Assertions.Expect(page.Locator("#zone-list option[value='Asia/Tokyo']")).ToHaveCountAsync(1);
 
         // Mondays 09:00–12:00 in 60-minute slots: bookable as soon as the page says so, no "generate" step.
-        var monday = page.Locator("#day-monday");
-        await monday.GetByLabel("From").FillAsync("09:00");
-        await monday.GetByLabel("To").FillAsync("12:00");
-        await monday.GetByLabel("Slot (min)").FillAsync("60");
-        await monday.GetByRole(AriaRole.Button, new() { Name = "Add window" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#day-monday .window-time")).ToHaveTextAsync("09:00–12:00");
-        await AppliedAsync(page, javaScript);
+        await availability.AddWindowAsync(IsoDayOfWeek.Monday, "09:00", "12:00", "60");
+        await Assertions.Expect(availability.WindowTimes(IsoDayOfWeek.Monday)).ToHaveTextAsync("09:00–12:00");
+        await availability.WaitUntilAppliedAsync(javaScript);
 
         // A window whose end equals its start is refused beside the field.
-        var tuesday = page.Locator("#day-tuesday");
-        await tuesday.GetByLabel("From").FillAsync("15:00");
-        await tuesday.GetByLabel("To").FillAsync("15:00");
-        await tuesday.GetByRole(AriaRole.Button, new() { Name = "Add window" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#day-tuesday [data-valmsg-for='Window.End']")).ToHaveTextAsync("The end must be after the start.");
+        await availability.AddWindowAsync(IsoDayOfWeek.Tuesday, "15:00", "15:00");
+        await Assertions.Expect(availability.WindowError(IsoDayOfWeek.Tuesday, AvailabilityPage.WindowEnd)).ToHaveTextAsync("The end must be after the start.");
 
         // A day off on Monday 16 November.
-        var exceptions = page.Locator("#exceptions");
-        await exceptions.GetByLabel("Date").FillAsync("2026-11-16");
-        await exceptions.GetByLabel("Day off").CheckAsync();
-        await exceptions.GetByLabel("Note (optional)").FillAsync("Conference");
-        await exceptions.GetByRole(AriaRole.Button, new() { Name = "Add exception" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#exceptions .exception-list")).ToContainTextAsync("Mon 16 Nov 2026 Day off — Conference");
-        await AppliedAsync(page, javaScript);
+        await availability.AddDayOffAsync("2026-11-16", "Conference");
+        await Assertions.Expect(availability.Exceptions).ToContainTextAsync("Mon 16 Nov 2026 Day off — Conference");
+        await availability.WaitUntilAppliedAsync(javaScript);
         await BrowserFixture.ScreenshotAsync(page, $"availability-js-{javaScript}");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Month calendar" }).ClickAsync();
@@ -103,26 +75,20 @@ public sealed class AvailabilityBrowserTests(BrowserFixture browser)
 
         // A customer in Tokyo: Monday 09:00 in Madrid (CET, UTC+1) is 17:00 the same Monday in Tokyo (JST, UTC+9).
         var slug = await browser.App.WithDbAsync(db => db.Specialists.Where(s => s.DisplayName == name).Select(s => s.Slug).SingleAsync());
-        var customer = await browser.NewPageAsync(javaScript, timeZone: "Asia/Tokyo");
-        await customer.GotoAsync($"/specialists/{slug}?week=2026-11-09");
-        if (!javaScript)
-        {
-            // Without JavaScript nothing reports the browser's zone: the customer types their city.
-            await customer.GetByLabel("Times shown in").FillAsync("tokyo");
-            await customer.GetByRole(AriaRole.Button, new() { Name = "Change" }).ClickAsync();
-        }
-        await Assertions.Expect(customer.Locator("[data-zone-label]")).ToContainTextAsync("Tokyo (UTC+09:00)");
-        var week = customer.Locator(".week-day");
-        await Assertions.Expect(week.Nth(0).Locator(".slot-time")).ToHaveTextAsync(["17:00 JST", "19:00 JST"]);
+        var week = await OpenTimesBrowserPage.OpenAsync(await browser.NewPageAsync(javaScript, timeZone: "Asia/Tokyo"), slug, "2026-11-09");
+        // Without JavaScript nothing reports the browser's zone: the customer types their city.
+        if (!javaScript) await week.ChangeZoneAsync("tokyo");
+        await Assertions.Expect(week.ZoneLabel).ToContainTextAsync("Tokyo (UTC+09:00)");
+        await Assertions.Expect(week.SlotTimesOn(0)).ToHaveTextAsync(["17:00 JST", "19:00 JST"]);
 
-        await customer.Locator("a[rel=next]").ClickAsync();
-        await Assertions.Expect(customer.Locator("#week-title")).ToHaveTextAsync("16 Nov – 22 Nov 2026");
-        await Assertions.Expect(customer.Locator(".slot-button")).ToHaveCountAsync(0);
-        await Assertions.Expect(customer.Locator(".week-empty")).ToContainTextAsync("The next one is Monday 23 November at 17:00 JST.");
-        await BrowserFixture.ScreenshotAsync(customer, $"day-off-customer-js-{javaScript}");
+        await week.NextWeekAsync();
+        await Assertions.Expect(week.WeekTitle).ToHaveTextAsync("16 Nov – 22 Nov 2026");
+        await Assertions.Expect(week.AllSlots).ToHaveCountAsync(0);
+        await Assertions.Expect(week.EmptyWeek).ToContainTextAsync("The next one is Monday 23 November at 17:00 JST.");
+        await BrowserFixture.ScreenshotAsync(week.Page, $"day-off-customer-js-{javaScript}");
 
-        await customer.GetByRole(AriaRole.Link, new() { Name = "Next available" }).ClickAsync();
-        await Assertions.Expect(customer.Locator("#week-title")).ToHaveTextAsync("23 Nov – 29 Nov 2026");
-        await Assertions.Expect(customer.Locator(".week-day").Nth(0).Locator(".slot-time")).ToHaveTextAsync(["17:00 JST", "18:00 JST", "19:00 JST"]);
+        await week.NextAvailableAsync();
+        await Assertions.Expect(week.WeekTitle).ToHaveTextAsync("23 Nov – 29 Nov 2026");
+        await Assertions.Expect(week.SlotTimesOn(0)).ToHaveTextAsync(["17:00 JST", "18:00 JST", "19:00 JST"]);
     }
 }

@@ -1,5 +1,6 @@
 using Consulting.Tests.Calendar;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
@@ -36,19 +37,12 @@ public sealed class ExternalCalendarBrowserTests(BrowserFixture browser) : IAsyn
         var slug = await app.WithDbAsync(db => db.Specialists.Where(p => p.Id == me.Id).Select(p => p.Slug).SingleAsync());
 
         var page = await browser.NewPageAsync(javaScript);
-        await page.GotoAsync("/account/sign-in");
-        await page.GetByLabel("Email").FillAsync(me.Email);
-        await page.GetByLabel("Password").FillAsync(SpecialistAccounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".nav-user")).ToBeVisibleAsync();
+        await BrowserFixture.SignInAsync(page, me.Email, SpecialistAccounts.Password);
 
-        await page.GotoAsync("/specialist/availability");
-        var section = page.Locator("#external-calendars");
-        await section.GetByLabel("Name").FillAsync("Personal");
-        await section.GetByLabel("Calendar address (.ics)").FillAsync(_server.Url("all-day.ics"));
-        await section.GetByRole(AriaRole.Button, new() { Name = "Add calendar" }).ClickAsync();
+        var availability = await AvailabilityBrowserPage.OpenAsync(page);
+        await availability.AddCalendarAsync("Personal", _server.Url("all-day.ics"));
         // A worker fetches it: with JavaScript the list polls itself until then; without, the specialist reloads.
-        var item = page.Locator("#external-calendars li.external-calendar");
+        var item = availability.Calendars;
         if (javaScript) await Assertions.Expect(item).ToContainTextAsync("Last synced", new() { Timeout = 20_000 });
         else
         {
@@ -59,7 +53,7 @@ public sealed class ExternalCalendarBrowserTests(BrowserFixture browser) : IAsyn
             }
             await Assertions.Expect(item).ToContainTextAsync("Last synced");
         }
-        await Assertions.Expect(page.Locator("#external-calendars li.external-calendar")).ToContainTextAsync("http://127.0.0.1/••••••");
+        await Assertions.Expect(availability.Calendars).ToContainTextAsync("http://127.0.0.1/••••••");
         await BrowserFixture.ScreenshotAsync(page, $"external-calendars-js-{javaScript}");
 
         await page.GotoAsync("/specialist/calendar?year=2026&month=11");
@@ -68,14 +62,14 @@ public sealed class ExternalCalendarBrowserTests(BrowserFixture browser) : IAsyn
 
         // The reconcile the sync queued runs in the background; the customer's page follows it.
         var customer = await browser.NewPageAsync(javaScript);
-        var wednesday = customer.Locator(".week-day").Nth(2).Locator(".slot-button");
+        var week = new OpenTimesBrowserPage(customer);
         for (var attempt = 0; attempt < 80; attempt++)
         {
-            await customer.GotoAsync($"/specialists/{slug}?week=2026-11-09&tz=Europe%2FMadrid");
-            if (await wednesday.CountAsync() == 0) break;
+            await OpenTimesBrowserPage.OpenAsync(customer, slug, "2026-11-09", "Europe/Madrid");
+            if (await week.SlotsOn(2).CountAsync() == 0) break;
             await Task.Delay(250);
         }
-        await Assertions.Expect(wednesday).ToHaveCountAsync(0);
-        await Assertions.Expect(customer.Locator(".week-day").Nth(3).Locator(".slot-button")).ToHaveCountAsync(4);
+        await Assertions.Expect(week.SlotsOn(2)).ToHaveCountAsync(0);
+        await Assertions.Expect(week.SlotsOn(3)).ToHaveCountAsync(4);
     }
 }

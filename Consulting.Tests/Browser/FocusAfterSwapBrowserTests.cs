@@ -1,4 +1,5 @@
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Microsoft.Playwright;
@@ -35,28 +36,22 @@ public sealed class FocusAfterSwapBrowserTests(BrowserFixture browser)
         var me = await browser.App.CreateSignedInAsync();
         var page = await browser.NewPageAsync();
         await BrowserFixture.SignInAsync(page, me.Email, SpecialistAccounts.Password);
-        await page.GotoAsync("/specialist/availability");
+        var availability = await AvailabilityBrowserPage.OpenAsync(page);
 
-        var monday = page.Locator("#day-monday");
-        await monday.GetByLabel("From").FillAsync("09:00");
-        await monday.GetByLabel("To").FillAsync("12:00");
-        await monday.GetByLabel("Slot (min)").FillAsync("60");
-        await monday.GetByRole(AriaRole.Button, new() { Name = "Add window on Monday" }).ClickAsync();
+        await availability.AddWindowAsync(IsoDayOfWeek.Monday, "09:00", "12:00", "60");
 
-        await Assertions.Expect(page.Locator("#day-monday .window-time")).ToHaveTextAsync("09:00–12:00");
+        await Assertions.Expect(availability.WindowTimes(IsoDayOfWeek.Monday)).ToHaveTextAsync("09:00–12:00");
         await FocusedAsync(page, "#day-monday form.add-window button[type=submit]");
         await Announcer(page).ToHaveTextAsync("Monday: 09:00–12:00");
 
         // The Remove button goes with its window: the day's heading takes the focus, not another window's Remove.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Remove 09:00–12:00 on Monday" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#day-monday .window-time")).ToHaveCountAsync(0);
+        await availability.RemoveWindowAsync(IsoDayOfWeek.Monday, "09:00–12:00");
+        await Assertions.Expect(availability.WindowTimes(IsoDayOfWeek.Monday)).ToHaveCountAsync(0);
         await FocusedAsync(page, "#day-monday h3");
         await Announcer(page).ToHaveTextAsync("Monday: no hours");
 
         // A refused window: the first invalid field.
-        await monday.GetByLabel("From").FillAsync("15:00");
-        await monday.GetByLabel("To").FillAsync("15:00");
-        await monday.GetByRole(AriaRole.Button, new() { Name = "Add window on Monday" }).ClickAsync();
+        await availability.AddWindowAsync(IsoDayOfWeek.Monday, "15:00", "15:00");
         await FocusedAsync(page, "#day-monday-end");
         await page.Context.CloseAsync();
     }
@@ -92,39 +87,39 @@ public sealed class FocusAfterSwapBrowserTests(BrowserFixture browser)
     {
         await browser.App.RunDueGenerationAsync();
         var page = await browser.NewPageAsync();
-        await page.GotoAsync("/find");
-        var heading = page.Locator("#results-heading");
+        var find = await FindBrowserPage.OpenAsync(page);
+        var heading = find.ResultsHeading;
         var before = await heading.InnerTextAsync();
 
-        await page.Locator("#Length").FocusAsync();
-        await page.Locator("#Length").SelectOptionAsync("60");
+        await find.LengthFilter.FocusAsync();
+        await find.LengthFilter.SelectOptionAsync("60");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("Length=60"));
         await FocusedAsync(page, "#Length");
         var after = await heading.InnerTextAsync();
         await Announcer(page).ToHaveTextAsync(after);
 
         // The pager swaps the results only: the filter keeps its value, the focus comes back to "Next".
-        await page.Locator("#Length").SelectOptionAsync("0");
+        await find.LengthFilter.SelectOptionAsync("0");
         await Assertions.Expect(heading).ToHaveTextAsync(before);
-        await page.Locator(".pager a[rel=next]").FocusAsync();
+        await find.NextPageLink.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.Locator(".pager span")).ToContainTextAsync("Page 2 of");
+        await Assertions.Expect(find.PagerText).ToContainTextAsync("Page 2 of");
         await FocusedAsync(page, ".pager a[rel=next], #results-heading");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("p=2"));
-        await Assertions.Expect(page.Locator("#Length")).ToHaveValueAsync("0");
+        await Assertions.Expect(find.LengthFilter).ToHaveValueAsync("0");
 
         // A wrong price is marked on its field, and the mark goes once it is put right.
-        var price = page.Locator("#MaxPrice");
-        await page.Locator("#Currency").SelectOptionAsync("EUR");
+        var price = find.MaxPriceFilter;
+        await find.CurrencyFilter.SelectOptionAsync("EUR");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("Currency=EUR"));
         await price.FillAsync("lots");
         await price.PressAsync("Tab");
-        await Assertions.Expect(page.Locator("#MaxPrice-error")).Not.ToBeEmptyAsync();
+        await Assertions.Expect(find.MaxPriceError).Not.ToBeEmptyAsync();
         await Assertions.Expect(price).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(price).ToHaveAttributeAsync("aria-describedby", new System.Text.RegularExpressions.Regex("MaxPrice-error"));
         await price.FillAsync("500");
         await price.PressAsync("Tab");
-        await Assertions.Expect(page.Locator("#MaxPrice-error")).ToBeEmptyAsync();
+        await Assertions.Expect(find.MaxPriceError).ToBeEmptyAsync();
         await Assertions.Expect(price).Not.ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(price).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("input-validation-error"));
         await page.Context.CloseAsync();

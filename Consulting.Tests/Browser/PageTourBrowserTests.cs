@@ -1,4 +1,5 @@
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Data;
 using Consulting.Web.Hosting;
 using Microsoft.Playwright;
@@ -76,9 +77,9 @@ public sealed class PageTourBrowserTests(BrowserFixture browser)
         await browser.App.RunDueGenerationAsync();
         var page = await browser.NewPageAsync(javaScript);
         await SignInAsync(page, "maya@consulting.test");
-        await page.GotoAsync("/specialists/maya-thompson");
+        var week = await OpenTimesBrowserPage.OpenAsync(page, "maya-thompson");
 
-        await page.Locator("form.week-grid button.slot-button").First.ClickAsync();
+        await week.ChooseFirstOpenSlotAsync();
 
         await Assertions.Expect(page.Locator("#own-heading")).ToHaveTextAsync("You can't book your own time");
         await Assertions.Expect(page.Locator(".notice a[href='/specialist/calendar']")).ToBeVisibleAsync();

@@ -1,4 +1,5 @@
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Microsoft.Playwright;
 
 namespace Consulting.Tests.Browser;
@@ -19,8 +20,8 @@ public sealed class ViewerZoneBrowserTests(BrowserFixture browser)
         if (picked) cookies.Add(new() { Name = "tz-picked", Value = "1", Url = browser.BaseUrl });
         await page.Context.AddCookiesAsync(cookies);
 
-        await page.GotoAsync("/specialists/maya-thompson");
+        var week = await OpenTimesBrowserPage.OpenAsync(page, "maya-thompson");
 
-        await Assertions.Expect(page.Locator("[data-zone-label]")).ToContainTextAsync(shown);
+        await Assertions.Expect(week.ZoneLabel).ToContainTextAsync(shown);
     }
 }

@@ -1,4 +1,5 @@
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Calendar;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -36,9 +37,7 @@ public sealed class CalendarAddressEncryptionTests : IAsyncLifetime
 
     private static async Task AddAsync(TestSpecialist me, string address)
     {
-        var page = await me.Client.GetPageAsync("/specialist/availability");
-        await me.Client.SubmitAsync(page, "#external-calendars form[action*=AddCalendar]",
-            new Dictionary<string, string> { ["CalendarForm.Name"] = "Gym", ["CalendarForm.Address"] = address });
+        await (await AvailabilityPage.OpenAsync(me.Client)).AddCalendarAsync("Gym", address);
     }
 
     /// <summary>A specialist's synced calendar, its row turned back into one written before addresses were encrypted.</summary>
@@ -76,8 +75,8 @@ public sealed class CalendarAddressEncryptionTests : IAsyncLifetime
             await after.WithDbAsync(db => db.ExternalCalendars.Select(c => c.AddressFingerprint).SingleAsync()));
 
         // The page shows it masked, and it syncs from the decrypted address.
-        var page = await me.Client.GetPageAsync("/specialist/availability");
-        Assert.Contains("http://127.0.0.1/••••••", page.QuerySelector("li.external-calendar")!.TextContent);
+        var page = await AvailabilityPage.OpenAsync(me.Client);
+        Assert.Contains("http://127.0.0.1/••••••", page.Calendars[0]);
         var requests = _server.IfNoneMatchSeen.Count;
         after.Clock.AdvanceMinutes(15);
         Assert.Equal(1, await after.RunCalendarWorkAsync());

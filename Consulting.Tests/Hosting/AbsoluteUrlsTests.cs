@@ -1,6 +1,7 @@
 using System.Net;
 using Consulting.Tests.Payments;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -22,15 +23,10 @@ public sealed class AbsoluteUrlsTests
         var specialist = await app.CreateSpecialistWithSlotsAsync();
         var client = app.CreateBrowserLikeClient();
         client.DefaultRequestHeaders.Host = ForgedHost;
-        var week = await client.GetPageAsync($"/specialists/{specialist.Slug}?tz=UTC&week=2026-11-09");
+        var week = await OpenTimesPage.OpenAsync(client, specialist.Slug, "2026-11-09", "UTC");
         var slot = specialist.Slots.First(s => s.Start >= Instant.FromUtc(2026, 11, 9, 0, 0));
-        var held = await client.SubmitAsync(week, "form.week-grid", new Dictionary<string, string> { ["slotId"] = slot.Id.ToString() });
-        Assert.Equal(HttpStatusCode.Redirect, held.StatusCode);
-        var checkout = await client.GetPageAsync(held.Headers.Location!.OriginalString);
-        var response = await client.SubmitAsync(checkout, "main form", new Dictionary<string, string>
-        {
-            ["Input.Name"] = "Eve Forger", ["Input.Email"] = "eve@example.com",
-        });
+        var checkout = await week.HoldAsync(slot);
+        var response = await checkout.SubmitDetailsAsync("Eve Forger", "eve@example.com");
         var bookingId = await app.WithDbAsync(db => db.Bookings.Where(b => b.SlotId == slot.Id).Select(b => b.Id).SingleAsync());
         return (response, bookingId);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,10 +24,8 @@ public sealed class RateLimitTests : IDisposable
     {
         var http = _app.ClientFrom(client);
         var get = await http.GetAsync($"/specialists/{slug}?week=2026-11-09&tz=UTC");
-        var page = await Html.ParseAsync(get);
-        return new Visitor(http,
-            page.QuerySelector("form.week-grid input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
-            page.QuerySelector("form.week-grid")!.GetAttribute("action")!);
+        var (token, action) = (await OpenTimesPage.ReadAsync(http, get)).HoldForm;
+        return new Visitor(http, token, action);
     }
 
     private static async Task<HttpResponseMessage> HoldAsync(Visitor visitor, Guid slotId)

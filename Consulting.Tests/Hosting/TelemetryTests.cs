@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,8 +51,8 @@ public sealed class TelemetryTests
         var slot = specialist.Slots.First(s => s.Start >= Instant.FromUtc(2026, 11, 9, 0, 0));
         var client = app.CreateBrowserLikeClient();
 
-        var week = await client.GetPageAsync($"/specialists/{specialist.Slug}?tz=UTC&week=2026-11-09");
-        var held = await client.SubmitAsync(week, "form.week-grid", new Dictionary<string, string> { ["slotId"] = slot.Id.ToString() });
+        var week = await OpenTimesPage.OpenAsync(client, specialist.Slug, "2026-11-09", "UTC");
+        var held = await week.ChooseAsync(slot);
         Assert.Equal(HttpStatusCode.Redirect, held.StatusCode);
         Assert.True(app.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
         Assert.True(app.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000));

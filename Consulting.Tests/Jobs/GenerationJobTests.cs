@@ -1,5 +1,6 @@
 using System.Net;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
 using Consulting.Web.Scheduling;
@@ -15,8 +16,6 @@ namespace Consulting.Tests.Jobs;
 /// </summary>
 public sealed class GenerationJobTests
 {
-    private static readonly Dictionary<string, string> Htmx = new() { ["HX-Request"] = "true" };
-
     private static async Task<int> RunDueAsync(AppFactory app)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -30,15 +29,8 @@ public sealed class GenerationJobTests
         app.WithDbAsync(db => db.Slots.CountAsync(s => s.SpecialistId == specialistId));
 
     /// <summary>Adds a window on the availability page, as the specialist would.</summary>
-    private static async Task<HttpResponseMessage> AddWindowAsync(TestSpecialist me, string day, string start, string end,
-        IDictionary<string, string>? headers = null)
-    {
-        var page = await me.Client.GetPageAsync("/specialist/availability");
-        return await me.Client.SubmitAsync(page, $"#day-{day} form.add-window", new Dictionary<string, string>
-        {
-            ["Window.Start"] = start, ["Window.End"] = end, ["Window.SlotMinutes"] = "60",
-        }, headers);
-    }
+    private static async Task<HttpResponseMessage> AddWindowAsync(TestSpecialist me, IsoDayOfWeek day, string start, string end, bool htmx = false) =>
+        await (await AvailabilityPage.OpenAsync(me.Client)).AddWindowAsync(day, start, end, "60", htmx: htmx);
 
     private static int WeekdaysBetween(LocalDate from, LocalDate to, IsoDayOfWeek day)
     {
@@ -53,15 +45,15 @@ public sealed class GenerationJobTests
         using var app = new AppFactory();
         var me = await app.CreateSignedInAsync();
 
-        var response = await AddWindowAsync(me, "tuesday", "09:00", "12:00");
+        var response = await AddWindowAsync(me, IsoDayOfWeek.Tuesday, "09:00", "12:00");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var job = Assert.Single(await JobsAsync(app, me.Id));
         Assert.Equal((JobState.Queued, "change", true), (job.State, job.Origin, job.Overwrite));
         Assert.Equal(0, await SlotCountAsync(app, me.Id));
-        var applying = await me.Client.GetPageAsync("/specialist/availability");
-        Assert.Contains("Applying your changes", applying.QuerySelector("#apply-status").Text());
-        Assert.Equal("polite", applying.QuerySelector("#apply-status")!.GetAttribute("aria-live"));
+        var applying = await AvailabilityPage.OpenAsync(me.Client);
+        Assert.Contains("Applying your changes", applying.ApplyStatus);
+        Assert.Equal("polite", applying.Document.QuerySelector("#apply-status")!.GetAttribute("aria-live"));
 
         Assert.Equal(1, await RunDueAsync(app));
 
@@ -71,10 +63,10 @@ public sealed class GenerationJobTests
         var tuesdays = WeekdaysBetween(new LocalDate(2026, 11, 2), new LocalDate(2027, 1, 1), IsoDayOfWeek.Tuesday);
         Assert.Equal(3 * tuesdays, await SlotCountAsync(app, me.Id));
         Assert.Equal(3 * tuesdays, done.Created);
-        var applied = await me.Client.GetPageAsync("/specialist/availability");
-        Assert.Contains("Applied", applied.QuerySelector("#apply-status").Text());
-        Assert.Contains("Fri 1 Jan 2027", applied.QuerySelector("#apply-status").Text());
-        Assert.Null(applied.QuerySelector("#apply-status [hx-trigger]"));
+        var applied = await AvailabilityPage.OpenAsync(me.Client);
+        Assert.Contains("Applied", applied.ApplyStatus);
+        Assert.Contains("Fri 1 Jan 2027", applied.ApplyStatus);
+        Assert.Null(applied.Document.QuerySelector("#apply-status [hx-trigger]"));
     }
 
     [Fact]
@@ -83,7 +75,7 @@ public sealed class GenerationJobTests
         using var app = new AppFactory();
         var me = await app.CreateSignedInAsync();
 
-        var response = await AddWindowAsync(me, "wednesday", "09:00", "11:00", Htmx);
+        var response = await AddWindowAsync(me, IsoDayOfWeek.Wednesday, "09:00", "11:00", htmx: true);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var fragment = await Html.ParseAsync(response);
@@ -105,9 +97,9 @@ public sealed class GenerationJobTests
         Assert.Contains("Applied", polled.Body.Text());
 
         // The same address without htmx is the whole page (a reload without JavaScript).
-        var full = await me.Client.GetPageAsync("/specialist/availability?handler=Status");
-        Assert.NotNull(full.QuerySelector("header.site-header"));
-        Assert.Contains("Applied", full.QuerySelector("#apply-status").Text());
+        var full = new AvailabilityPage(me.Client, await me.Client.GetPageAsync("/specialist/availability?handler=Status"));
+        Assert.NotNull(full.Document.QuerySelector("header.site-header"));
+        Assert.Contains("Applied", full.ApplyStatus);
     }
 
     [Fact]
@@ -116,8 +108,8 @@ public sealed class GenerationJobTests
         using var app = new AppFactory();
         var me = await app.CreateSignedInAsync();
 
-        await AddWindowAsync(me, "monday", "09:00", "10:00");
-        await AddWindowAsync(me, "thursday", "14:00", "15:00");
+        await AddWindowAsync(me, IsoDayOfWeek.Monday, "09:00", "10:00");
+        await AddWindowAsync(me, IsoDayOfWeek.Thursday, "14:00", "15:00");
 
         Assert.Single(await JobsAsync(app, me.Id));
         await RunDueAsync(app);
@@ -134,7 +126,7 @@ public sealed class GenerationJobTests
         using (var before = new AppFactory { KeepData = true })
         {
             me = await before.CreateSignedInAsync();
-            await AddWindowAsync(me, "tuesday", "09:00", "12:00");
+            await AddWindowAsync(me, IsoDayOfWeek.Tuesday, "09:00", "12:00");
             dataDirectory = before.DataDirectory;
         }
 
@@ -149,7 +141,7 @@ public sealed class GenerationJobTests
     {
         using var app = new AppFactory();
         var me = await app.CreateSignedInAsync();
-        await AddWindowAsync(me, "tuesday", "09:00", "12:00");
+        await AddWindowAsync(me, IsoDayOfWeek.Tuesday, "09:00", "12:00");
         // What a crash leaves behind: claimed (Running, lease taken) but never finished.
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -160,7 +152,7 @@ public sealed class GenerationJobTests
 
         app.Clock.Advance(JobsOptions.DefaultLease - Duration.FromSeconds(1));
         Assert.Equal(0, await RunDueAsync(app));
-        Assert.Contains("Applying", (await me.Client.GetPageAsync("/specialist/availability")).QuerySelector("#apply-status").Text());
+        Assert.Contains("Applying", (await AvailabilityPage.OpenAsync(me.Client)).ApplyStatus);
 
         app.Clock.Advance(Duration.FromSeconds(1));
         Assert.Equal(1, await RunDueAsync(app));
@@ -177,7 +169,7 @@ public sealed class GenerationJobTests
         for (var i = 0; i < 4; i++)
         {
             var me = await app.CreateSignedInAsync();
-            await AddWindowAsync(me, "friday", "09:00", "12:00");
+            await AddWindowAsync(me, IsoDayOfWeek.Friday, "09:00", "12:00");
             specialists.Add(me);
         }
 
@@ -198,7 +190,7 @@ public sealed class GenerationJobTests
     {
         using var app = new AppFactory();
         var me = await app.CreateSignedInAsync();
-        await AddWindowAsync(me, "tuesday", "09:00", "12:00");
+        await AddWindowAsync(me, IsoDayOfWeek.Tuesday, "09:00", "12:00");
         // A zone this tz database doesn't know (as if stored by an older or newer one): every attempt fails.
         await app.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
             $"UPDATE \"Schedules\" SET \"TimeZoneId\" = 'Mars/Olympus_Mons' WHERE \"SpecialistId\" = {me.Id}"));
@@ -215,15 +207,15 @@ public sealed class GenerationJobTests
         Assert.Equal((JobState.Failed, policy.MaxAttempts), (failed.State, failed.Attempts));
         await app.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
             $"UPDATE \"Schedules\" SET \"TimeZoneId\" = 'Europe/Madrid' WHERE \"SpecialistId\" = {me.Id}"));
-        var page = await me.Client.GetPageAsync("/specialist/availability");
-        Assert.Contains("couldn't be applied", page.QuerySelector("#apply-status").Text());
-        Assert.Contains("Mars/Olympus_Mons", page.QuerySelector("#apply-status").Text());
+        var page = await AvailabilityPage.OpenAsync(me.Client);
+        Assert.Contains("couldn't be applied", page.ApplyStatus);
+        Assert.Contains("Mars/Olympus_Mons", page.ApplyStatus);
 
-        var retry = await me.Client.SubmitAsync(page, "#apply-status form");
+        var retry = await page.RetryApplyAsync();
 
         Assert.Equal(HttpStatusCode.Redirect, retry.StatusCode);
         Assert.Equal(1, await RunDueAsync(app));
-        Assert.Contains("Applied", (await me.Client.GetPageAsync("/specialist/availability")).QuerySelector("#apply-status").Text());
+        Assert.Contains("Applied", (await AvailabilityPage.OpenAsync(me.Client)).ApplyStatus);
         Assert.True(await SlotCountAsync(app, me.Id) > 0);
     }
 
@@ -245,7 +237,7 @@ public sealed class GenerationJobTests
 
         var job = Assert.Single(await JobsAsync(app, me.Id));
         Assert.Equal(1, job.SkippedOverlaps);
-        Assert.Contains("1 start was left out because a clock change", (await me.Client.GetPageAsync("/specialist/availability")).QuerySelector("#apply-status").Text());
+        Assert.Contains("1 start was left out because a clock change", (await AvailabilityPage.OpenAsync(me.Client)).ApplyStatus);
     }
 
     [Fact]

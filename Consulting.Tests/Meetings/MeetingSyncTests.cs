@@ -1,4 +1,5 @@
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Domain;
 using Consulting.Web.Meetings;
 using Microsoft.AspNetCore.Hosting;
@@ -142,24 +143,14 @@ public sealed class MeetingSyncTests
 
         // A guest holds, checks out and pays on the pages.
         var slot = specialist.Slots[2];
-        var client = app.CreateBrowserLikeClient();
-        var week = await client.GetPageAsync($"/specialists/{specialist.Slug}?tz=Asia%2FTokyo&week=2026-11-02");
-        var held = await client.SubmitAsync(week, "form.week-grid", new Dictionary<string, string> { ["slotId"] = slot.Id.ToString() });
-        var checkout = await client.GetPageAsync(held.Headers.Location!.OriginalString);
-        var toCard = await client.SubmitAsync(checkout, "main form", new Dictionary<string, string>
-        {
-            ["Input.Name"] = "Aiko Tanaka", ["Input.Email"] = "aiko@example.jp",
-        });
-        var card = await client.GetPageAsync(toCard.Headers.Location!.OriginalString);
-        var paid = await client.SubmitAsync(card, "main form", new Dictionary<string, string>
-        {
-            ["Card.Number"] = "4242 4242 4242 4242", ["Card.Expiry"] = "12/34", ["Card.Cvc"] = "123",
-        });
+        var week = await OpenTimesPage.OpenAsync(app.CreateBrowserLikeClient(), specialist.Slug, "2026-11-02", "Asia/Tokyo");
+        var checkout = await week.HoldAsync(slot);
+        var card = await checkout.ContinueToTestCardAsync("Aiko Tanaka", "aiko@example.jp");
+        var confirmation = await card.PayWithTestCardOrFailAsync();
 
         // The customer's own meeting link is on the confirmation at once.
-        var confirmation = await client.GetPageAsync(paid.Headers.Location!.OriginalString);
         var mine = await app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.SlotId == slot.Id && b.Status == BookingStatus.Confirmed));
-        Assert.Equal($"https://meet.example/{mine.Id:N}", confirmation.QuerySelector(".meeting-link")!.GetAttribute("href"));
+        Assert.Equal($"https://meet.example/{mine.Id:N}", confirmation.MeetingLink);
         Assert.Equal(callsBefore + 1, provider.Calls);
         Assert.Equal([mine.Id], provider.CreatedFor);
         // Nothing else was touched by the request.

@@ -1,8 +1,10 @@
 using System.Net;
 using AngleSharp.Html.Dom;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Accounts;
 using Microsoft.EntityFrameworkCore;
+using NodaTime;
 
 namespace Consulting.Tests.Pages;
 
@@ -13,8 +15,6 @@ namespace Consulting.Tests.Pages;
 /// </summary>
 public sealed class EveryErrorAtOnceTests(SeededAppFactory app) : IClassFixture<SeededAppFactory>
 {
-    private static readonly Dictionary<string, string> Htmx = new() { ["HX-Request"] = "true" };
-
     /// <summary>The summary inside <paramref name="scope"/> links exactly to these field ids (some fields may have several messages), and each field points at its message.</summary>
     private static IReadOnlyDictionary<string, string> AssertSummary(IHtmlDocument page, string scope, params string[] fieldIds)
     {
@@ -147,12 +147,9 @@ public sealed class EveryErrorAtOnceTests(SeededAppFactory app) : IClassFixture<
     public async Task Availability_settings_report_zone_price_and_buffer_at_once(bool htmx)
     {
         var me = await app.CreateSignedInAsync();
-        var page = await me.Client.GetPageAsync("/specialist/availability");
+        var page = await AvailabilityPage.OpenAsync(me.Client);
 
-        var response = await me.Client.SubmitAsync(page, "#settings form", new Dictionary<string, string>
-        {
-            ["Settings.TimeZoneId"] = "Mars/Olympus_Mons", ["Settings.Price"] = "-5", ["Settings.BufferMinutes"] = "ten",
-        }, htmx ? Htmx : null);
+        var response = await page.SaveSettingsAsync("Mars/Olympus_Mons", "-5", bufferMinutes: "ten", htmx: htmx);
 
         Assert.Equal(htmx ? HttpStatusCode.OK : HttpStatusCode.BadRequest, response.StatusCode);
         var refused = await Html.ParseAsync(response);
@@ -168,12 +165,9 @@ public sealed class EveryErrorAtOnceTests(SeededAppFactory app) : IClassFixture<
     public async Task A_new_window_reports_every_field_in_its_days_summary(bool htmx)
     {
         var me = await app.CreateSignedInAsync();
-        var page = await me.Client.GetPageAsync("/specialist/availability");
+        var page = await AvailabilityPage.OpenAsync(me.Client);
 
-        var response = await me.Client.SubmitAsync(page, "#day-monday form.add-window", new Dictionary<string, string>
-        {
-            ["Window.Start"] = "", ["Window.End"] = "25:00", ["Window.SlotMinutes"] = "", ["Window.Price"] = "free",
-        }, htmx ? Htmx : null);
+        var response = await page.AddWindowAsync(IsoDayOfWeek.Monday, "", "25:00", "", "free", htmx);
 
         var refused = await Html.ParseAsync(response);
         AssertSummary(refused, "#day-monday", "day-monday-start", "day-monday-end", "day-monday-len", "day-monday-price");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Notifications;
@@ -21,19 +22,14 @@ public sealed class OnePayableCheckoutTests
 {
     private sealed record Paid(BookableSpecialist Specialist, Guid BookingId, Guid SlotId, Payment Payment);
 
-    private static async Task<(HttpClient Client, AngleSharp.Html.Dom.IHtmlDocument Checkout, Slot Slot)> CheckoutAsync(StripeAppFactory app, BookableSpecialist specialist)
+    private static async Task<(CheckoutPage Checkout, Slot Slot)> CheckoutAsync(StripeAppFactory app, BookableSpecialist specialist)
     {
-        var client = app.CreateBrowserLikeClient();
-        var week = await client.GetPageAsync($"/specialists/{specialist.Slug}?tz=Europe%2FLondon&week=2026-11-09");
+        var week = await OpenTimesPage.OpenAsync(app.CreateBrowserLikeClient(), specialist.Slug, "2026-11-09", "Europe/London");
         var slot = specialist.Slots.First(s => s.Start >= Instant.FromUtc(2026, 11, 9, 0, 0));
-        var held = await client.SubmitAsync(week, "form.week-grid", new Dictionary<string, string> { ["slotId"] = slot.Id.ToString() });
-        return (client, await client.GetPageAsync(held.Headers.Location!.OriginalString), slot);
+        return (await week.HoldAsync(slot), slot);
     }
 
-    private static readonly Dictionary<string, string> Details = new()
-    {
-        ["Input.Name"] = "Ada Customer", ["Input.Email"] = "ada@example.com",
-    };
+    private static Task<HttpResponseMessage> GiveDetailsAsync(CheckoutPage checkout) => checkout.SubmitDetailsAsync("Ada Customer", "ada@example.com");
 
     private static async Task SendAsync(StripeAppFactory app, string type, JsonObject data)
     {
@@ -54,9 +50,9 @@ public sealed class OnePayableCheckoutTests
     {
         await using var app = await StripeAppFactory.StartAsync();
         var specialist = await app.CreateSpecialistWithSlotsAsync("Europe/London");
-        var (client, checkout, slot) = await CheckoutAsync(app, specialist);
+        var (checkout, slot) = await CheckoutAsync(app, specialist);
 
-        var posts = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.SubmitAsync(checkout, "main form", Details)));
+        var posts = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => GiveDetailsAsync(checkout)));
 
         Assert.All(posts, p => Assert.Equal(HttpStatusCode.Redirect, p.StatusCode));
         Assert.All(posts, p => Assert.StartsWith("https://checkout.stripe.com/c/pay/cs_test_", p.Headers.Location!.OriginalString));
@@ -92,8 +88,8 @@ public sealed class OnePayableCheckoutTests
     private static async Task<Paid> PaidBookingAsync(StripeAppFactory app)
     {
         var specialist = await app.CreateSpecialistWithSlotsAsync("Europe/London");
-        var (client, checkout, slot) = await CheckoutAsync(app, specialist);
-        Assert.Equal(HttpStatusCode.Redirect, (await client.SubmitAsync(checkout, "main form", Details)).StatusCode);
+        var (checkout, slot) = await CheckoutAsync(app, specialist);
+        Assert.Equal(HttpStatusCode.Redirect, (await GiveDetailsAsync(checkout)).StatusCode);
         var bookingId = await app.WithDbAsync(db => db.Bookings.Where(b => b.SlotId == slot.Id).Select(b => b.Id).SingleAsync());
         var session = app.Stripe.CompleteSession(Assert.Single(await PaymentsAsync(app, bookingId)).CheckoutSessionId!);
         await SendAsync(app, "checkout.session.completed", session);

@@ -1,5 +1,6 @@
 using Consulting.Tests.Calendar;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Calendar;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -52,9 +53,7 @@ public sealed class SharedCalendarSyncTests : IAsyncLifetime
         var me = await a.CreateSignedInAsync("Europe/Madrid", (s, now) =>
             s.AddWindow(IsoDayOfWeek.Wednesday, new TimeWindow(new LocalTime(9, 0), new LocalTime(13, 0), 60), now));
         await a.ApplyScheduleAsync(me.Id);
-        var page = await me.Client.GetPageAsync("/specialist/availability");
-        await me.Client.SubmitAsync(page, "#external-calendars form[action*=AddCalendar]",
-            new Dictionary<string, string> { ["CalendarForm.Name"] = "Personal", ["CalendarForm.Address"] = _server.Url("google.ics") });
+        await (await AvailabilityPage.OpenAsync(me.Client)).AddCalendarAsync("Personal", _server.Url("google.ics"));
 
         // Just added: due on both hosts, fetched by one.
         Assert.Equal(1, (await BothTurnsAsync(a, b)).Sum());

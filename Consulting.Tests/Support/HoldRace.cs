@@ -1,4 +1,5 @@
 using System.Net;
+using Consulting.Tests.Support.PageObjects;
 
 namespace Consulting.Tests.Support;
 
@@ -17,9 +18,7 @@ public static class HoldRace
         using var http = new HttpClient(handler);
         var get = await http.GetAsync($"{hosts[0]}/specialists/{slug}?week=2026-11-09&tz=UTC");
         var cookie = string.Join("; ", get.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-        var page = await Html.ParseAsync(get);
-        var token = page.QuerySelector("form.week-grid input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var action = page.QuerySelector("form.week-grid")!.GetAttribute("action")!;
+        var (token, action) = (await OpenTimesPage.ReadAsync(http, get)).HoldForm;
 
         using var start = new ManualResetEventSlim(false);
         var tasks = slotIds.Select(async (slotId, i) =>

@@ -1,5 +1,6 @@
 using System.Net;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Hosting;
@@ -41,8 +42,7 @@ public sealed class AdminBookingsTests : IDisposable
         await _app.ConfirmedBookingAsync(maya.Slots[6], email: "dave@example.com");
         await _app.ConfirmedBookingAsync(other.Slots[3], email: "erin@example.com");
         var guest = _app.CreateBrowserLikeClient();
-        var manage = await guest.GetPageAsync($"/bookings/{cancelled.Id:N}/cancel?t={Uri.EscapeDataString(await _app.ManageTokenAsync(cancelled))}");
-        await guest.SubmitAsync(manage, "main form");
+        await (await CancelBookingPage.OpenAsync(guest, cancelled.Id, await _app.ManageTokenAsync(cancelled))).CancelAsync();
         var admin = await AdminAsync();
 
         static string[] Emails(AngleSharp.Html.Dom.IHtmlDocument page) => page.QuerySelectorAll("tbody tr")

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -10,8 +11,6 @@ namespace Consulting.Tests.Pages.Booking;
 /// <summary>The customer's path through real HTTP: week view → hold → checkout → test card → confirmation.</summary>
 public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixture<SeededAppFactory>
 {
-    private static readonly Dictionary<string, string> Htmx = new() { ["HX-Request"] = "true" };
-
     private static HttpRequestMessage GetWithZoneCookie(string url, string zone)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -23,10 +22,9 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
     private async Task<(HttpClient Client, HttpResponseMessage Response, Slot Slot)> HoldFirstSlotAsync(BookableSpecialist specialist, string zone = "Asia/Tokyo")
     {
         var client = app.CreateBrowserLikeClient();
-        var page = await client.GetPageAsync($"/specialists/{specialist.Slug}?tz={Uri.EscapeDataString(zone)}&week=2026-11-09");
+        var page = await OpenTimesPage.OpenAsync(client, specialist.Slug, "2026-11-09", zone);
         var slot = specialist.Slots.First(s => s.Start >= Instant.FromUtc(2026, 11, 9, 0, 0));
-        var response = await client.SubmitAsync(page, "form.week-grid", new Dictionary<string, string> { ["slotId"] = slot.Id.ToString() });
-        return (client, response, slot);
+        return (client, await page.ChooseAsync(slot), slot);
     }
 
     [Fact]
@@ -34,17 +32,16 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
     {
         var maya = await app.CreateSpecialistWithSlotsAsync("America/New_York");
 
-        var page = await Html.ParseAsync(await app.CreateClient().SendAsync(
-            GetWithZoneCookie($"/specialists/{maya.Slug}?week=2026-11-09", "Asia/Tokyo")));
+        var client = app.CreateClient();
+        var page = await OpenTimesPage.ReadAsync(client, await client.SendAsync(
+            GetWithZoneCookie(OpenTimesPage.Address(maya.Slug, "2026-11-09"), "Asia/Tokyo")));
 
         // New York is on EST (UTC−5) and Tokyo on JST (UTC+9): 09:00 in New York is 23:00 in Tokyo.
-        var monday = page.QuerySelectorAll(".week-day")[0];
-        Assert.Contains("Mon", monday.QuerySelector(".week-day-name").Text());
-        Assert.Equal(["23:00 JST"], monday.QuerySelectorAll(".slot-time").Select(e => e.Text()));
-        var tuesday = page.QuerySelectorAll(".week-day")[1];
-        Assert.Equal(["00:00 JST", "01:00 JST", "23:00 JST"], tuesday.QuerySelectorAll(".slot-time").Select(e => e.Text()));
-        Assert.Contains("€50.00", tuesday.QuerySelector(".slot-meta").Text());
-        Assert.Contains("Tokyo (UTC+09:00)", page.QuerySelector("[data-zone-label]").Text());
+        Assert.Contains("Mon", page.DayName(0));
+        Assert.Equal(["23:00 JST"], page.SlotTimesOn(0));
+        Assert.Equal(["00:00 JST", "01:00 JST", "23:00 JST"], page.SlotTimesOn(1));
+        Assert.Contains("€50.00", page.FirstSlotMetaOn(1));
+        Assert.Contains("Tokyo (UTC+09:00)", page.ZoneLabel);
     }
 
     [Fact]
@@ -53,12 +50,12 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
         var jonas = await app.CreateSpecialistWithSlotsAsync("Europe/Berlin");
         var client = app.CreateBrowserLikeClient();
 
-        var picked = await client.GetPageAsync($"/specialists/{jonas.Slug}?tz=America%2FLos_Angeles&week=2026-11-09");
+        var picked = await OpenTimesPage.OpenAsync(client, jonas.Slug, "2026-11-09", "America/Los_Angeles");
         // 09:00 in Berlin (CET, UTC+1) is 00:00 in Los Angeles (PST, UTC−8).
-        Assert.Equal("00:00 PST", picked.QuerySelector(".slot-time").Text());
+        Assert.Equal("00:00 PST", picked.SlotTimes[0]);
 
-        var again = await client.GetPageAsync($"/specialists/{jonas.Slug}?week=2026-11-09");
-        Assert.Equal("00:00 PST", again.QuerySelector(".slot-time").Text());
+        var again = await OpenTimesPage.OpenAsync(client, jonas.Slug, "2026-11-09");
+        Assert.Equal("00:00 PST", again.SlotTimes[0]);
     }
 
     [Fact]
@@ -95,7 +92,7 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
         Assert.Equal(("Asia/Tokio", "true"), (input.GetAttribute("value"), input.GetAttribute("aria-invalid")));
         Assert.StartsWith("\u201CAsia/Tokio\u201D is not a time zone we know", page.QuerySelector("#" + input.GetAttribute("aria-describedby"))!.Text());
         // No zone from the browser or an account: UTC, where 09:00 in Berlin (CET, UTC+1) is 08:00.
-        Assert.Equal("08:00 UTC", page.QuerySelector(".slot-time")!.Text());
+        Assert.Equal("08:00 UTC", new OpenTimesPage(app.CreateClient(), page).SlotTimes[0]);
     }
 
     [Fact]
@@ -104,11 +101,11 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
         var jonas = await app.CreateSpecialistWithSlotsAsync("Europe/Berlin");
         var visitor = await app.CreateSignedInAsync("Asia/Tokyo");
 
-        var page = await visitor.Client.GetPageAsync($"/specialists/{jonas.Slug}?week=2026-11-09");
+        var page = await OpenTimesPage.OpenAsync(visitor.Client, jonas.Slug, "2026-11-09");
 
         // 09:00 in Berlin (CET, UTC+1) is 17:00 in Tokyo (JST, UTC+9).
-        Assert.Equal("17:00 JST", page.QuerySelector(".slot-time")!.Text());
-        Assert.Equal(visitor.Email, page.QuerySelector(".nav-user")!.GetAttribute("title"));
+        Assert.Equal("17:00 JST", page.SlotTimes[0]);
+        Assert.Equal(visitor.Email, page.Document.QuerySelector(".nav-user")!.GetAttribute("title"));
     }
 
     [Fact]
@@ -119,10 +116,10 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
 
         var request = new HttpRequestMessage(HttpMethod.Get, $"/specialists/{specialist.Slug}?week=2026-11-09&tz=UTC");
         request.Headers.Add("HX-Request", "true");
-        var fragment = await Html.ParseAsync(await client.SendAsync(request));
-        Assert.Null(fragment.QuerySelector("header.site-header"));
-        Assert.Equal("booking-calendar", fragment.Body!.FirstElementChild!.Id);
-        Assert.Equal("9 Nov – 15 Nov 2026", fragment.QuerySelector("#week-title").Text());
+        var fragment = await OpenTimesPage.ReadAsync(client, await client.SendAsync(request));
+        Assert.Null(fragment.Document.QuerySelector("header.site-header"));
+        Assert.Equal("booking-calendar", fragment.Document.Body!.FirstElementChild!.Id);
+        Assert.Equal("9 Nov – 15 Nov 2026", fragment.WeekTitle);
 
         var full = await client.GetPageAsync($"/specialists/{specialist.Slug}?week=2026-11-09&tz=UTC");
         Assert.NotNull(full.QuerySelector("header.site-header"));
@@ -140,10 +137,11 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
     {
         var specialist = await app.CreateSpecialistWithSlotsAsync();
 
-        var response = await app.CreateClient().GetAsync($"/specialists/{specialist.Slug}?{query}");
+        var client = app.CreateClient();
+        var response = await client.GetAsync($"/specialists/{specialist.Slug}?{query}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.NotNull((await Html.ParseAsync(response)).QuerySelector("#week-title"));
+        Assert.NotEmpty((await OpenTimesPage.ReadAsync(client, response)).WeekTitle);
     }
 
     [Fact]
@@ -169,11 +167,11 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
         Assert.Equal((SlotState.Held, booking.Id), (stored.State, stored.BookingId));
         Assert.Equal(app.Clock.GetCurrentInstant() + Duration.FromMinutes(15), booking.HoldExpiresAt);
 
-        var checkout = await client.GetPageAsync(response.Headers.Location.OriginalString);
+        var checkout = await CheckoutPage.OpenAtAsync(client, response.Headers.Location.OriginalString);
         // Monday 9 Nov 09:00 in New York is 23:00 the same day in Tokyo.
-        Assert.Equal("Mon 9 Nov 2026, 23:00 JST (Tokyo)", checkout.QuerySelector(".time-customer").Text());
-        Assert.StartsWith("Mon 9 Nov 2026, 09:00 EST (New York)", checkout.QuerySelector(".time-specialist").Text());
-        Assert.Contains("Test mode", checkout.QuerySelector(".test-mode-banner").Text());
+        Assert.Equal("Mon 9 Nov 2026, 23:00 JST (Tokyo)", checkout.CustomerTime);
+        Assert.StartsWith("Mon 9 Nov 2026, 09:00 EST (New York)", checkout.SpecialistTime);
+        Assert.Contains("Test mode", checkout.TestModeBanner);
     }
 
     [Fact]
@@ -187,9 +185,9 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
 
         Assert.Equal(slot.Id, sameSlot.Id);
         Assert.Equal(HttpStatusCode.SeeOther, second.StatusCode);
-        var page = await client.GetPageAsync(second.Headers.Location!.OriginalString);
-        Assert.Equal("This time was just taken", page.QuerySelector("#taken-heading").Text());
-        var alternatives = page.QuerySelectorAll(".notice .slot-button").Select(b => b.GetAttribute("value")).ToList();
+        var page = await OpenTimesPage.OpenAtAsync(client, second.Headers.Location!.OriginalString);
+        Assert.Equal("This time was just taken", page.TakenHeading);
+        var alternatives = page.NearestSlotIds;
         Assert.NotEmpty(alternatives);
         Assert.DoesNotContain(slot.Id.ToString(), alternatives);
         Assert.Equal(1, await app.WithDbAsync(db => db.Bookings.CountAsync(b => b.SlotId == slot.Id)));
@@ -199,10 +197,10 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
     public async Task A_specialist_cannot_book_their_own_time_and_is_pointed_to_their_calendar()
     {
         var specialist = await app.CreateSpecialistWithSlotsAsync();
-        var page = await specialist.Client.GetPageAsync($"/specialists/{specialist.Slug}?week=2026-11-09");
+        var page = await OpenTimesPage.OpenAsync(specialist.Client, specialist.Slug, "2026-11-09");
         var slot = specialist.Slots.First(s => s.Start >= Instant.FromUtc(2026, 11, 9, 0, 0));
 
-        var response = await specialist.Client.SubmitAsync(page, "form.week-grid", new Dictionary<string, string> { ["slotId"] = slot.Id.ToString() });
+        var response = await page.ChooseAsync(slot);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var refused = await Html.ParseAsync(response);
@@ -234,23 +232,20 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("", "ana@example.com", "", "Input.Name", "Enter your name")]
-    [InlineData("Ana", "not-an-email", "", "Input.Email", "valid email")]
-    [InlineData("Ana", "ana@example.com", "12345", "Input.Phone", "international form")]
+    [InlineData("", "ana@example.com", "", CheckoutPage.Name, "Enter your name")]
+    [InlineData("Ana", "not-an-email", "", CheckoutPage.Email, "valid email")]
+    [InlineData("Ana", "ana@example.com", "12345", CheckoutPage.Phone, "international form")]
     public async Task Invalid_guest_details_are_shown_beside_the_field_and_nothing_is_paid(
         string name, string email, string phone, string field, string message)
     {
         var specialist = await app.CreateSpecialistWithSlotsAsync();
         var (client, held, slot) = await HoldFirstSlotAsync(specialist);
-        var checkout = await client.GetPageAsync(held.Headers.Location!.OriginalString);
+        var checkout = await CheckoutPage.OpenAtAsync(client, held.Headers.Location!.OriginalString);
 
-        var response = await client.SubmitAsync(checkout, "main form", new Dictionary<string, string>
-        {
-            ["Input.Name"] = name, ["Input.Email"] = email, ["Input.Phone"] = phone,
-        });
+        var response = await checkout.SubmitDetailsAsync(name, email, phone);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(message, (await Html.ParseAsync(response)).FieldError(field));
+        Assert.Contains(message, (await CheckoutPage.ReadAsync(client, response)).Error(field));
         Assert.Equal(0, await app.WithDbAsync(db => db.Payments.CountAsync(p => db.Bookings.Any(b => b.Id == p.BookingId && b.SlotId == slot.Id))));
     }
 
@@ -259,33 +254,24 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
     {
         var specialist = await app.CreateSpecialistWithSlotsAsync();
         var (client, held, slot) = await HoldFirstSlotAsync(specialist);
-        var checkout = await client.GetPageAsync(held.Headers.Location!.OriginalString);
+        var checkout = await CheckoutPage.OpenAtAsync(client, held.Headers.Location!.OriginalString);
 
-        var toCard = await client.SubmitAsync(checkout, "main form", new Dictionary<string, string>
-        {
-            ["Input.Name"] = "Aiko Tanaka", ["Input.Email"] = "aiko@example.jp", ["Input.Phone"] = "+81 90 1234 5678",
-            ["Input.Notes"] = "Series A questions",
-        });
+        var toCard = await checkout.SubmitDetailsAsync("Aiko Tanaka", "aiko@example.jp", "+81 90 1234 5678", "Series A questions");
         Assert.Equal(HttpStatusCode.Redirect, toCard.StatusCode);
         Assert.Contains("/test-card?t=", toCard.Headers.Location!.OriginalString);
 
-        var card = await client.GetPageAsync(toCard.Headers.Location.OriginalString);
-        Assert.Contains("TEST MODE", card.QuerySelector(".test-mode-banner").Text());
-        var declined = await client.SubmitAsync(card, "main form", new Dictionary<string, string>
-        {
-            ["Card.Number"] = "4000 0000 0000 0002", ["Card.Expiry"] = "12/34", ["Card.Cvc"] = "123",
-        });
+        var cardUrl = toCard.Headers.Location.OriginalString;
+        var card = await TestCardPage.OpenAtAsync(client, cardUrl);
+        Assert.Contains("TEST MODE", card.TestModeBanner);
+        var declined = await card.PayAsync(TestCardPage.DeclinedCard);
         Assert.Equal(HttpStatusCode.BadRequest, declined.StatusCode);
-        var declinedPage = await Html.ParseAsync(declined);
-        Assert.Equal("Your card was declined. Try another card.", declinedPage.FieldError("Card.Number"));
+        var declinedPage = await TestCardPage.ReadAsync(client, declined, cardUrl);
+        Assert.Equal("Your card was declined. Try another card.", declinedPage.Error(TestCardPage.Number));
         var booking = await app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.SlotId == slot.Id));
         Assert.Equal(BookingStatus.Pending, booking.Status);
         Assert.Equal(PaymentStatus.Failed, (await app.WithDbAsync(db => db.Payments.AsNoTracking().SingleAsync(p => p.BookingId == booking.Id))).Status);
 
-        var paid = await client.SubmitAsync(declinedPage, "main form", new Dictionary<string, string>
-        {
-            ["Card.Number"] = "4242 4242 4242 4242", ["Card.Expiry"] = "12/34", ["Card.Cvc"] = "123",
-        });
+        var paid = await declinedPage.PayWithTestCardAsync();
         Assert.Equal(HttpStatusCode.Redirect, paid.StatusCode);
         Assert.StartsWith($"/bookings/{booking.Id:N}?t=", paid.Headers.Location!.OriginalString);
 
@@ -303,17 +289,14 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
         Assert.Equal([NotificationType.BookingConfirmation, NotificationType.NewBooking, NotificationType.PaymentReceived], notifications.Select(n => n.Type).Order());
         Assert.Equal("aiko@example.jp", notifications.Single(n => n.Type == NotificationType.BookingConfirmation).RecipientEmail);
 
-        var page = await client.GetPageAsync(paid.Headers.Location.OriginalString);
-        Assert.StartsWith("You're booked with", page.QuerySelector("#status-heading").Text());
-        Assert.Equal(confirmed.Meeting.JoinUrl, page.QuerySelector(".meeting-link")!.GetAttribute("href"));
-        Assert.Equal("Mon 9 Nov 2026, 23:00 JST (Tokyo)", page.QuerySelector(".time-customer").Text());
-        Assert.StartsWith("Mon 9 Nov 2026, 09:00 EST (New York)", page.QuerySelector(".time-specialist").Text());
+        var page = await BookingStatusPage.OpenAtAsync(client, paid.Headers.Location.OriginalString);
+        Assert.StartsWith("You're booked with", page.StatusHeading);
+        Assert.Equal(confirmed.Meeting.JoinUrl, page.MeetingLink);
+        Assert.Equal("Mon 9 Nov 2026, 23:00 JST (Tokyo)", page.CustomerTime);
+        Assert.StartsWith("Mon 9 Nov 2026, 09:00 EST (New York)", page.SpecialistTime);
 
         // Paying again (a double submit) changes nothing and lands on the same confirmation.
-        var again = await client.SubmitAsync(declinedPage, "main form", new Dictionary<string, string>
-        {
-            ["Card.Number"] = "4242 4242 4242 4242", ["Card.Expiry"] = "12/34", ["Card.Cvc"] = "123",
-        });
+        var again = await declinedPage.PayWithTestCardAsync();
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         Assert.Equal(1, await app.WithDbAsync(db => db.Payments.CountAsync(p => p.BookingId == booking.Id && p.Status == PaymentStatus.Succeeded)));
     }
@@ -324,15 +307,11 @@ public sealed partial class BookingFlowTests(SeededAppFactory app) : IClassFixtu
         using var own = new AppFactory();
         var specialist = await own.CreateSpecialistWithSlotsAsync();
         var client = own.CreateBrowserLikeClient();
-        var week = await client.GetPageAsync($"/specialists/{specialist.Slug}?week=2026-11-09&tz=UTC");
-        var held = await client.SubmitAsync(week, "form.week-grid", new Dictionary<string, string> { ["slotId"] = specialist.Slots[5].Id.ToString() });
-        var checkout = await client.GetPageAsync(held.Headers.Location!.OriginalString);
+        var week = await OpenTimesPage.OpenAsync(client, specialist.Slug, "2026-11-09", "UTC");
+        var checkout = await week.HoldAsync(specialist.Slots[5]);
 
         own.Clock.Advance(Duration.FromMinutes(16));
-        var response = await client.SubmitAsync(checkout, "main form", new Dictionary<string, string>
-        {
-            ["Input.Name"] = "Late Larry", ["Input.Email"] = "larry@example.com",
-        });
+        var response = await checkout.SubmitDetailsAsync("Late Larry", "larry@example.com");
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("Your hold has ended", (await Html.ParseAsync(response)).QuerySelector(".notice-warn h2").Text());

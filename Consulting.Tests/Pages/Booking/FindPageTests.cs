@@ -1,5 +1,6 @@
 using System.Net;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -28,20 +29,20 @@ public sealed class FindPageTests : IDisposable
         await TwoSpecialistsAsync();
         var client = _app.CreateClient();
 
-        var first = await client.GetPageAsync("/find?From=2026-11-03&To=2026-11-13&tz=UTC");
+        var first = await FindPage.SearchAsync(client, "From=2026-11-03&To=2026-11-13&tz=UTC");
 
         // 9 weekdays × (6 New York + 3 Berlin slots).
-        Assert.Equal("81 open times", first.QuerySelector("#results-heading").Text());
-        Assert.Equal(20, first.QuerySelectorAll(".result").Length);
-        Assert.Equal("Page 1 of 5", first.QuerySelector(".pager span").Text());
+        Assert.Equal("81 open times", first.ResultsHeading);
+        Assert.Equal(20, first.ResultCount);
+        Assert.Equal("Page 1 of 5", first.PagerText);
         // Berlin 09:00 CET is 08:00 UTC, before New York's 09:00 EST (14:00 UTC).
-        Assert.Equal("08:00 UTC", first.QuerySelector(".result .slot-time").Text());
+        Assert.Equal("08:00 UTC", first.Results[0].Time);
 
-        var second = await client.GetPageAsync(first.QuerySelector(".pager a[rel=next]")!.GetAttribute("href")!);
-        Assert.Equal("Page 2 of 5", second.QuerySelector(".pager span").Text());
-        var last = await client.GetPageAsync(second.QuerySelector(".pager a[rel=next]")!.GetAttribute("href")!.Replace("p=3", "p=5"));
-        Assert.Single(last.QuerySelectorAll(".result"));
-        Assert.Null(last.QuerySelector(".pager a[rel=next]"));
+        var second = await FindPage.OpenAtAsync(client, first.NextPageLink!.GetAttribute("href")!);
+        Assert.Equal("Page 2 of 5", second.PagerText);
+        var last = await FindPage.OpenAtAsync(client, second.NextPageLink!.GetAttribute("href")!.Replace("p=3", "p=5"));
+        Assert.Equal(1, last.ResultCount);
+        Assert.Null(last.NextPageLink);
     }
 
     [Fact]
@@ -49,12 +50,13 @@ public sealed class FindPageTests : IDisposable
     {
         await TwoSpecialistsAsync();
 
-        var page = await _app.CreateClient().GetPageAsync("/find?From=2026-11-03&To=2026-11-13&tz=Europe%2FBerlim");
+        var find = await FindPage.SearchAsync(_app.CreateClient(), "From=2026-11-03&To=2026-11-13&tz=Europe%2FBerlim");
 
+        var page = find.Document;
         var input = page.QuerySelector("#find-tz")!;
         Assert.Equal(("Europe/Berlim", "true"), (input.GetAttribute("value"), input.GetAttribute("aria-invalid")));
         Assert.StartsWith("\u201CEurope/Berlim\u201D is not a time zone we know", page.QuerySelector("#" + input.GetAttribute("aria-describedby"))!.Text());
-        Assert.Equal("08:00 UTC", page.QuerySelector(".result .slot-time").Text());
+        Assert.Equal("08:00 UTC", find.Results[0].Time);
         Assert.Empty(page.QuerySelector("datalist#" + input.GetAttribute("list"))!.Children);
     }
 
@@ -64,17 +66,17 @@ public sealed class FindPageTests : IDisposable
         await TwoSpecialistsAsync();
         var client = _app.CreateClient();
 
-        var thirty = await client.GetPageAsync("/find?From=2026-11-03&To=2026-11-13&Length=30&tz=UTC");
-        Assert.Equal("54 open times", thirty.QuerySelector("#results-heading").Text());
-        Assert.All(thirty.QuerySelectorAll(".result-meta"), m => Assert.StartsWith("30 min", m.Text()));
+        var thirty = await FindPage.SearchAsync(client, "From=2026-11-03&To=2026-11-13&Length=30&tz=UTC");
+        Assert.Equal("54 open times", thirty.ResultsHeading);
+        Assert.All(thirty.ResultMetas, m => Assert.StartsWith("30 min", m));
 
-        var cheap = await client.GetPageAsync("/find?From=2026-11-03&To=2026-11-13&MaxPrice=60&Currency=EUR&tz=UTC");
-        Assert.Equal("54 open times", cheap.QuerySelector("#results-heading").Text());
-        Assert.All(cheap.QuerySelectorAll(".result-meta strong"), m => Assert.Equal("€50.00", m.Text()));
+        var cheap = await FindPage.SearchAsync(client, "From=2026-11-03&To=2026-11-13&MaxPrice=60&Currency=EUR&tz=UTC");
+        Assert.Equal("54 open times", cheap.ResultsHeading);
+        Assert.All(cheap.ResultPrices, m => Assert.Equal("€50.00", m));
 
-        var none = await client.GetPageAsync("/find?From=2026-11-03&To=2026-11-13&MaxPrice=49.99&Currency=EUR&tz=UTC");
-        Assert.Equal("0 open times", none.QuerySelector("#results-heading").Text());
-        Assert.NotNull(none.QuerySelector("#results .empty"));
+        var none = await FindPage.SearchAsync(client, "From=2026-11-03&To=2026-11-13&MaxPrice=49.99&Currency=EUR&tz=UTC");
+        Assert.Equal("0 open times", none.ResultsHeading);
+        Assert.True(none.SaysNothingFound);
     }
 
     [Fact]
@@ -86,10 +88,9 @@ public sealed class FindPageTests : IDisposable
         // Tuesday 3 Nov 09:00 EST is 14:00 UTC: at 12:30 UTC it is inside the two-hour notice, 09:30 is not.
         _app.Clock.Reset(Instant.FromUtc(2026, 11, 3, 12, 30));
 
-        var page = await _app.CreateClient().GetPageAsync("/find?From=2026-11-03&To=2026-11-03&tz=America%2FNew_York");
+        var page = await FindPage.SearchAsync(_app.CreateClient(), "From=2026-11-03&To=2026-11-03&tz=America%2FNew_York");
 
-        var times = page.QuerySelectorAll(".result").Where(r => r.QuerySelector(".result-name").Text().StartsWith("Test Specialist"))
-            .Select(r => r.QuerySelector(".slot-time").Text()).ToList();
+        var times = page.Results.Where(r => r.Name.StartsWith("Test Specialist")).Select(r => r.Time).ToList();
         Assert.DoesNotContain("09:00 EST", times);
         Assert.Contains("09:30 EST", times);
         Assert.DoesNotContain("10:00 EST", times);
@@ -97,18 +98,19 @@ public sealed class FindPageTests : IDisposable
     }
 
     [Theory]
-    [InlineData("From=2026-11-10&To=2026-11-03", "To", "on or after the first")]
-    [InlineData("From=garbage", "From", "Enter a date")]
-    [InlineData("From=2026-11-03&To=2027-06-01", "To", "at most 92 days")]
-    [InlineData("MaxPrice=50", "Currency", "Choose the currency")]
-    [InlineData("MaxPrice=-5&Currency=USD", "MaxPrice", "Enter an amount")]
-    [InlineData("Length=7", "Length", "Choose a session length")]
+    [InlineData("From=2026-11-10&To=2026-11-03", FindPage.To, "on or after the first")]
+    [InlineData("From=garbage", FindPage.From, "Enter a date")]
+    [InlineData("From=2026-11-03&To=2027-06-01", FindPage.To, "at most 92 days")]
+    [InlineData("MaxPrice=50", FindPage.Currency, "Choose the currency")]
+    [InlineData("MaxPrice=-5&Currency=USD", FindPage.MaxPrice, "Enter an amount")]
+    [InlineData("Length=7", FindPage.Length, "Choose a session length")]
     public async Task Bad_filters_get_a_message_beside_the_field_and_400(string query, string field, string message)
     {
-        var response = await _app.CreateClient().GetAsync("/find?" + query);
+        var client = _app.CreateClient();
+        var response = await client.GetAsync("/find?" + query);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(message, (await Html.ParseAsync(response)).FieldError(field));
+        Assert.Contains(message, (await FindPage.ReadAsync(client, response)).Error(field));
     }
 
     [Fact]
@@ -118,13 +120,14 @@ public sealed class FindPageTests : IDisposable
         var request = new HttpRequestMessage(HttpMethod.Get, "/find?From=2026-11-03&To=2026-11-04&tz=UTC");
         request.Headers.Add("HX-Request", "true");
 
-        var response = await _app.CreateClient().SendAsync(request);
+        var client = _app.CreateClient();
+        var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var fragment = await Html.ParseAsync(response);
-        Assert.Null(fragment.QuerySelector("header.site-header"));
-        Assert.Equal("search", fragment.Body!.FirstElementChild!.Id);
-        Assert.Equal("18 open times", fragment.QuerySelector("#results-heading").Text());
+        var fragment = await FindPage.ReadAsync(client, response);
+        Assert.Null(fragment.Document.QuerySelector("header.site-header"));
+        Assert.Equal("search", fragment.Document.Body!.FirstElementChild!.Id);
+        Assert.Equal("18 open times", fragment.ResultsHeading);
     }
 
     [Theory]
@@ -134,20 +137,20 @@ public sealed class FindPageTests : IDisposable
     {
         await TwoSpecialistsAsync();
         var client = _app.CreateClient();
-        async Task<AngleSharp.Html.Dom.IHtmlDocument> GetAsync(string url)
+        async Task<FindPage> GetAsync(string url)
         {
             var request = new HttpRequestMessage(HttpMethod.Get, url);
             if (htmx) request.Headers.Add("HX-Request", "true");
             var response = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            return await Html.ParseAsync(response);
+            return await FindPage.ReadAsync(client, response);
         }
 
         var first = await GetAsync("/find?From=2026-11-03&To=2026-11-13&Length=30&MaxPrice=60&Currency=EUR&tz=UTC");
 
         // New York's 30-minute €50 sessions only: 9 weekdays × 6.
-        Assert.Equal("54 open times", first.QuerySelector("#results-heading").Text());
-        var next = first.QuerySelector(".pager a[rel=next]")!;
+        Assert.Equal("54 open times", first.ResultsHeading);
+        var next = first.NextPageLink!;
         // Without JavaScript the link is the whole search, next page.
         var href = next.GetAttribute("href")!;
         foreach (var part in new[] { "From=2026-11-03", "To=2026-11-13", "Length=30", "MaxPrice=60", "Currency=EUR", "p=2" })
@@ -156,17 +159,15 @@ public sealed class FindPageTests : IDisposable
         Assert.Equal("#find-filters", next.GetAttribute("hx-include"));
         Assert.Equal("{\"p\": 2}", next.GetAttribute("hx-vals"));
         Assert.Null(next.GetAttribute("hx-target"));
-        Assert.Equal("#results", first.GetElementById("search")!.GetAttribute("hx-target"));
-        Assert.Equal("#results", first.GetElementById("search")!.GetAttribute("hx-select"));
+        Assert.Equal("#results", first.Document.GetElementById("search")!.GetAttribute("hx-target"));
+        Assert.Equal("#results", first.Document.GetElementById("search")!.GetAttribute("hx-select"));
 
         // A value typed into the bar but not yet searched goes with the page link: htmx's request is the form's fields plus p.
-        var form = (AngleSharp.Html.Dom.IHtmlFormElement)first.QuerySelector("#find-filters")!;
-        var fields = form.Elements.OfType<AngleSharp.Html.Dom.IHtmlInputElement>().Select(i => (i.Name!, i.Name == "To" ? "2026-11-06" : i.Value))
-            .Concat(form.Elements.OfType<AngleSharp.Html.Dom.IHtmlSelectElement>().Select(s => (s.Name!, s.Value ?? "")));
-        var second = await GetAsync("/find?" + string.Join("&", fields.Select(f => $"{f.Item1}={Uri.EscapeDataString(f.Item2)}")) + "&p=2");
-        Assert.Equal("24 open times", second.QuerySelector("#results-heading").Text());
-        Assert.Equal("Page 2 of 2", second.QuerySelector(".pager span").Text());
-        Assert.Equal(4, second.QuerySelectorAll(".result").Length);
-        Assert.Equal("2026-11-06", second.GetElementById("To")!.GetAttribute("value"));
+        var fields = first.FilterFields(new Dictionary<string, string> { [FindPage.To] = "2026-11-06" });
+        var second = await GetAsync("/find?" + string.Join("&", fields.Select(f => $"{f.Name}={Uri.EscapeDataString(f.Value)}")) + "&p=2");
+        Assert.Equal("24 open times", second.ResultsHeading);
+        Assert.Equal("Page 2 of 2", second.PagerText);
+        Assert.Equal(4, second.ResultCount);
+        Assert.Equal("2026-11-06", second.Document.GetElementById(FindPage.To)!.GetAttribute("value"));
     }
 }

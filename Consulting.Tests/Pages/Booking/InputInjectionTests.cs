@@ -1,5 +1,6 @@
 using System.Net;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Calendar;
 using Consulting.Web.Domain;
 using Consulting.Web.Notifications;
@@ -17,35 +18,30 @@ namespace Consulting.Tests.Pages.Booking;
 /// </summary>
 public sealed class InputInjectionTests(SeededAppFactory app) : IClassFixture<SeededAppFactory>
 {
-    private async Task<(HttpClient Client, AngleSharp.Html.Dom.IHtmlDocument Checkout, Slot Slot)> CheckoutAsync(BookableSpecialist specialist, int index = 0)
+    private async Task<(CheckoutPage Checkout, Slot Slot)> CheckoutAsync(BookableSpecialist specialist, int index = 0)
     {
-        var client = app.CreateBrowserLikeClient();
-        var page = await client.GetPageAsync($"/specialists/{specialist.Slug}?tz=Asia%2FTokyo&week=2026-11-09");
+        var page = await OpenTimesPage.OpenAsync(app.CreateBrowserLikeClient(), specialist.Slug, "2026-11-09", "Asia/Tokyo");
         var slot = specialist.Slots.Where(s => s.Start >= Instant.FromUtc(2026, 11, 9, 0, 0)).ElementAt(index);
-        var held = await client.SubmitAsync(page, "form.week-grid", new Dictionary<string, string> { ["slotId"] = slot.Id.ToString() });
-        return (client, await client.GetPageAsync(held.Headers.Location!.OriginalString), slot);
+        return (await page.HoldAsync(slot), slot);
     }
 
     [Theory]
-    [InlineData("Eve\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Free money", "", "Input.Name", PlainText.SingleLineMessage)]
+    [InlineData("Eve\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Free money", "", CheckoutPage.Name, PlainText.SingleLineMessage)]
     // A NUL can't even be read from a form by ASP.NET Core; it still gets a message beside its field.
-    [InlineData("\u0000\u0001", "", "Input.Name", PlainText.SingleLineMessage)]
-    [InlineData("Eve", "Notes\u0000", "Input.Notes", PlainText.MultiLineMessage)]
-    [InlineData("Eve\u202Eevil", "", "Input.Name", PlainText.SingleLineMessage)]
-    [InlineData("Eve", "Line one\nline two\u0007", "Input.Notes", PlainText.MultiLineMessage)]
+    [InlineData("\u0000\u0001", "", CheckoutPage.Name, PlainText.SingleLineMessage)]
+    [InlineData("Eve", "Notes\u0000", CheckoutPage.Notes, PlainText.MultiLineMessage)]
+    [InlineData("Eve\u202Eevil", "", CheckoutPage.Name, PlainText.SingleLineMessage)]
+    [InlineData("Eve", "Line one\nline two\u0007", CheckoutPage.Notes, PlainText.MultiLineMessage)]
     public async Task Control_characters_in_checkout_details_are_refused_beside_the_field(string name, string notes, string field, string message)
     {
         var specialist = await app.CreateSpecialistWithSlotsAsync();
-        var (client, checkout, slot) = await CheckoutAsync(specialist);
+        var (checkout, slot) = await CheckoutAsync(specialist);
 
-        var response = await client.SubmitAsync(checkout, "main form", new Dictionary<string, string>
-        {
-            ["Input.Name"] = name, ["Input.Email"] = "eve@example.com", ["Input.Notes"] = notes,
-        });
+        var response = await checkout.SubmitDetailsAsync(name, "eve@example.com", notes: notes);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var page = await Html.ParseAsync(response);
-        Assert.Equal(message, page.FieldError(field));
+        var page = await CheckoutPage.ReadAsync(checkout.Client, response);
+        Assert.Equal(message, page.Error(field));
         var booking = await app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.SlotId == slot.Id));
         Assert.True(string.IsNullOrEmpty(booking.CustomerName));
         Assert.Equal(0, await app.WithDbAsync(db => db.Payments.CountAsync(p => p.BookingId == booking.Id)));
@@ -56,18 +52,10 @@ public sealed class InputInjectionTests(SeededAppFactory app) : IClassFixture<Se
     {
         const string name = "Zoë \"Ops\" O'Brien; ROLE=CHAIR:x, a\\b ^ 山田";
         var specialist = await app.CreateSpecialistWithSlotsAsync();
-        var (client, checkout, slot) = await CheckoutAsync(specialist, 1);
+        var (checkout, slot) = await CheckoutAsync(specialist, 1);
 
-        var toCard = await client.SubmitAsync(checkout, "main form", new Dictionary<string, string>
-        {
-            ["Input.Name"] = name, ["Input.Email"] = "zoe@example.com", ["Input.Notes"] = "First line\r\nEND:VEVENT\r\nBEGIN:VEVENT",
-        });
-        Assert.Equal(HttpStatusCode.Redirect, toCard.StatusCode);
-        var card = await client.GetPageAsync(toCard.Headers.Location!.OriginalString);
-        var paid = await client.SubmitAsync(card, "main form", new Dictionary<string, string>
-        {
-            ["Card.Number"] = "4242 4242 4242 4242", ["Card.Expiry"] = "12/34", ["Card.Cvc"] = "123",
-        });
+        var card = await checkout.ContinueToTestCardAsync(name, "zoe@example.com", notes: "First line\r\nEND:VEVENT\r\nBEGIN:VEVENT");
+        var paid = await card.PayWithTestCardAsync();
         Assert.Equal(HttpStatusCode.Redirect, paid.StatusCode);
         var booking = await app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.SlotId == slot.Id));
         Assert.Equal((name, "First line\r\nEND:VEVENT\r\nBEGIN:VEVENT"), (booking.CustomerName, booking.Notes));

@@ -1,5 +1,6 @@
 using System.Net;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Bookings;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -41,10 +42,10 @@ public sealed class ManageBookingTests : IDisposable
     {
         var (_, booking, token) = await ConfirmedAsync();
 
-        var page = await _app.CreateClient().GetPageAsync($"/bookings/{booking.Id:N}?t={Q(token)}");
+        var page = await BookingStatusPage.OpenAtAsync(_app.CreateClient(), $"/bookings/{booking.Id:N}?t={Q(token)}");
 
-        Assert.StartsWith("You're booked with", page.QuerySelector("#status-heading").Text());
-        Assert.Equal(["Reschedule", "Cancel booking"], page.QuerySelectorAll(".booking-actions a").Select(a => a.Text()));
+        Assert.StartsWith("You're booked with", page.StatusHeading);
+        Assert.Equal(["Reschedule", "Cancel booking"], page.Document.QuerySelectorAll(".booking-actions a").Select(a => a.Text()));
     }
 
     [Fact]
@@ -80,10 +81,10 @@ public sealed class ManageBookingTests : IDisposable
     {
         var (_, booking, token) = await ConfirmedAsync();
         var client = _app.CreateBrowserLikeClient();
-        var page = await client.GetPageAsync($"/bookings/{booking.Id:N}/cancel?t={Q(token)}");
-        Assert.Contains("You'll get a full refund of €50.00", page.QuerySelector(".refund-preview").Text());
+        var page = await CancelBookingPage.OpenAsync(client, booking.Id, token);
+        Assert.Contains("You'll get a full refund of €50.00", page.RefundPreview);
 
-        var response = await client.SubmitAsync(page, "main form", new Dictionary<string, string> { ["Reason"] = "Conflict at work" });
+        var response = await page.CancelAsync("Conflict at work");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var (cancelled, payment, slots, notifications) = await StateAsync(booking.Id);
@@ -95,12 +96,12 @@ public sealed class ManageBookingTests : IDisposable
         Assert.Equal(1, cancelled.Sequence);
         Assert.Equal(2, notifications.Count(n => n.Type == NotificationType.Cancelled));
         Assert.Single(notifications, n => n.Type == NotificationType.RefundProcessed);
-        var details = await client.GetPageAsync(response.Headers.Location!.OriginalString);
-        Assert.Contains("We're refunding €50.00 in full", details.QuerySelector(".flash").Text());
-        Assert.Contains("€50.00 refunded", details.QuerySelector(".cancel-note").Text());
+        var details = await BookingStatusPage.OpenAtAsync(client, response.Headers.Location!.OriginalString);
+        Assert.Contains("We're refunding €50.00 in full", details.Flash);
+        Assert.Contains("€50.00 refunded", details.CancelNote);
 
         // Cancelling again: a clear message and nothing changes.
-        var again = await client.SubmitAsync(page, "main form");
+        var again = await page.CancelAsync();
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("already cancelled", (await Html.ParseAsync(again)).QuerySelector(".notice").Text());
         var (after, afterPayment, _, afterNotifications) = await StateAsync(booking.Id);
@@ -115,10 +116,10 @@ public sealed class ManageBookingTests : IDisposable
         var (_, booking, token) = await ConfirmedAsync();
         _app.Clock.Reset(booking.Start - Duration.FromHours(24) - Duration.FromSeconds(seconds));
         var client = _app.CreateBrowserLikeClient();
-        var page = await client.GetPageAsync($"/bookings/{booking.Id:N}/cancel?t={Q(token)}");
-        Assert.Contains(refunded ? "full refund" : "No refund", page.QuerySelector(".refund-preview").Text());
+        var page = await CancelBookingPage.OpenAsync(client, booking.Id, token);
+        Assert.Contains(refunded ? "full refund" : "No refund", page.RefundPreview);
 
-        await client.SubmitAsync(page, "main form");
+        await page.CancelAsync();
 
         var (cancelled, payment, _, _) = await StateAsync(booking.Id);
         Assert.Equal(BookingStatus.Cancelled, cancelled.Status);
@@ -149,14 +150,14 @@ public sealed class ManageBookingTests : IDisposable
     {
         var (specialist, booking, token) = await ConfirmedAsync();
         var client = _app.CreateBrowserLikeClient();
-        var page = await client.GetPageAsync($"/bookings/{booking.Id:N}/reschedule?t={Q(token)}&week=2026-11-09");
+        var page = await OpenTimesPage.OpenAtAsync(client, $"/bookings/{booking.Id:N}/reschedule?t={Q(token)}&week=2026-11-09");
         // The grid is in the customer's zone (Tokyo, from checkout): Tuesday 10 Nov 09:00 New York is 23:00 JST.
         var target = specialist.Slots.First(s => s.Start == Instant.FromUtc(2026, 11, 10, 14, 0));
-        var button = page.QuerySelector($"button[value='{target.Id}']")!;
+        var button = page.Document.QuerySelector($"button[value='{target.Id}']")!;
         Assert.Equal("23:00 JST", button.QuerySelector(".slot-time").Text());
-        Assert.DoesNotContain(page.QuerySelectorAll(".slot-button"), b => b.GetAttribute("value") == booking.SlotId.ToString());
+        Assert.DoesNotContain(booking.SlotId.ToString(), page.SlotButtonIds);
 
-        var response = await client.SubmitAsync(page, "form.week-grid", new Dictionary<string, string> { ["slotId"] = target.Id.ToString() });
+        var response = await page.ChooseAsync(target);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var (moved, _, slots, notifications) = await StateAsync(booking.Id);
@@ -168,8 +169,8 @@ public sealed class ManageBookingTests : IDisposable
         Assert.Equal(booking.Meeting!.JoinUrl, moved.Meeting!.JoinUrl);
         Assert.Equal(MeetingSync.None, moved.MeetingSync);
         Assert.Equal(2, notifications.Count(n => n.Type == NotificationType.Rescheduled));
-        var details = await client.GetPageAsync(response.Headers.Location!.OriginalString);
-        Assert.Equal("Tue 10 Nov 2026, 23:00 JST (Tokyo)", details.QuerySelector(".time-customer").Text());
+        var details = await BookingStatusPage.OpenAtAsync(client, response.Headers.Location!.OriginalString);
+        Assert.Equal("Tue 10 Nov 2026, 23:00 JST (Tokyo)", details.CustomerTime);
     }
 
     [Fact]
@@ -180,9 +181,9 @@ public sealed class ManageBookingTests : IDisposable
         _app.Clock.Reset(booking.Start - Duration.FromHours(24) + Duration.FromSeconds(1));
         var client = _app.CreateBrowserLikeClient();
 
-        var late = await client.GetPageAsync($"/bookings/{booking.Id:N}/reschedule?t={Q(token)}");
-        Assert.Contains("Rescheduling closes 24 hours before the start", late.QuerySelector(".notice").Text());
-        Assert.Empty(late.QuerySelectorAll(".slot-button"));
+        var late = await OpenTimesPage.OpenAtAsync(client, $"/bookings/{booking.Id:N}/reschedule?t={Q(token)}");
+        Assert.Contains("Rescheduling closes 24 hours before the start", late.Document.QuerySelector(".notice").Text());
+        Assert.Empty(late.SlotButtonIds);
         await using (var scope = _app.Services.CreateAsyncScope())
         {
             var refused = await scope.ServiceProvider.GetRequiredService<BookingChanges>()
@@ -191,8 +192,7 @@ public sealed class ManageBookingTests : IDisposable
         }
 
         _app.Clock.Reset(Instant.FromUtc(2026, 11, 2, 12, 0));
-        var cancelPage = await client.GetPageAsync($"/bookings/{booking.Id:N}/cancel?t={Q(token)}");
-        await client.SubmitAsync(cancelPage, "main form");
+        await (await CancelBookingPage.OpenAsync(client, booking.Id, token)).CancelAsync();
         var afterCancel = await client.GetPageAsync($"/bookings/{booking.Id:N}/reschedule?t={Q(token)}");
         Assert.Contains("This booking is cancelled, so it can't be rescheduled.", afterCancel.QuerySelector(".notice").Text());
         Assert.Equal(SlotState.Available, (await StateAsync(booking.Id)).Slots.Single(s => s.Id == target.Id).State);
@@ -253,13 +253,12 @@ public sealed class ManageBookingTests : IDisposable
         var uid = Assert.Single(first.Events).Uid;
 
         var target = specialist.Slots.First(s => s.Start == Instant.FromUtc(2026, 11, 11, 14, 0));
-        var reschedule = await client.GetPageAsync($"/bookings/{booking.Id:N}/reschedule?t={Q(token)}&week=2026-11-09");
-        await client.SubmitAsync(reschedule, "form.week-grid", new Dictionary<string, string> { ["slotId"] = target.Id.ToString() });
+        var reschedule = await OpenTimesPage.OpenAtAsync(client, $"/bookings/{booking.Id:N}/reschedule?t={Q(token)}&week=2026-11-09");
+        await reschedule.ChooseAsync(target);
         var moved = Assert.Single((await InviteAsync()).Events);
         Assert.Equal((uid, 1), (moved.Uid, moved.Sequence));
 
-        var cancel = await client.GetPageAsync($"/bookings/{booking.Id:N}/cancel?t={Q(token)}");
-        await client.SubmitAsync(cancel, "main form");
+        await (await CancelBookingPage.OpenAsync(client, booking.Id, token)).CancelAsync();
         var cancelled = await InviteAsync();
         Assert.Equal("CANCEL", cancelled.Method);
         Assert.Equal((uid, 2, "CANCELLED"), (cancelled.Events[0].Uid, cancelled.Events[0].Sequence, cancelled.Events[0].Status));

@@ -1,5 +1,6 @@
 using System.Net;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Domain;
 using NodaTime;
 
@@ -72,9 +73,8 @@ public sealed class MyBookingsTests : IDisposable
     {
         var specialist = await _app.CreateSpecialistWithSlotsAsync();
         var ana = await _app.CreateCustomerAsync();
-        var profile = await ana.Client.GetPageAsync($"/specialists/{specialist.Slug}?week=2026-11-02");
-        var held = await ana.Client.SubmitAsync(profile, "form.week-grid",
-            new Dictionary<string, string> { ["slotId"] = specialist.Slots[3].Id.ToString() });
+        var profile = await OpenTimesPage.OpenAsync(ana.Client, specialist.Slug, "2026-11-02");
+        var held = await profile.ChooseAsync(specialist.Slots[3]);
         Assert.Equal(HttpStatusCode.Redirect, held.StatusCode);
 
         var row = Assert.Single((await ana.Client.GetPageAsync("/bookings")).QuerySelectorAll("li.my-booking"));

@@ -1,4 +1,5 @@
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
@@ -36,18 +37,18 @@ public sealed class OpenTimesTests : IDisposable
             s.SetException(new LocalDate(2026, 11, 19), true, [new TimeWindow(new LocalTime(10, 0), new LocalTime(11, 0), 60)], null, now));
         var client = _app.CreateBrowserLikeClient();
 
-        var page = await client.GetPageAsync($"/specialists/{slug}?tz=Asia/Tokyo");
+        var page = await OpenTimesPage.OpenAsync(client, slug, zone: "Asia/Tokyo");
 
-        Assert.Empty(page.QuerySelectorAll(".slot-button"));
+        Assert.Empty(page.SlotButtonIds);
         // 10:00 in Berlin is 18:00 in Tokyo (JST, UTC+9).
-        Assert.Equal("No open times this week. The next one is Thursday 19 November at 18:00 JST.", page.QuerySelector(".week-empty p").Text());
-        var jump = page.QuerySelector(".week-empty a")!;
+        Assert.Equal("No open times this week. The next one is Thursday 19 November at 18:00 JST.", page.Document.QuerySelector(".week-empty p").Text());
+        var jump = page.NextAvailableLink!;
         Assert.Equal("Next available →", jump.Text());
         Assert.Equal("/specialists/" + slug + "?week=2026-11-16&tz=Asia%2FTokyo", jump.GetAttribute("href"));
         Assert.Equal(jump.GetAttribute("href"), jump.GetAttribute("hx-get"));
 
-        var next = await client.GetPageAsync(jump.GetAttribute("href")!);
-        Assert.Equal(["18:00 JST"], next.QuerySelectorAll(".slot-time").Select(e => e.Text()));
+        var next = await OpenTimesPage.OpenAtAsync(client, jump.GetAttribute("href")!);
+        Assert.Equal(["18:00 JST"], next.SlotTimes);
     }
 
     [Fact]
@@ -66,12 +67,12 @@ public sealed class OpenTimesTests : IDisposable
         Assert.Equal("No open times yet", cards[1].QuerySelector(".no-times").Text());
         Assert.Null(cards[1].QuerySelector(".price"));
 
-        var page = await _app.CreateClient().GetPageAsync($"/specialists/{none}");
-        Assert.StartsWith("No open times yet.", page.QuerySelector(".week-empty").Text());
-        Assert.Null(page.QuerySelector(".week-empty a"));
-        var openPage = await _app.CreateClient().GetPageAsync($"/specialists/{open}?week=2026-11-02");
-        Assert.NotEmpty(openPage.QuerySelectorAll(".slot-button"));
-        Assert.StartsWith("From €40.00 per session", openPage.QuerySelector(".profile-facts").Text());
+        var page = await OpenTimesPage.OpenAsync(_app.CreateClient(), none);
+        Assert.StartsWith("No open times yet.", page.EmptyWeek);
+        Assert.Null(page.NextAvailableLink);
+        var openPage = await OpenTimesPage.OpenAsync(_app.CreateClient(), open, "2026-11-02");
+        Assert.NotEmpty(openPage.SlotButtonIds);
+        Assert.StartsWith("From €40.00 per session", openPage.Document.QuerySelector(".profile-facts").Text());
     }
 
     [Theory]
@@ -84,11 +85,11 @@ public sealed class OpenTimesTests : IDisposable
             s.AddWindow(IsoDayOfWeek.Wednesday, new TimeWindow(new LocalTime(10, 0), new LocalTime(11, 0), 60), now));
 
         // 10:00 in Berlin (CET, UTC+1) is 18:00 in Tokyo, 01:00 in Los Angeles (PST, UTC−8), 09:00 in London.
-        var week = await _app.CreateClient().GetPageAsync($"/specialists/{slug}?week=2026-11-02&tz={Uri.EscapeDataString(typed)}");
-        Assert.Equal([shown], week.QuerySelectorAll(".slot-time").Select(e => e.Text()));
-        Assert.Null(week.QuerySelector("#tz")!.GetAttribute("aria-invalid"));
+        var week = await OpenTimesPage.OpenAsync(_app.CreateClient(), slug, "2026-11-02", typed);
+        Assert.Equal([shown], week.SlotTimes);
+        Assert.Null(week.Document.QuerySelector("#tz")!.GetAttribute("aria-invalid"));
 
-        var find = await _app.CreateClient().GetPageAsync($"/find?From=2026-11-04&To=2026-11-04&tz={Uri.EscapeDataString(typed)}");
-        Assert.Equal([shown], find.QuerySelectorAll(".result .slot-time").Select(e => e.Text()));
+        var find = await FindPage.SearchAsync(_app.CreateClient(), $"From=2026-11-04&To=2026-11-04&tz={Uri.EscapeDataString(typed)}");
+        Assert.Equal([shown], find.Results.Select(r => r.Time));
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
-using AngleSharp.Html.Dom;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
 using Consulting.Web.Notifications;
@@ -19,7 +19,6 @@ namespace Consulting.Tests.Pages.Specialist;
 /// </summary>
 public sealed class AvailabilityAppliesTests : IDisposable
 {
-    private static readonly Dictionary<string, string> Htmx = new() { ["HX-Request"] = "true" };
     private static readonly DateTimeZone Madrid = DateTimeZoneProviders.Tzdb["Europe/Madrid"];
     private static readonly LocalDate Wednesday = new(2026, 11, 11);
 
@@ -57,21 +56,14 @@ public sealed class AvailabilityAppliesTests : IDisposable
     private async Task<Slot> SlotAtAsync(Guid specialistId, LocalDate date, int hour) =>
         (await SlotsAsync(specialistId)).Single(s => s.Start == At(date, hour));
 
-    /// <summary>The slot ids a customer can choose on the public page, for the week of 9 November.</summary>
-    private static HashSet<string> Offered(IHtmlDocument page) =>
-        page.QuerySelectorAll("form.week-grid button[name=slotId]").Select(b => b.GetAttribute("value")!).ToHashSet();
+    /// <summary>The slot ids a customer can choose on the public page.</summary>
+    private static HashSet<string> Offered(OpenTimesPage page) => page.OfferedSlotIds.Select(id => id.ToString()).ToHashSet();
 
-    private Task<IHtmlDocument> WeekPageAsync(HttpClient customer, Specialist s, string zone = "Asia/Tokyo", string week = "2026-11-09") =>
-        customer.GetPageAsync($"/specialists/{s.Slug}?tz={Uri.EscapeDataString(zone)}&week={week}");
+    private static Task<OpenTimesPage> WeekPageAsync(HttpClient customer, Specialist s, string zone = "Asia/Tokyo", string week = "2026-11-09") =>
+        OpenTimesPage.OpenAsync(customer, s.Slug, week, zone);
 
-    private async Task<HttpResponseMessage> AddDayOffAsync(TestSpecialist me, LocalDate date, IDictionary<string, string>? headers = null)
-    {
-        var page = await me.Client.GetPageAsync("/specialist/availability");
-        return await me.Client.SubmitAsync(page, "#exceptions form.exception-form", new Dictionary<string, string>
-        {
-            ["NewException.Date"] = date.ToString("yyyy-MM-dd", null), ["NewException.Kind"] = "off", ["NewException.Note"] = "Conference",
-        }, headers);
-    }
+    private static async Task<HttpResponseMessage> AddDayOffAsync(TestSpecialist me, LocalDate date) =>
+        await (await AvailabilityPage.OpenAsync(me.Client)).AddDayOffAsync(date, "Conference");
 
     [Fact]
     public async Task A_day_off_reaches_the_week_page_and_the_database_and_taken_slots_stay_and_are_listed_as_conflicts()
@@ -104,23 +96,23 @@ public sealed class AvailabilityAppliesTests : IDisposable
         Assert.Equal(held.Id, wednesday[1].BookingId);
 
         // A customer still looking at the old page (it may even be cached a moment) loses the hold.
-        var stale = await customer.SubmitAsync(before, "form.week-grid", new Dictionary<string, string> { ["slotId"] = free.Id.ToString() });
+        var stale = await before.ChooseAsync(free);
         Assert.Equal(HttpStatusCode.SeeOther, stale.StatusCode);
-        var taken = await customer.GetPageAsync(stale.Headers.Location!.OriginalString);
-        Assert.Equal("This time was just taken", taken.QuerySelector("#taken-heading").Text());
-        Assert.NotEmpty(taken.QuerySelectorAll(".notice .slot-button"));
+        var taken = await OpenTimesPage.OpenAtAsync(customer, stale.Headers.Location!.OriginalString);
+        Assert.Equal("This time was just taken", taken.TakenHeading);
+        Assert.NotEmpty(taken.NearestSlotIds);
 
         // A minute on the week page no longer offers Wednesday (in Tokyo, 17:00–21:00 that day).
         _app.Clock.Advance(Duration.FromMinutes(1));
         var after = await WeekPageAsync(customer, s);
-        Assert.Empty(after.QuerySelectorAll(".week-day")[2].QuerySelectorAll(".slot-button"));
-        Assert.Equal(4, after.QuerySelectorAll(".week-day")[1].QuerySelectorAll(".slot-button").Length);
+        Assert.Equal(0, after.SlotCountOn(2));
+        Assert.Equal(4, after.SlotCountOn(1));
 
         // The specialist sees the taken times as conflicts, the booked one with a link to its booking.
-        var page = await s.Me.Client.GetPageAsync("/specialist/availability");
-        Assert.Contains("Applied", page.QuerySelector("#apply-status").Text());
-        var conflicts = page.QuerySelectorAll("#conflicts .conflicts li");
-        Assert.Equal(3, conflicts.Length);
+        var page = await AvailabilityPage.OpenAsync(s.Me.Client);
+        Assert.Contains("Applied", page.ApplyStatus);
+        var conflicts = page.Conflicts;
+        Assert.Equal(3, conflicts.Count);
         Assert.Contains("Wed 11 Nov 2026, 10:00–11:00", conflicts[0].Text());
         Assert.Equal($"/specialist/bookings?From=2026-11-11&To=2026-11-11#booking-{booked.Id:N}",
             conflicts[0].QuerySelector("a")!.GetAttribute("href"));
@@ -161,11 +153,11 @@ public sealed class AvailabilityAppliesTests : IDisposable
         var s = await SpecialistAsync();
         var monday = new LocalDate(2026, 11, 9);
         var booked = await _app.ConfirmedBookingAsync(await SlotAtAsync(s.Me.Id, monday, 9));
-        var page = await s.Me.Client.GetPageAsync("/specialist/availability");
+        var page = await AvailabilityPage.OpenAsync(s.Me.Client);
 
-        var removed = await s.Me.Client.SubmitAsync(page, "#day-monday .window form", headers: Htmx);
+        var removed = await page.RemoveFirstWindowAsync(IsoDayOfWeek.Monday, htmx: true);
         Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
-        Assert.Contains("Applying", (await Html.ParseAsync(removed)).QuerySelector("#apply-status").Text());
+        Assert.Contains("Applying", (await AvailabilityPage.ReadAsync(s.Me.Client, removed)).ApplyStatus);
         await RunBackgroundAsync();
 
         var slots = await SlotsAsync(s.Me.Id);
@@ -173,8 +165,8 @@ public sealed class AvailabilityAppliesTests : IDisposable
         Assert.Equal([booked.SlotId], mondays.Select(x => x.Id));
         Assert.Equal((SlotState.Booked, 5000L), (mondays[0].State, mondays[0].PriceMinor));
         Assert.Contains(slots, x => x.Day!.Value.DayOfWeek == IsoDayOfWeek.Tuesday && x.State == SlotState.Available);
-        Assert.Empty((await WeekPageAsync(_app.CreateBrowserLikeClient(), s, "Europe/Madrid")).QuerySelectorAll(".week-day")[0].QuerySelectorAll(".slot-button"));
-        Assert.Single((await s.Me.Client.GetPageAsync("/specialist/availability")).QuerySelectorAll("#conflicts li"));
+        Assert.Equal(0, (await WeekPageAsync(_app.CreateBrowserLikeClient(), s, "Europe/Madrid")).SlotCountOn(0));
+        Assert.Equal(1, (await AvailabilityPage.OpenAsync(s.Me.Client)).ConflictsSectionItems);
     }
 
     [Fact]
@@ -183,9 +175,9 @@ public sealed class AvailabilityAppliesTests : IDisposable
         var s = await SpecialistAsync();
         var booked = await _app.ConfirmedBookingAsync(await SlotAtAsync(s.Me.Id, Wednesday, 9));
         var held = await _app.HeldBookingAsync(await SlotAtAsync(s.Me.Id, Wednesday, 10));
-        var page = await s.Me.Client.GetPageAsync("/specialist/availability");
+        var page = await AvailabilityPage.OpenAsync(s.Me.Client);
 
-        var saved = await s.Me.Client.SubmitAsync(page, "#settings form", new Dictionary<string, string> { ["Settings.Price"] = "65.00" });
+        var saved = await page.SaveSettingsAsync(price: "65.00");
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         await RunBackgroundAsync();
 
@@ -195,20 +187,17 @@ public sealed class AvailabilityAppliesTests : IDisposable
         Assert.Equal(5000, (await _app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.Id == booked.Id))).PriceMinor);
         Assert.Equal(5000, (await _app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.Id == held.Id))).PriceMinor);
         var week = await WeekPageAsync(_app.CreateBrowserLikeClient(), s, "Europe/Madrid");
-        Assert.All(week.QuerySelectorAll(".slot-meta"), m => Assert.Contains("€65.00", m.Text()));
+        Assert.All(week.Document.QuerySelectorAll(".slot-meta"), m => Assert.Contains("€65.00", m.Text()));
     }
 
     [Fact]
     public async Task A_windows_own_price_reaches_the_week_page_checkout_payment_and_email()
     {
         var s = await SpecialistAsync();
-        var page = await s.Me.Client.GetPageAsync("/specialist/availability");
-        var added = await s.Me.Client.SubmitAsync(page, "#day-thursday form.add-window", new Dictionary<string, string>
-        {
-            ["Window.Start"] = "15:00", ["Window.End"] = "17:00", ["Window.SlotMinutes"] = "60", ["Window.Price"] = "80",
-        });
+        var page = await AvailabilityPage.OpenAsync(s.Me.Client);
+        var added = await page.AddWindowAsync(IsoDayOfWeek.Thursday, "15:00", "17:00", "60", "80");
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
-        Assert.Contains("€80.00", (await s.Me.Client.GetPageAsync("/specialist/availability")).QuerySelector("#day-thursday .windows").Text());
+        Assert.Contains("€80.00", (await AvailabilityPage.OpenAsync(s.Me.Client)).WindowsText(IsoDayOfWeek.Thursday));
         await RunBackgroundAsync();
 
         var thursday = new LocalDate(2026, 11, 12);
@@ -218,20 +207,12 @@ public sealed class AvailabilityAppliesTests : IDisposable
 
         var customer = _app.CreateBrowserLikeClient();
         var week = await WeekPageAsync(customer, s, "Europe/Madrid");
-        var button = week.QuerySelector($"button[value='{premium.Id}']")!;
+        var button = week.Document.QuerySelector($"button[value='{premium.Id}']")!;
         Assert.Contains("€80.00", button.Text());
-        var held = await customer.SubmitAsync(week, "form.week-grid", new Dictionary<string, string> { ["slotId"] = premium.Id.ToString() });
-        var checkout = await customer.GetPageAsync(held.Headers.Location!.OriginalString);
-        Assert.Equal("€80.00", checkout.QuerySelector(".price-line .price").Text());
-        var toCard = await customer.SubmitAsync(checkout, "main form", new Dictionary<string, string>
-        {
-            ["Input.Name"] = "Ana Cliente", ["Input.Email"] = "ana@example.es",
-        });
-        var card = await customer.GetPageAsync(toCard.Headers.Location!.OriginalString);
-        var paid = await customer.SubmitAsync(card, "main form", new Dictionary<string, string>
-        {
-            ["Card.Number"] = "4242 4242 4242 4242", ["Card.Expiry"] = "12/34", ["Card.Cvc"] = "123",
-        });
+        var checkout = await week.HoldAsync(premium);
+        Assert.Equal("€80.00", checkout.Document.QuerySelector(".price-line .price").Text());
+        var card = await checkout.ContinueToTestCardAsync("Ana Cliente", "ana@example.es");
+        var paid = await card.PayWithTestCardAsync();
         Assert.Equal(HttpStatusCode.Redirect, paid.StatusCode);
 
         var booking = await _app.WithDbAsync(db => db.Bookings.AsNoTracking().SingleAsync(b => b.SlotId == premium.Id));
@@ -248,23 +229,20 @@ public sealed class AvailabilityAppliesTests : IDisposable
     public async Task Booking_rules_hide_times_outside_them_and_a_hold_outside_them_gets_the_just_taken_alternatives()
     {
         var s = await SpecialistAsync();
-        var page = await s.Me.Client.GetPageAsync("/specialist/availability");
+        var page = await AvailabilityPage.OpenAsync(s.Me.Client);
         var customer = _app.CreateBrowserLikeClient();
         var week = await WeekPageAsync(customer, s, "Europe/Madrid", "2026-11-02");
         var tomorrow = await SlotAtAsync(s.Me.Id, new LocalDate(2026, 11, 3), 10);
         Assert.Contains(tomorrow.Id.ToString(), Offered(week));
 
         // Two days' notice; bookable 10 days ahead; one session a day at most.
-        var saved = await s.Me.Client.SubmitAsync(page, "#rules form", new Dictionary<string, string>
-        {
-            ["RulesForm.MinimumNoticeHours"] = "48", ["RulesForm.HorizonDays"] = "10", ["RulesForm.MaxSessionsPerDay"] = "1",
-        });
+        var saved = await page.SaveBookingRulesAsync("48", "10", "1");
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
 
         // The rules decide at once, even before the reconcile has run: the hold's write reads them.
-        var tooSoon = await customer.SubmitAsync(week, "form.week-grid", new Dictionary<string, string> { ["slotId"] = tomorrow.Id.ToString() });
+        var tooSoon = await week.ChooseAsync(tomorrow);
         Assert.Equal(HttpStatusCode.SeeOther, tooSoon.StatusCode);
-        var alternatives = (await customer.GetPageAsync(tooSoon.Headers.Location!.OriginalString)).QuerySelectorAll(".notice .slot-button").Select(b => Guid.Parse(b.GetAttribute("value")!)).ToList();
+        var alternatives = (await OpenTimesPage.OpenAtAsync(customer, tooSoon.Headers.Location!.OriginalString)).NearestSlotIds.Select(Guid.Parse).ToList();
         var slots = (await SlotsAsync(s.Me.Id)).ToDictionary(x => x.Id);
         Assert.NotEmpty(alternatives);
         Assert.All(alternatives, id => Assert.True(slots[id].Start >= _app.Clock.GetCurrentInstant() + Duration.FromHours(48)));
@@ -285,7 +263,7 @@ public sealed class AvailabilityAppliesTests : IDisposable
         Assert.Contains(all, x => x.Day == new LocalDate(2026, 11, 6) && offered.Contains(x.Id.ToString()));
         Assert.DoesNotContain(all, x => x.Day == new LocalDate(2026, 11, 4) && offered.Contains(x.Id.ToString()));
         Assert.IsType<Consulting.Web.Bookings.HoldOutcome.Taken>(await HoldAsync((await SlotAtAsync(s.Me.Id, thursday, 11)).Id));
-        Assert.Contains("10 days ahead", (await s.Me.Client.GetPageAsync("/specialist/availability")).QuerySelector("#apply-status").Text());
+        Assert.Contains("10 days ahead", (await AvailabilityPage.OpenAsync(s.Me.Client)).ApplyStatus);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Consulting.Tests.Calendar;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Calendar;
 using Consulting.Web.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -81,9 +82,7 @@ public sealed class ExternalCalendarOffersTests
         await app.ApplyScheduleAsync(me.Id);
         var slug = await app.WithDbAsync(db => db.Specialists.Where(p => p.Id == me.Id).Select(p => p.Slug).SingleAsync());
 
-        var page = await me.Client.GetPageAsync("/specialist/availability");
-        await me.Client.SubmitAsync(page, "#external-calendars form[action*=AddCalendar]",
-            new Dictionary<string, string> { ["CalendarForm.Name"] = "Mine", ["CalendarForm.Address"] = server.Url(c.File) });
+        await (await AvailabilityPage.OpenAsync(me.Client)).AddCalendarAsync("Mine", server.Url(c.File));
         await app.RunCalendarWorkAsync();
         Assert.Null(await app.WithDbAsync(db => db.ExternalCalendars.Select(x => x.LastError).SingleAsync()));
 
@@ -92,8 +91,8 @@ public sealed class ExternalCalendarOffersTests
         var offered = new HashSet<Guid>();
         foreach (var monday in days.Select(d => d.PlusDays(1 - (int)d.DayOfWeek)).Distinct())
         {
-            var week = await app.CreateBrowserLikeClient().GetPageAsync($"/specialists/{slug}?tz=Europe%2FMadrid&week={monday:yyyy-MM-dd}");
-            offered.UnionWith(week.QuerySelectorAll("form.week-grid button[name=slotId]").Select(b => Guid.Parse(b.GetAttribute("value")!)));
+            var week = await OpenTimesPage.OpenAsync(app.CreateBrowserLikeClient(), slug, monday.ToString("yyyy-MM-dd", null), "Europe/Madrid");
+            offered.UnionWith(week.OfferedSlotIds);
         }
         var slots = await app.WithDbAsync(db => db.Slots.AsNoTracking().Where(s => s.SpecialistId == me.Id).ToListAsync());
         foreach (var day in days)

@@ -2,6 +2,7 @@ using System.Net;
 using AngleSharp.Html.Dom;
 using Consulting.Tests.Calendar;
 using Consulting.Tests.Support;
+using Consulting.Tests.Support.PageObjects;
 using Consulting.Web.Calendar;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
@@ -22,7 +23,6 @@ namespace Consulting.Tests.Pages.Specialist;
 /// </summary>
 public sealed class ExternalCalendarsPageTests : IAsyncLifetime
 {
-    private static readonly Dictionary<string, string> Htmx = new() { ["HX-Request"] = "true" };
     private static readonly DateTimeZone Madrid = DateTimeZoneProviders.Tzdb["Europe/Madrid"];
     private static readonly LocalDate Wednesday = new(2026, 11, 11);
     private static readonly LocalDate Thursday = new(2026, 11, 12);
@@ -59,14 +59,14 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
     private Task RunBackgroundAsync() => _app.RunCalendarWorkAsync();
 
     /// <summary>The calendar list as the page's poll (htmx) fetches it.</summary>
-    private async Task<AngleSharp.Dom.IDocument> PolledListAsync(TestSpecialist me)
+    private static async Task<AvailabilityPage> PolledListAsync(TestSpecialist me)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/specialist/availability?handler=Calendars");
         request.Headers.Add("HX-Request", "true");
         var response = await me.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("HX-Request", response.Headers.Vary);
-        return await Html.ParseAsync(response);
+        return await AvailabilityPage.ReadAsync(me.Client, response);
     }
 
     private static Instant At(LocalDate date, int hour) => date.At(new LocalTime(hour, 0)).InZoneStrictly(Madrid).ToInstant();
@@ -81,25 +81,18 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
     /// <summary>The starts (Madrid hours on <paramref name="date"/>) a customer is offered on the public week page.</summary>
     private async Task<List<int>> OfferedHoursAsync(Specialist s, LocalDate date)
     {
-        var zone = Uri.EscapeDataString(ViewerZones[_looks++ % ViewerZones.Length]);
-        var page = await _app.CreateBrowserLikeClient().GetPageAsync($"/specialists/{s.Slug}?tz={zone}&week=2026-11-09");
-        var offered = page.QuerySelectorAll("form.week-grid button[name=slotId]").Select(b => Guid.Parse(b.GetAttribute("value")!)).ToHashSet();
+        var zone = ViewerZones[_looks++ % ViewerZones.Length];
+        var page = await OpenTimesPage.OpenAsync(_app.CreateBrowserLikeClient(), s.Slug, "2026-11-09", zone);
+        var offered = page.OfferedSlotIds.ToHashSet();
         return (await SlotsAsync(s.Me.Id)).Where(x => offered.Contains(x.Id) && x.Start.InZone(Madrid).Date == date)
             .Select(x => x.Start.InZone(Madrid).Hour).ToList();
     }
 
-    private async Task<HttpResponseMessage> AddCalendarAsync(TestSpecialist me, string name, string address, IDictionary<string, string>? headers = null)
-    {
-        var page = await me.Client.GetPageAsync("/specialist/availability");
-        return await me.Client.SubmitAsync(page, "#external-calendars form[action*=AddCalendar]",
-            new Dictionary<string, string> { ["CalendarForm.Name"] = name, ["CalendarForm.Address"] = address }, headers);
-    }
+    private static async Task<HttpResponseMessage> AddCalendarAsync(TestSpecialist me, string name, string address, bool htmx = false) =>
+        await (await AvailabilityPage.OpenAsync(me.Client)).AddCalendarAsync(name, address, htmx);
 
-    private async Task<HttpResponseMessage> PressAsync(TestSpecialist me, string handler, IDictionary<string, string>? headers = null)
-    {
-        var page = await me.Client.GetPageAsync("/specialist/availability");
-        return await me.Client.SubmitAsync(page, $"#external-calendars form[action*={handler}]", headers: headers);
-    }
+    private static async Task<HttpResponseMessage> SyncAsync(TestSpecialist me, bool htmx = false) =>
+        await (await AvailabilityPage.OpenAsync(me.Client)).SyncFirstCalendarAsync(htmx);
 
     [Fact]
     public async Task An_all_day_event_takes_the_day_away_from_customers_shows_in_the_month_and_comes_back_when_the_calendar_goes()
@@ -112,7 +105,7 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
         Assert.EndsWith("/specialist/availability#external-calendars", added.Headers.Location!.OriginalString);
         // The request didn't wait for the calendar server: the page says a worker is on it, and a reload shows the result.
         Assert.Empty(_server.IfNoneMatchSeen);
-        var syncing = (await s.Me.Client.GetPageAsync("/specialist/availability")).QuerySelector("li.external-calendar")!;
+        var syncing = (await AvailabilityPage.OpenAsync(s.Me.Client)).CalendarItems[0];
         Assert.Contains("Syncing…", syncing.TextContent);
         Assert.Contains("Reload this page", syncing.QuerySelector("noscript")!.TextContent);
         Assert.Equal(1, await _app.SyncDueCalendarsAsync());
@@ -132,13 +125,13 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
         // The slots stay, only not offered: they come back when the busy time goes.
         Assert.All((await SlotsAsync(s.Me.Id)).Where(x => x.Day == Wednesday), x => Assert.Equal(SlotUnavailability.Busy, x.Unavailability));
 
-        var page = await s.Me.Client.GetPageAsync("/specialist/availability");
-        var item = page.QuerySelector("#external-calendars li.external-calendar")!;
-        Assert.Contains("Personal", item.TextContent);
-        Assert.Contains("Last synced Mon 2 Nov 2026, 13:00", item.TextContent);
+        var page = await AvailabilityPage.OpenAsync(s.Me.Client);
+        var item = Assert.Single(page.Calendars);
+        Assert.Contains("Personal", item);
+        Assert.Contains("Last synced Mon 2 Nov 2026, 13:00", item);
         // The address is a secret: only its host is shown.
-        Assert.DoesNotContain("/ics/all-day.ics", page.DocumentElement.OuterHtml);
-        Assert.Contains("http://127.0.0.1/••••••", item.TextContent);
+        Assert.DoesNotContain("/ics/all-day.ics", page.Document.DocumentElement.OuterHtml);
+        Assert.Contains("http://127.0.0.1/••••••", item);
 
         var month = await s.Me.Client.GetPageAsync("/specialist/calendar?year=2026&month=11");
         var day = month.QuerySelector("#cal-2026-11-11") ?? month.QuerySelectorAll("[role=gridcell]").Single(c => c.GetAttribute("aria-label") == "Wednesday 11 November");
@@ -147,12 +140,12 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
         Assert.DoesNotContain("Dentist", month.DocumentElement.OuterHtml);
 
         // Removing it with htmx swaps the section; the day is offered again once the reconcile has run.
-        var removed = await PressAsync(s.Me, "RemoveCalendar", Htmx);
+        var removed = await (await AvailabilityPage.OpenAsync(s.Me.Client)).RemoveFirstCalendarAsync(htmx: true);
         Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
-        var fragment = await Html.ParseAsync(removed);
-        Assert.Null(fragment.QuerySelector("html main"));
-        Assert.NotNull(fragment.QuerySelector("#external-calendars"));
-        Assert.Null(fragment.QuerySelector("li.external-calendar"));
+        var fragment = await AvailabilityPage.ReadAsync(s.Me.Client, removed);
+        Assert.Null(fragment.Document.QuerySelector("html main"));
+        Assert.NotNull(fragment.Document.QuerySelector("#external-calendars"));
+        Assert.Empty(fragment.Calendars);
         await RunBackgroundAsync();
         Assert.Equal([9, 10, 11, 12], await OfferedHoursAsync(s, Wednesday));
         Assert.Equal(0, await _app.WithDbAsync(db => db.BusyPeriods.CountAsync()));
@@ -166,24 +159,24 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
         var booking = await _app.ConfirmedBookingAsync(slot);
 
         // floating.ics: Thursday 10:00–11:00 with no zone, so the specialist's.
-        var added = await AddCalendarAsync(s.Me, "Gym", _server.Url("floating.ics"), Htmx);
+        var added = await AddCalendarAsync(s.Me, "Gym", _server.Url("floating.ics"), htmx: true);
         Assert.Equal(HttpStatusCode.OK, added.StatusCode);
-        var fragment = await Html.ParseAsync(added);
-        Assert.Contains("Gym", fragment.QuerySelector("li.external-calendar")!.TextContent);
-        Assert.Contains("Syncing…", fragment.QuerySelector("li.external-calendar")!.TextContent);
+        var fragment = await AvailabilityPage.ReadAsync(s.Me.Client, added);
+        Assert.Contains("Gym", fragment.Calendars[0]);
+        Assert.Contains("Syncing…", fragment.Calendars[0]);
         // The list polls itself (inside the live region that stays) until the worker has been.
-        var live = fragment.QuerySelector("#calendar-list[aria-live=polite]")!;
+        var live = fragment.Document.QuerySelector("#calendar-list[aria-live=polite]")!;
         var poller = live.QuerySelector("ul.external-calendars")!;
         Assert.Equal("every 1s", poller.GetAttribute("hx-trigger"));
         Assert.Contains("handler=Calendars", poller.GetAttribute("hx-get"));
-        Assert.Contains("Syncing…", (await PolledListAsync(s.Me)).QuerySelector("li.external-calendar")!.TextContent);
+        Assert.Contains("Syncing…", (await PolledListAsync(s.Me)).Calendars[0]);
 
         await RunBackgroundAsync();
         var polled = await PolledListAsync(s.Me);
-        Assert.Null(polled.QuerySelector("html main"));
-        Assert.Contains("1 busy time ahead", polled.QuerySelector("li.external-calendar")!.TextContent);
-        Assert.DoesNotContain("Syncing", polled.DocumentElement.TextContent);
-        Assert.Null(polled.QuerySelector("[hx-trigger]"));
+        Assert.Null(polled.Document.QuerySelector("html main"));
+        Assert.Contains("1 busy time ahead", polled.Calendars[0]);
+        Assert.DoesNotContain("Syncing", polled.Document.DocumentElement.TextContent);
+        Assert.Null(polled.Document.QuerySelector("[hx-trigger]"));
         // Without htmx the same address is the whole page.
         var whole = await s.Me.Client.GetPageAsync("/specialist/availability?handler=Calendars");
         Assert.Contains("1 busy time ahead", whole.QuerySelector("main #calendar-list")!.TextContent);
@@ -207,7 +200,7 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
 
         // Later: "Sync now" with nothing changed sends the ETag and gets a 304.
         _app.Clock.AdvanceMinutes(30);
-        Assert.Equal(HttpStatusCode.Redirect, (await PressAsync(s.Me, "SyncCalendar")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await SyncAsync(s.Me)).StatusCode);
         Assert.Equal(0, _server.NotModifiedCount);
         Assert.Equal(1, await _app.SyncDueCalendarsAsync());
         Assert.Equal(1, _server.NotModifiedCount);
@@ -216,21 +209,21 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
         // The address stops working: the page says so, with the last good sync, and the busy times stay.
         _server.Override = c => { c.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; };
         _app.Clock.AdvanceMinutes(30);
-        var synced = await PressAsync(s.Me, "SyncCalendar", Htmx);
-        Assert.Contains("Syncing…", (await Html.ParseAsync(synced)).QuerySelector("li.external-calendar")!.TextContent);
+        var synced = await SyncAsync(s.Me, htmx: true);
+        Assert.Contains("Syncing…", (await AvailabilityPage.ReadAsync(s.Me.Client, synced)).Calendars[0]);
         Assert.Equal(0, await _app.SyncDueCalendarsAsync());
-        var item = (await PolledListAsync(s.Me)).QuerySelector("li.external-calendar")!;
-        Assert.Contains("no calendar at this address (404)", item.TextContent);
-        Assert.Contains("Last synced Mon 2 Nov 2026, 13:30", item.TextContent);
-        Assert.Contains("stay in force", item.TextContent);
+        var item = (await PolledListAsync(s.Me)).Calendars[0];
+        Assert.Contains("no calendar at this address (404)", item);
+        Assert.Contains("Last synced Mon 2 Nov 2026, 13:30", item);
+        Assert.Contains("stay in force", item);
         Assert.Equal(busy, await _app.WithDbAsync(db => db.BusyPeriods.OrderBy(b => b.Start).Select(b => b.Start).ToListAsync()));
 
         // HTML instead of a calendar (a sign-in page) is a problem too, not an empty calendar.
         _server.Override = c => { c.Response.ContentType = "text/html"; return c.Response.WriteAsync("<!doctype html><title>Sign in</title>"); };
-        await PressAsync(s.Me, "SyncCalendar", Htmx);
+        await SyncAsync(s.Me, htmx: true);
         await _app.SyncDueCalendarsAsync();
-        var html = (await PolledListAsync(s.Me)).QuerySelector("li.external-calendar")!;
-        Assert.Contains("doesn’t return a calendar", html.TextContent);
+        var html = (await PolledListAsync(s.Me)).Calendars[0];
+        Assert.Contains("doesn’t return a calendar", html);
         Assert.Equal(4, await _app.WithDbAsync(db => db.BusyPeriods.CountAsync()));
     }
 
@@ -258,14 +251,14 @@ public sealed class ExternalCalendarsPageTests : IAsyncLifetime
         var s = await SpecialistAsync();
         var bad = await AddCalendarAsync(s.Me, "Mine", "ftp://example.com/cal.ics");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Contains("http or https", (await Html.ParseAsync(bad)).QuerySelector("#CalendarForm_Address-error")!.TextContent);
+        Assert.Contains("http or https", (await AvailabilityPage.ReadAsync(s.Me.Client, bad)).Error(AvailabilityPage.CalendarAddress));
 
-        var own = await AddCalendarAsync(s.Me, "Mine", $"https://consulting.example.com/calendar/{s.Slug}/abcdef.ics", Htmx);
+        var own = await AddCalendarAsync(s.Me, "Mine", $"https://consulting.example.com/calendar/{s.Slug}/abcdef.ics", htmx: true);
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
-        Assert.Contains("your own Consulting feed", (await Html.ParseAsync(own)).QuerySelector("#CalendarForm_Address-error")!.TextContent);
+        Assert.Contains("your own Consulting feed", (await AvailabilityPage.ReadAsync(s.Me.Client, own)).Error(AvailabilityPage.CalendarAddress));
 
-        var noName = await AddCalendarAsync(s.Me, " ", _server.Url("google.ics"), Htmx);
-        Assert.Contains("Give the calendar a name", (await Html.ParseAsync(noName)).QuerySelector("#CalendarForm_Name-error")!.TextContent);
+        var noName = await AddCalendarAsync(s.Me, " ", _server.Url("google.ics"), htmx: true);
+        Assert.Contains("Give the calendar a name", (await AvailabilityPage.ReadAsync(s.Me.Client, noName)).Error(AvailabilityPage.CalendarName));
         Assert.Equal(0, await _app.WithDbAsync(db => db.ExternalCalendars.CountAsync()));
     }
 }
