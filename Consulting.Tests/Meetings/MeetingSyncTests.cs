@@ -96,12 +96,12 @@ public sealed class MeetingSyncTests
         // Not due again before its back-off; due after it.
         await RunAsync();
         Assert.Equal(1, provider.Calls);
-        for (var attempt = 2; attempt <= MeetingSyncService.TellSpecialistAfterAttempts; attempt++)
+        for (var attempt = 2; attempt <= Booking.TellSpecialistAfterMeetingFailures; attempt++)
         {
             app.Clock.Advance(Duration.FromHours(1));
             await RunAsync();
         }
-        Assert.Equal(MeetingSyncService.TellSpecialistAfterAttempts, provider.Calls);
+        Assert.Equal(Booking.TellSpecialistAfterMeetingFailures, provider.Calls);
         var problems = await app.WithDbAsync(db => db.Notifications.AsNoTracking()
             .Where(n => n.BookingId == booking.Id && n.Type == NotificationType.MeetingProblem).ToListAsync());
         var problem = Assert.Single(problems);

@@ -7,7 +7,7 @@ using NodaTime;
 namespace Consulting.Web.Bookings;
 
 /// <summary>Releases the slots of unpaid bookings whose hold has run out (booking → expired).</summary>
-public sealed class HoldExpiry(AppDbContext db, IPaymentGateway gateway, IClock clock, ILogger<HoldExpiry> log)
+public sealed class HoldExpiry(AppDbContext db, CheckoutEndings checkouts, IClock clock)
 {
     public async Task<int> ReleaseExpiredAsync(CancellationToken ct)
     {
@@ -18,6 +18,8 @@ public sealed class HoldExpiry(AppDbContext db, IPaymentGateway gateway, IClock 
         var released = 0;
         foreach (var id in due)
             if (await ExpireAsync(id, ct)) released++;
+        // Their open checkouts end at the provider (and earlier failures are retried).
+        await checkouts.RunDueAsync(ct);
         return released;
     }
 
@@ -28,9 +30,8 @@ public sealed class HoldExpiry(AppDbContext db, IPaymentGateway gateway, IClock 
         var now = clock.GetCurrentInstant();
         var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
         if (!booking.IsHoldExpired(now)) return false;
-        // Its slot is released with it (BookingConsequences).
+        // Its slot is released and its open checkouts marked to end with it (the consequences of HoldExpired).
         booking.Expire(now);
-        var open = await db.Payments.Where(p => p.BookingId == bookingId && p.Status == PaymentStatus.Pending).ToListAsync(ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -40,18 +41,6 @@ public sealed class HoldExpiry(AppDbContext db, IPaymentGateway gateway, IClock 
             // A payment confirmed it (or a customer cancelled) at the same moment: theirs stands.
             db.ChangeTracker.Clear();
             return false;
-        }
-        foreach (var payment in open)
-        {
-            try
-            {
-                await gateway.CancelCheckoutAsync(payment, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The booking is expired either way; a payment that still lands is refunded or confirmed then.
-                log.LogWarning(e, "Could not end the checkout of payment {PaymentId}", payment.Id);
-            }
         }
         return true;
     }

@@ -160,6 +160,8 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         b.HasIndex(x => x.PaymentIntentId).IsUnique().HasFilter("\"PaymentIntentId\" IS NOT NULL");
         b.HasIndex(x => x.ChargeId);
         b.HasIndex(x => new { x.Status, x.CreatedAt });
+        b.HasIndex(x => x.CheckoutEndDueAt);
+        b.HasWorkLease("CheckoutEndLeaseOwner", "CheckoutEndLeaseUntil");
         b.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId).OnDelete(DeleteBehavior.Cascade);
         // Refunds are rows of their own so the refund job can claim one with a conditional update.
         b.HasMany(x => x.Refunds).WithOne().HasForeignKey("PaymentId").OnDelete(DeleteBehavior.Cascade);

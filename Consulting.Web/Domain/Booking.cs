@@ -306,12 +306,16 @@ public sealed class Booking : EventSource
         (MeetingSync, MeetingSyncAttempts, MeetingSyncDueAt, MeetingSyncError) = (MeetingSync.None, 0, null, null);
     }
 
+    /// <summary>After this many failed tries of one piece of meeting work, the specialist is told.</summary>
+    public const int TellSpecialistAfterMeetingFailures = 3;
+
     /// <summary>The provider failed; try again as <paramref name="retry"/> says (it never gives up). The booking itself stands.</summary>
     public void MeetingSyncFailed(string error, Instant now, RetryPolicy retry)
     {
         if (MeetingSync == MeetingSync.None) throw new DomainException("There is no meeting work to retry.");
         MeetingSyncError = error.Length > 500 ? error[..500] : error;
         MeetingSyncDueAt = now + retry.DelayAfter(Math.Max(1, MeetingSyncAttempts));
+        if (MeetingSyncAttempts == TellSpecialistAfterMeetingFailures) Raise(new MeetingKeepsFailing(this));
     }
 
     private void RequestMeetingSync(MeetingSync sync, Instant now)

@@ -50,6 +50,9 @@ public sealed record SessionCompleted(Booking Booking) : IDomainEvent;
 
 public sealed record RecordingShared(Booking Booking) : IDomainEvent;
 
+/// <summary>The meeting provider failed the booking's meeting work <see cref="Booking.TellSpecialistAfterMeetingFailures"/> times.</summary>
+public sealed record MeetingKeepsFailing(Booking Booking) : IDomainEvent;
+
 /// <summary>The customer reviewed their session (an edit is not news).</summary>
 public sealed record ReviewWritten(Booking Booking, Review Review) : IDomainEvent;
 

@@ -83,6 +83,10 @@ public sealed class Payment : EventSource
     public string? FailureReason { get; private set; }
     public Instant CreatedAt { get; private set; }
     public Instant? SucceededAt { get; private set; }
+    /// <summary>When the provider is (next) asked to end this payment's open checkout; null when nothing is left to end.</summary>
+    public Instant? CheckoutEndDueAt { get; private set; }
+    /// <summary>Tries of ending the checkout so far (each claim by the job counts one).</summary>
+    public int CheckoutEndAttempts { get; private set; }
 
     public IReadOnlyList<Refund> Refunds => _refunds;
     public Money Amount => new(AmountMinor, Currency);
@@ -136,6 +140,24 @@ public sealed class Payment : EventSource
         SucceededAt = now;
         return true;
     }
+
+    /// <summary>
+    /// Its booking's hold ran out unpaid: the provider is asked (by a job, retried) to end the open
+    /// checkout, so the customer can't pay for a time that is no longer kept for them.
+    /// </summary>
+    public void EndCheckout(Instant now)
+    {
+        if (Status != PaymentStatus.Pending) return;
+        (CheckoutEndDueAt, CheckoutEndAttempts) = (now, 0);
+    }
+
+    public void CheckoutEnded() => (CheckoutEndDueAt, CheckoutEndAttempts) = (null, 0);
+
+    /// <summary>
+    /// The provider didn't answer: try again as <paramref name="retry"/> says, and then stop — a
+    /// payment that still lands is confirmed or refunded when it does.
+    /// </summary>
+    public void CheckoutEndFailed(Instant now, RetryPolicy retry) => CheckoutEndDueAt = retry.NextAttempt(CheckoutEndAttempts, now);
 
     /// <summary>A declined attempt; the customer may try again while the hold lasts.</summary>
     public bool MarkFailed(string reason)

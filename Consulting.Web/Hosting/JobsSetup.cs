@@ -23,6 +23,7 @@ public static class JobsSetup
         builder.Services.AddScoped<GenerationJobs>();
         builder.Services.AddScoped<Meetings.MeetingSyncService>();
         builder.Services.AddScoped<Payments.RefundJobs>();
+        builder.Services.AddScoped<Payments.CheckoutEndings>();
         builder.Services.AddScoped<FollowUps>();
         builder.Services.AddScoped<Notifications.Reminders>();
         builder.Services.AddScoped<Notifications.OutboxDispatcher>();

@@ -1,7 +1,6 @@
 using Consulting.Web.Data;
 using Consulting.Web.Domain;
 using Consulting.Web.Jobs;
-using Consulting.Web.Notifications;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -11,18 +10,15 @@ namespace Consulting.Web.Meetings;
 /// Tells the meeting provider what a booking needs (create / move / delete its meeting), as stored
 /// on the booking, claiming that work through <see cref="WorkRunner"/>. A provider failure never
 /// touches the booking itself: the work is retried with back-off, and after a few failures the
-/// specialist is told.
+/// specialist is told (<see cref="Booking.TellSpecialistAfterMeetingFailures"/>).
 /// </summary>
 public sealed class MeetingSyncService(
     AppDbContext db,
     WorkRunner runner,
     IMeetingProvider provider,
-    Notifier notifier,
     IClock clock,
     ILogger<MeetingSyncService> log) : IWorkKind<Booking, Guid>
 {
-    public const int TellSpecialistAfterAttempts = 3;
-
     /// <summary>The booking's meeting work, leased in columns of its own; retried 1, 2, 4 … minutes apart, at most hourly, until it works.</summary>
     public static readonly WorkTable<Booking, Guid> Table = new(
         "Meeting sync", b => b.Id, b => b.MeetingSync != MeetingSync.None, b => b.MeetingSyncDueAt, b => b.MeetingSyncAttempts,
@@ -50,8 +46,8 @@ public sealed class MeetingSyncService(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogWarning(e, "Meeting {Work} for booking {BookingId} failed (attempt {Attempt})", work, booking.Id, booking.MeetingSyncAttempts);
+            // The third failure tells the specialist (Notifier, as a consequence of MeetingKeepsFailing).
             booking.MeetingSyncFailed(e.Message, clock.GetCurrentInstant(), Table.Retry);
-            if (booking.MeetingSyncAttempts == TellSpecialistAfterAttempts) await notifier.MeetingProblemAsync(booking, ct);
         }
         if (await lease.CompleteAsync(CancellationToken.None)) return booking.MeetingSync == MeetingSync.None;
 

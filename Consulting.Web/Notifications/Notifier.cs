@@ -35,6 +35,9 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOpt
             case RecordingShared r:
                 await RecordingReadyAsync(r.Booking, ct);
                 break;
+            case MeetingKeepsFailing m:
+                await MeetingProblemAsync(m.Booking, ct);
+                break;
             case ReviewWritten r:
                 await ReviewReceivedAsync(r.Booking, r.Review, ct);
                 break;
@@ -150,7 +153,7 @@ public sealed class Notifier(AppDbContext db, ISmsSender sms, IClock clock, IOpt
             $"cancelled:{booking.Id:N}:specialist", ct);
     }
 
-    public async Task MeetingProblemAsync(Booking booking, CancellationToken ct)
+    private async Task MeetingProblemAsync(Booking booking, CancellationToken ct)
     {
         var specialist = await SpecialistRecipientAsync(booking.SpecialistId, ct);
         await AddOnceAsync(NotificationType.MeetingProblem, specialist.Recipient, booking.Id,

@@ -6,17 +6,24 @@ using NodaTime;
 namespace Consulting.Web.Payments;
 
 /// <summary>
-/// A cancellation the policy refunds in full asks for the refund of what was paid; the refund job
-/// (<see cref="RefundJobs"/>) sends it to the provider from the recorded row.
+/// What the payments' side records after an event: a cancellation the policy refunds in full asks for
+/// the refund of what was paid (sent by <see cref="RefundJobs"/>), and an expired hold asks for its
+/// open checkouts to be ended (by <see cref="CheckoutEndings"/>).
 /// </summary>
 public sealed class PaymentConsequences(AppDbContext db, IClock clock) : IConsequence
 {
-    public async Task RecordAsync(IDomainEvent e, CancellationToken ct)
+    public Task RecordAsync(IDomainEvent e, CancellationToken ct) => e switch
     {
-        if (e is not BookingCancelled { Booking.Cancellation: { Refund: RefundDecision.Full } cancellation } cancelled) return;
-        var payments = await db.Payments.Where(p => p.BookingId == cancelled.Booking.Id).ToListAsync(ct);
+        BookingCancelled { Booking.Cancellation: { Refund: RefundDecision.Full } cancellation } c =>
+            ForEachPaymentAsync(c.Booking, PaymentStatus.Succeeded, p => p.RequestRefund(CancellationPolicy.RefundReason(cancellation.ByRole), clock.GetCurrentInstant()), ct),
+        HoldExpired x => ForEachPaymentAsync(x.Booking, PaymentStatus.Pending, p => p.EndCheckout(clock.GetCurrentInstant()), ct),
+        _ => Task.CompletedTask,
+    };
+
+    private async Task ForEachPaymentAsync(Booking booking, PaymentStatus status, Action<Payment> change, CancellationToken ct)
+    {
+        var payments = await db.Payments.Where(p => p.BookingId == booking.Id).ToListAsync(ct);
         // The tracked values decide: a payment refunded at the provider in this same save is not refunded again.
-        foreach (var paid in payments.Where(p => p.Status == PaymentStatus.Succeeded))
-            paid.RequestRefund(CancellationPolicy.RefundReason(cancellation.ByRole), clock.GetCurrentInstant());
+        foreach (var payment in payments.Where(p => p.Status == status)) change(payment);
     }
 }

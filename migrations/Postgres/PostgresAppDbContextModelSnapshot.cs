@@ -540,6 +540,18 @@ namespace Consulting.Web.Migrations.Postgres
                     b.Property<string>("ChargeId")
                         .HasColumnType("text");
 
+                    b.Property<int>("CheckoutEndAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("CheckoutEndDueAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CheckoutEndLeaseOwner")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("CheckoutEndLeaseUntil")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("CheckoutSessionId")
                         .HasColumnType("text");
 
@@ -571,6 +583,8 @@ namespace Consulting.Web.Migrations.Postgres
                     b.HasIndex("BookingId");
 
                     b.HasIndex("ChargeId");
+
+                    b.HasIndex("CheckoutEndDueAt");
 
                     b.HasIndex("CheckoutSessionId")
                         .IsUnique()

@@ -561,6 +561,19 @@ namespace Consulting.Web.Migrations.Sqlite
                     b.Property<string>("ChargeId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("CheckoutEndAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CheckoutEndDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CheckoutEndLeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CheckoutEndLeaseUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CheckoutSessionId")
                         .HasColumnType("TEXT");
 
@@ -594,6 +607,8 @@ namespace Consulting.Web.Migrations.Sqlite
                     b.HasIndex("BookingId");
 
                     b.HasIndex("ChargeId");
+
+                    b.HasIndex("CheckoutEndDueAt");
 
                     b.HasIndex("CheckoutSessionId")
                         .IsUnique()
