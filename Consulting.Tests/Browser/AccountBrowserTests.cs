@@ -5,6 +5,7 @@ using MimeKit;
 namespace Consulting.Tests.Browser;
 
 /// <summary>The account pages in Chromium, with and without JavaScript: a reset from the emailed link, and the settings.</summary>
+[ProviderIndependent]
 [Collection(BrowserCollection.Name)]
 public sealed class AccountBrowserTests(BrowserFixture browser)
 {

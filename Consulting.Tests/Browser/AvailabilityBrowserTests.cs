@@ -13,6 +13,7 @@ namespace Consulting.Tests.Browser;
 /// no time on that day. The app's clock is Monday 2 Nov 2026 12:00 UTC (13:00 in Madrid, 21:00 in
 /// Tokyo); background jobs run, so changes apply by themselves as they would in production.
 /// </summary>
+[ProviderIndependent]
 [Collection(BrowserCollection.Name)]
 public sealed class AvailabilityBrowserTests(BrowserFixture browser)
 {

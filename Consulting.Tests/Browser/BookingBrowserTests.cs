@@ -10,6 +10,7 @@ namespace Consulting.Tests.Browser;
 /// A customer in Tokyo (browser zone emulated) books the New York demo specialist and pays with
 /// the test card. The app's clock is Monday 2 Nov 2026 12:00 UTC: 21:00 in Tokyo, 07:00 in New York.
 /// </summary>
+[ProviderIndependent]
 [Collection(BrowserCollection.Name)]
 public sealed class BookingBrowserTests(BrowserFixture browser)
 {

@@ -14,6 +14,7 @@ namespace Consulting.Tests.Browser;
 /// customer finds no time on it. Background jobs run, as in production: the calendar is fetched by
 /// the worker, not by the request that adds it.
 /// </summary>
+[ProviderIndependent]
 [Collection(BrowserCollection.Name)]
 public sealed class ExternalCalendarBrowserTests(BrowserFixture browser) : IAsyncLifetime
 {

@@ -12,6 +12,7 @@ namespace Consulting.Tests.Browser;
 /// content, or the new region's heading) and the change is read out through the one polite live
 /// region (wwwroot/js/focus.js). The week navigation is in AccessibilityTourTests' keyboard booking.
 /// </summary>
+[ProviderIndependent]
 [Collection(BrowserCollection.Name)]
 public sealed class FocusAfterSwapBrowserTests(BrowserFixture browser)
 {

@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace Consulting.Tests.Browser;
 
 /// <summary>The header navigation on a phone: a "Menu" disclosure (a &lt;details&gt;), inline links on wide screens.</summary>
+[ProviderIndependent]
 [Collection(BrowserCollection.Name)]
 public sealed class HeaderMenuBrowserTests(BrowserFixture browser)
 {

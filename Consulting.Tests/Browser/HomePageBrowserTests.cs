@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 
 namespace Consulting.Tests.Browser;
 
+[ProviderIndependent]
 [Collection(BrowserCollection.Name)]
 public sealed class HomePageBrowserTests(BrowserFixture browser)
 {

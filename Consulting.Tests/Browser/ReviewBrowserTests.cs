@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace Consulting.Tests.Browser;
 
 /// <summary>After a session: the specialist marks it completed, the customer reviews it and finds the review on the profile.</summary>
+[ProviderIndependent]
 [Collection(BrowserCollection.Name)]
 public sealed class ReviewBrowserTests(BrowserFixture browser)
 {

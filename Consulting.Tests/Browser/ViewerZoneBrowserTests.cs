@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace Consulting.Tests.Browser;
 
 /// <summary>The zone a page shows times in follows the browser, unless the visitor picked one.</summary>
+[ProviderIndependent]
 [Collection(BrowserCollection.Name)]
 public sealed class ViewerZoneBrowserTests(BrowserFixture browser)
 {

@@ -29,8 +29,10 @@ public sealed class SqliteFactAttribute : FactAttribute
 
 /// <summary>
 /// Marks a test class that starts an app but tests nothing a database provider changes (page markup,
-/// accessibility): like <see cref="NoDatabaseAttribute"/>, it runs on the SQLite pass only, which keeps
-/// slow browser tours from running twice.
+/// accessibility, what the browser does with htmx and focus): like <see cref="NoDatabaseAttribute"/>,
+/// it runs on the SQLite pass only, which keeps the browser tests (one serial collection) from
+/// running twice. The server side of every flow they drive is covered on both providers by the HTTP
+/// page tests (Consulting.Tests/Pages).
 /// </summary>
 [TraitDiscoverer("Consulting.Tests.NoDatabaseDiscoverer", "Consulting.Tests")]
 [AttributeUsage(AttributeTargets.Class)]
