@@ -5,10 +5,22 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Consulting.Web.Hosting;
 
 /// <summary>
+/// On a page handler method: its requests (and only those of the page's handlers) go through the
+/// rate-limit policy <paramref name="policy"/>. Razor Pages ignores <see cref="EnableRateLimitingAttribute"/>
+/// on a handler method, so handlers say it with this and <see cref="HandlerRateLimitConvention"/> applies it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class HandlerRateLimitAttribute(string policy) : Attribute
+{
+    public string Policy { get; } = policy;
+}
+
+/// <summary>
 /// Razor Pages builds one endpoint per page, so the rate limiter (which runs before a handler is
-/// chosen) never sees <see cref="EnableRateLimitingAttribute"/> on a handler method. This convention
-/// lifts each such attribute onto the page's endpoint, with a <see cref="RateLimitedHandler"/> naming
-/// the handler, so the policy limits that handler's requests and lets the page's others through.
+/// chosen) sees only the page's endpoint. This convention puts each <see cref="HandlerRateLimitAttribute"/>'s
+/// policy on the page's endpoint, with a <see cref="RateLimitedHandler"/> naming the handler, so the
+/// policy limits that handler's requests and lets the page's others through. An
+/// <see cref="EnableRateLimitingAttribute"/> on a handler method, which would silently do nothing, stops the start.
 /// </summary>
 public sealed class HandlerRateLimitConvention : IPageApplicationModelConvention
 {
@@ -16,7 +28,10 @@ public sealed class HandlerRateLimitConvention : IPageApplicationModelConvention
     {
         foreach (var handler in model.HandlerMethods)
         {
-            if (handler.MethodInfo.GetCustomAttribute<EnableRateLimitingAttribute>() is not { PolicyName: { } policy }) continue;
+            if (handler.MethodInfo.IsDefined(typeof(EnableRateLimitingAttribute), inherit: false))
+                throw new InvalidOperationException($"{model.ViewEnginePath}: {handler.MethodInfo.Name} has [EnableRateLimiting], which Razor Pages " +
+                    $"ignores on a handler; use [{nameof(HandlerRateLimitAttribute).Replace("Attribute", "")}] instead.");
+            if (handler.MethodInfo.GetCustomAttribute<HandlerRateLimitAttribute>() is not { Policy: var policy }) continue;
             if (!model.EndpointMetadata.OfType<EnableRateLimitingAttribute>().Any())
                 model.EndpointMetadata.Add(new EnableRateLimitingAttribute(policy));
             else if (model.EndpointMetadata.OfType<EnableRateLimitingAttribute>().Any(a => a.PolicyName != policy))

@@ -6,7 +6,6 @@ using Htmx;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using NodaTime;
 
 namespace Consulting.Web.Pages.Bookings;
@@ -30,7 +29,7 @@ public sealed class RescheduleModel(BookingLinks links, BookingChanges changes, 
         return Page();
     }
 
-    [EnableRateLimiting(WebUi.BookingRateLimit)]
+    [HandlerRateLimit(WebUi.BookingRateLimit)]
     public async Task<IActionResult> OnPostAsync(Guid id, string? tz, Guid slotId, CancellationToken ct)
     {
         await ShowWeekAsync(id, null, tz, ct);

@@ -5,7 +5,6 @@ using Consulting.Web.Payments;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using System.Text.RegularExpressions;
 
 namespace Consulting.Web.Pages.Checkout;
@@ -32,7 +31,7 @@ public sealed partial class TestCardModel(BookingService bookings, BookingLinks 
         return Data.Booking.Status == BookingStatus.Confirmed ? RedirectToBooking(id) : Page();
     }
 
-    [EnableRateLimiting(WebUi.BookingRateLimit)]
+    [HandlerRateLimit(WebUi.BookingRateLimit)]
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
         // Every problem at once: the number, the expiry and the code are checked before answering.

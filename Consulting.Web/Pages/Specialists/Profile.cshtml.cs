@@ -8,7 +8,6 @@ using Htmx;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.WebUtilities;
 using NodaTime;
 
@@ -48,7 +47,7 @@ public sealed class ProfileModel(
         return Partial("_WeekGrid", Grid);
     }
 
-    [EnableRateLimiting(WebUi.BookingRateLimit)]
+    [HandlerRateLimit(WebUi.BookingRateLimit)]
     public async Task<IActionResult> OnPostHoldAsync(string slug, Guid slotId, string? tz, LocalDate? week, [FromServices] BookingService booking,
         [FromServices] UserManager<AppUser> users, CancellationToken ct)
     {
